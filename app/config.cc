@@ -1,0 +1,87 @@
+#include "config.h"
+
+#include <filesystem>
+
+#include "adwatch/common/time.h"
+#include "adwatch/common/yaml.h"
+
+namespace adwatch::app {
+namespace fs = std::filesystem;
+
+std::string DefaultRulesDir() {
+  if (fs::is_directory("rules") && fs::exists("rules/categories.yaml")) return "rules";
+  return ADWATCH_DEFAULT_RULES_DIR;
+}
+
+namespace {
+
+std::string Resolve(const std::string& base_dir, const std::string& p) {
+  if (p.empty() || fs::path(p).is_absolute() || base_dir.empty()) return p;
+  return (fs::path(base_dir) / p).lexically_normal().string();
+}
+
+Status ParseRules(const std::string& file, YamlMap& top, const std::string& base, Config& c) {
+  YAML::Node n = top.Child("rules");
+  YamlMap m(file, n, "rules");
+  ADWATCH_RETURN_IF_ERROR(m.CheckIsMap());
+  std::string dir;
+  ADWATCH_RETURN_IF_ERROR(m.Read("dir", dir));
+  if (!dir.empty()) c.rules.rules_dir = Resolve(base, dir);
+  int64_t mem_mb = c.rules.set_max_mem_bytes >> 20;
+  ADWATCH_RETURN_IF_ERROR(m.Read("set_max_mem_mb", mem_mb));
+  if (mem_mb < 1 || mem_mb > 4096) return m.Error("set_max_mem_mb", "must be between 1 and 4096");
+  c.rules.set_max_mem_bytes = mem_mb << 20;
+  ADWATCH_RETURN_IF_ERROR(m.Read("include_testing", c.rules.include_testing));
+  return m.Finish();
+}
+
+Status ParseScoring(const std::string& file, YamlMap& top, Config& c) {
+  YAML::Node n = top.Child("scoring");
+  YamlMap m(file, n, "scoring");
+  ADWATCH_RETURN_IF_ERROR(m.CheckIsMap());
+  auto& s = c.scoring;
+  ADWATCH_RETURN_IF_ERROR(m.Read("low", s.low));
+  ADWATCH_RETURN_IF_ERROR(m.Read("medium", s.medium));
+  ADWATCH_RETURN_IF_ERROR(m.Read("high", s.high));
+  ADWATCH_RETURN_IF_ERROR(m.Read("non_ad_factor", s.non_ad_factor));
+  ADWATCH_RETURN_IF_ERROR(m.Read("kind_threshold", s.kind_threshold));
+  ADWATCH_RETURN_IF_ERROR(m.Read("negated_factor", s.negated_factor));
+  ADWATCH_RETURN_IF_ERROR(m.Read("default_phone_region", s.default_phone_region));
+  ADWATCH_RETURN_IF_ERROR(m.Finish());
+  Status v = classifier::Validate(s);
+  if (!v.ok()) return Status::InvalidArgument(m.Where() + ": scoring", v.message());
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<Config> LoadConfig(const std::string& path) {
+  Config c;
+  c.rules.rules_dir = DefaultRulesDir();
+  std::string file = path;
+  if (file.empty()) {
+    if (!fs::exists("adwatch.yaml")) return c;
+    file = "adwatch.yaml";
+  }
+  auto root = LoadYamlFile(file);
+  if (!root) return root.error();
+  c.path = file;
+  const std::string base = fs::path(file).parent_path().string();
+  YamlMap top(file, *root, "");
+  ADWATCH_RETURN_IF_ERROR(top.CheckIsMap());
+
+  ADWATCH_RETURN_IF_ERROR(top.Read("timezone", c.timezone));
+  if (auto tz = LocalDays::Create(c.timezone); !tz) {
+    return top.Error("timezone", tz.error().message());
+  }
+  std::string lang = "id";
+  ADWATCH_RETURN_IF_ERROR(top.ReadEnum("lang", lang, {"id", "en"}));
+  c.lang = lang == "en" ? classifier::Lang::kEn : classifier::Lang::kId;
+  ADWATCH_RETURN_IF_ERROR(ParseRules(file, top, base, c));
+  ADWATCH_RETURN_IF_ERROR(ParseScoring(file, top, c));
+  // Sections of other modules are parsed here as those modules arrive.
+  ADWATCH_RETURN_IF_ERROR(top.Finish());
+  return c;
+}
+
+}  // namespace adwatch::app

@@ -1,0 +1,34 @@
+// adwatch.yaml: the one config file, read only here and turned into the typed option structs of
+// each module. Every error names the file, line and key. See docs/configuration.md.
+#ifndef ADWATCH_APP_CONFIG_H_
+#define ADWATCH_APP_CONFIG_H_
+
+#include <string>
+
+#include "adwatch/classifier/classify.h"
+#include "adwatch/classifier/rule_set.h"
+#include "adwatch/common/status.h"
+
+namespace adwatch::app {
+
+struct Config {
+  std::string path;                     // the file read, or "" for built-in defaults
+  std::string timezone = "Asia/Jakarta";  // calendar days everywhere: queue, indexes, digests
+  classifier::Lang lang = classifier::Lang::kId;  // language of descriptions shown to readers
+  classifier::RuleSetOptions rules;
+  classifier::ClassifyOptions scoring;
+};
+
+// Reads `path`. An empty path means: ./adwatch.yaml when it exists, else built-in defaults.
+// Relative paths inside the file are taken relative to the file's folder. Returns
+// InvalidArgument "FILE:LINE: key: reason" for a bad value or an unknown key, NotFound for a
+// missing file that was asked for by name.
+Result<Config> LoadConfig(const std::string& path);
+
+// The rules folder used when the config names none: ./rules when it exists, else the source
+// tree's rules/ compiled into the binary.
+std::string DefaultRulesDir();
+
+}  // namespace adwatch::app
+
+#endif  // ADWATCH_APP_CONFIG_H_

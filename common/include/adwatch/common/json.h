@@ -1,0 +1,126 @@
+// JSON forms of the records.h structs, with nlohmann-json: the one codec that storage, the CLI,
+// exports and the API share. Field names are the struct's field names; enums are written by
+// their names.h names. Reading ignores unknown fields and fills missing ones with defaults, so
+// older and newer records stay readable. Thread-safe.
+//
+// nlohmann-json is header-only and a plain value type, which is why this header, unlike the
+// rest of the public headers, names a third-party type.
+#ifndef ADWATCH_COMMON_JSON_H_
+#define ADWATCH_COMMON_JSON_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "adwatch/common/names.h"
+#include "adwatch/common/records.h"
+#include "adwatch/common/status.h"
+
+namespace nlohmann {
+template <typename T>
+struct adl_serializer<std::optional<T>> {
+  static void to_json(json& j, const std::optional<T>& v) {
+    if (v) {
+      j = *v;
+    } else {
+      j = nullptr;
+    }
+  }
+  static void from_json(const json& j, std::optional<T>& v) {
+    if (j.is_null()) {
+      v.reset();
+    } else {
+      v = j.get<T>();
+    }
+  }
+};
+}  // namespace nlohmann
+
+namespace adwatch {
+
+#define ADWATCH_JSON_ENUM(E, Parse)                                                   \
+  inline void to_json(nlohmann::json& j, E v) { j = std::string(Name(v)); }          \
+  inline void from_json(const nlohmann::json& j, E& v) {                              \
+    auto parsed = Parse(j.get<std::string>());                                        \
+    if (!parsed) throw nlohmann::json::other_error::create(501, "unknown " #E, &j);   \
+    v = *parsed;                                                                      \
+  }
+ADWATCH_JSON_ENUM(Level, ParseLevel)
+ADWATCH_JSON_ENUM(DocKind, ParseDocKind)
+ADWATCH_JSON_ENUM(ContactKind, ParseContactKind)
+ADWATCH_JSON_ENUM(PlaceKind, ParsePlaceKind)
+ADWATCH_JSON_ENUM(ReviewLabel, ParseReviewLabel)
+ADWATCH_JSON_ENUM(FetchError, ParseFetchError)
+ADWATCH_JSON_ENUM(SourceKind, ParseSourceKind)
+ADWATCH_JSON_ENUM(CandidateOrigin, ParseCandidateOrigin)
+#undef ADWATCH_JSON_ENUM
+
+inline void to_json(nlohmann::json& j, FetchPriority v) { j = std::string(Name(v)); }
+inline void from_json(const nlohmann::json& j, FetchPriority& v) {
+  const auto s = j.get<std::string>();
+  v = s == "submission" ? FetchPriority::kSubmission
+      : s == "revisit"  ? FetchPriority::kRevisit
+                        : FetchPriority::kDiscovered;
+}
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Span, begin, end)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FetchTask, url, source, depth, priority, attempt,
+                                                not_before_ms, external, etag, last_modified)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FetchResult, requested_url, final_url, source,
+                                                source_kind, http_status, headers, content_type,
+                                                body, truncated, fetched_at_ms, elapsed_ms,
+                                                retry_after_s, error, error_message)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Link, url, text, rel)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Salary, min, max, currency, period, open_ended)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Location, locality, region, country)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdCandidate, origin, source, url, post_id, title,
+                                                text, posted_at, author, forwarded_from, views,
+                                                links, employer, employer_url, salary, locations,
+                                                valid_through, employment_type, page_types, lang)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Page, url, canonical, title, text, lang,
+                                                meta_description, charset, open_graph, links,
+                                                next_page, candidates, problems)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Contact, kind, value, field, span, region,
+                                                landline, area)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SalaryMention, salary, monthly_idr_min,
+                                                monthly_idr_max, field, span)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PlaceMention, id, name, kind, country, province,
+                                                nonplacement, field, span)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Entities, contacts, salaries, places)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Evidence, field, span)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Hit, rule_id, category, weight, rule_weight, view,
+                                                describe_id, describe_en, negated, evidence)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Verdict, score, level, kind, raw_score,
+                                                category_scores, kind_scores, hits, entities,
+                                                ruleset_version, warnings)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Review, reviewer, label, note, at_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdRecord, ad_id, page_id, ad, verdict,
+                                                first_seen_ms, last_seen_ms, repost_of, regions,
+                                                reviews)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DigestRow, ad_id, day, score, level, kind, title,
+                                                snippet, url, source, reasons, contacts,
+                                                destinations, regions, routed_because,
+                                                first_seen_ms, label)
+
+// Parses `text` as JSON and converts it to T. Returns Corruption with nlohmann's message when the
+// text is not JSON or does not fit T. `what` names the thing for the message ("verdict").
+template <typename T>
+Result<T> FromJsonText(std::string_view text, std::string_view what) {
+  try {
+    return nlohmann::json::parse(text).get<T>();
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Corruption(what, e.what());
+  }
+}
+
+// Serialises `v` compactly. Invalid UTF-8 in strings is replaced with U+FFFD rather than throwing.
+template <typename T>
+std::string ToJsonText(const T& v) {
+  return nlohmann::json(v).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace adwatch
+
+#endif  // ADWATCH_COMMON_JSON_H_

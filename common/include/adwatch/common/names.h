@@ -1,0 +1,34 @@
+// Stable names of the enums in records.h, as they appear in JSON, CSV, config files and on the
+// command line. Parse* functions return std::nullopt for an unknown name. Thread-safe.
+#ifndef ADWATCH_COMMON_NAMES_H_
+#define ADWATCH_COMMON_NAMES_H_
+
+#include <optional>
+#include <string_view>
+
+#include "adwatch/common/records.h"
+
+namespace adwatch {
+
+std::string_view Name(Level v);          // "none" "low" "medium" "high"
+std::string_view Name(DocKind v);        // "other" "recruitment_ad" "news" "distress" "gambling_promo"
+std::string_view Name(ContactKind v);    // "phone" "whatsapp" "telegram" "line" "email" "wechat"
+std::string_view Name(PlaceKind v);      // "country" "hotspot" "transit" "province" "regency"
+std::string_view Name(ReviewLabel v);    // "confirmed" "legit" "news" "unsure" "released"
+std::string_view Name(FetchError v);     // "none" "dns" "connect" "timeout" "tls" "too_large" ...
+std::string_view Name(SourceKind v);     // "generic" "job_board" "channel_preview" "classifieds" "social_post"
+std::string_view Name(CandidateOrigin v);// "main_text" "json_ld" "microdata" "channel_post" "open_graph" "import"
+std::string_view Name(FetchPriority v);  // "submission" "revisit" "discovered"
+
+std::optional<Level> ParseLevel(std::string_view s);
+std::optional<DocKind> ParseDocKind(std::string_view s);
+std::optional<ContactKind> ParseContactKind(std::string_view s);
+std::optional<PlaceKind> ParsePlaceKind(std::string_view s);
+std::optional<ReviewLabel> ParseReviewLabel(std::string_view s);
+std::optional<FetchError> ParseFetchError(std::string_view s);
+std::optional<SourceKind> ParseSourceKind(std::string_view s);
+std::optional<CandidateOrigin> ParseCandidateOrigin(std::string_view s);
+
+}  // namespace adwatch
+
+#endif  // ADWATCH_COMMON_NAMES_H_

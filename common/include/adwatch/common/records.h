@@ -1,0 +1,322 @@
+// The plain structs that pass between adwatch's stages, in flow order:
+//   FetchTask → FetchResult → Page (with AdCandidates) → NormalizedText + Entities → Verdict
+//   → AdRecord → DigestRow
+// Plain aggregates of standard types with no behaviour and no pointers into another stage's
+// buffers; safe to copy and to move between threads. Times are Unix epoch milliseconds, UTC.
+// Text is UTF-8. Spans are byte offsets into the original text of the field they name.
+#ifndef ADWATCH_COMMON_RECORDS_H_
+#define ADWATCH_COMMON_RECORDS_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace adwatch {
+
+// ---------------------------------------------------------------------------------------------
+// 1. Frontier → Fetcher
+
+// Why a URL is in the frontier; lower values are fetched first.
+enum class FetchPriority : uint8_t {
+  kSubmission = 0,  // An NGO submitted it: answer first.
+  kRevisit = 1,     // A known page whose revisit interval has passed.
+  kDiscovered = 2,  // A link found while crawling.
+};
+
+// What kind of site a source is; decides how the extractor reads its pages.
+enum class SourceKind : uint8_t {
+  kGeneric = 0,
+  kJobBoard,
+  kChannelPreview,  // e.g. Telegram's public preview t.me/s/<channel>
+  kClassifieds,
+  kSocialPost,      // a single Facebook/Instagram/TikTok/X post page
+};
+
+struct FetchTask {
+  std::string url;            // canonical URL
+  std::string source;         // name of the seeds.yaml source, or "submission"/"start"
+  int depth = 0;              // links followed from a start URL
+  FetchPriority priority = FetchPriority::kDiscovered;
+  int attempt = 0;            // 0 for the first try
+  int64_t not_before_ms = 0;  // do not fetch before this time
+  bool external = false;      // came from outside (NGO submission): SSRF rules apply
+  std::string etag;           // for If-None-Match on revisits
+  std::string last_modified;  // for If-Modified-Since on revisits
+};
+
+// ---------------------------------------------------------------------------------------------
+// 2. Fetcher → Extractor
+
+// How a fetch ended. kNone means an HTTP response was received (any status).
+enum class FetchError : uint8_t {
+  kNone = 0,
+  kDns,
+  kConnect,
+  kTimeout,
+  kTls,
+  kTooLarge,        // body or decoded body over the cap; body holds what came before the cut
+  kBlockedAddress,  // SSRF guard refused the resolved address
+  kRobotsDenied,
+  kOutOfScope,
+  kTooManyRedirects,
+  kProtocol,
+  kOther,
+};
+
+struct FetchResult {
+  std::string requested_url;
+  std::string final_url;  // after redirects the fetcher followed (normally none: see crawler/)
+  std::string source;
+  SourceKind source_kind = SourceKind::kGeneric;
+  int http_status = 0;  // 0 when no response arrived
+  std::vector<std::pair<std::string, std::string>> headers;  // in order received, names as sent
+  std::string content_type;                                  // from the Content-Type header
+  std::string body;                                          // bytes as received (decoded transfer/content-encoding)
+  bool truncated = false;                                    // body cut at the size cap
+  int64_t fetched_at_ms = 0;
+  int64_t elapsed_ms = 0;
+  int64_t retry_after_s = -1;  // from Retry-After, -1 when absent
+  FetchError error = FetchError::kNone;
+  std::string error_message;
+};
+
+// ---------------------------------------------------------------------------------------------
+// 3. Extractor → Normalizer/Classifier
+
+struct Link {
+  std::string url;   // absolute, resolved against the page URL and <base href>
+  std::string text;  // anchor text, whitespace collapsed
+  std::string rel;   // rel attribute, e.g. "next", "nofollow"
+};
+
+struct Salary {
+  double min = 0;          // amount in `currency` units; min == max for a single figure
+  double max = 0;
+  std::string currency;    // ISO 4217 ("IDR", "USD", "MYR"), "USDT" for crypto pay
+  std::string period;      // "hour", "day", "week", "month", "year", or "" when not stated
+  bool open_ended = false; // "10jt++", "up to": max is a floor, not a ceiling
+};
+
+struct Location {
+  std::string locality;  // city or town
+  std::string region;    // province or state
+  std::string country;   // as given (ISO code or name)
+};
+
+// How an ad candidate was found on its page.
+enum class CandidateOrigin : uint8_t {
+  kMainText = 0,  // the page's main text, no structured data
+  kJsonLd,        // a schema.org JobPosting in application/ld+json
+  kMicrodata,     // a schema.org JobPosting in microdata
+  kChannelPost,   // one post of a channel page (Telegram preview)
+  kOpenGraph,     // a social post behind a login wall: og:description
+  kImport,        // loaded with `adwatch import` or pasted text
+};
+
+// One thing on a page that may be an ad. The classifier, not the extractor, decides what it is.
+struct AdCandidate {
+  CandidateOrigin origin = CandidateOrigin::kMainText;
+  std::string source;
+  std::string url;      // the ad's own URL: the page URL, or a post permalink (t.me/<ch>/<id>)
+  std::string post_id;  // id within the page ("<channel>/<id>", JSON-LD identifier), or ""
+  std::string title;
+  std::string text;       // plain text, block structure kept as line breaks
+  std::string posted_at;  // ISO-8601 as found, or ""
+  std::string author;     // author, channel or handle, or ""
+  std::string forwarded_from;
+  int64_t views = -1;     // view count when the page shows one, else -1
+  std::vector<Link> links;
+  // Structured fields, from JSON-LD or microdata when present.
+  std::string employer;
+  std::string employer_url;
+  std::optional<Salary> salary;
+  std::vector<Location> locations;
+  std::string valid_through;
+  std::string employment_type;
+  // What the page says about itself, for telling ads from news: "NewsArticle", "article",
+  // "JobPosting"… (schema.org types and og:type values found on the page).
+  std::vector<std::string> page_types;
+  std::string lang;  // BCP-47 from the page, or ""
+};
+
+struct Page {
+  std::string url;        // final URL of the fetch
+  std::string canonical;  // <link rel=canonical>, resolved, or ""
+  std::string title;
+  std::string text;        // visible text of the whole page, boilerplate dropped
+  std::string lang;        // <html lang>, or ""
+  std::string meta_description;
+  std::string charset;     // what the body was decoded from, e.g. "windows-1252"
+  std::map<std::string, std::string> open_graph;  // "og:title" → value, also "twitter:*"
+  std::vector<Link> links;
+  std::string next_page;   // "older posts" / rel=next link for the crawler, or ""
+  std::vector<AdCandidate> candidates;
+  // Problems met while extracting that did not stop it: broken JSON-LD, limits exceeded,
+  // undecodable bytes. One human-readable line each.
+  std::vector<std::string> problems;
+};
+
+// ---------------------------------------------------------------------------------------------
+// 4. Normalizer
+
+struct Span {
+  uint32_t begin = 0;  // byte offset into the original text, inclusive
+  uint32_t end = 0;    // exclusive
+  friend bool operator==(const Span&, const Span&) = default;
+};
+
+// One normalised view of a text. `text[i]` came from original bytes
+// [origin[i].begin, origin[i].end); every evidence span found in `text` maps back through it.
+struct TextView {
+  std::string text;
+  std::vector<Span> origin;  // one per byte of `text`
+};
+
+// The views of one field (title or body). See classifier/normalize.h for what each view does.
+struct NormalizedText {
+  TextView folded;    // NFKC, case-folded, diacritics, zero-width and control characters removed
+  TextView skeleton;  // folded, then leet, in-word separators, spaced letters, emoji undone
+  // Places in the original text where the skeleton undid an obfuscation (leet, spacing, styled
+  // Unicode letters, zero-width characters inside a word).
+  std::vector<Span> obfuscations;
+};
+
+enum class ContactKind : uint8_t { kPhone = 0, kWhatsApp, kTelegram, kLine, kEmail, kWeChat };
+
+struct Contact {
+  ContactKind kind = ContactKind::kPhone;
+  std::string value;  // normalised: E.164 for phones and WhatsApp, lower-case handle without '@'
+                      // for Telegram/Line/WeChat, lower-case address for e-mail
+  std::string field;  // "title" or "body"
+  Span span;          // where it was written, in that field's original text
+  std::string region; // for phones: the region code the number belongs to ("ID", "KH")
+  bool landline = false;
+  std::string area;   // for Indonesian landlines: the province of the area code, or ""
+};
+
+struct SalaryMention {
+  Salary salary;
+  double monthly_idr_min = 0;  // normalised to IDR per month with the ruleset's rates (0: unknown)
+  double monthly_idr_max = 0;
+  std::string field;
+  Span span;
+};
+
+enum class PlaceKind : uint8_t {
+  kCountry = 0,  // a foreign country named as a destination
+  kHotspot,      // a known scam-compound town or zone
+  kTransit,      // a pickup or transit point (Batam, Entikong, Bangkok)
+  kProvince,     // an Indonesian province
+  kRegency,      // an Indonesian regency (kabupaten) or city (kota)
+};
+
+struct PlaceMention {
+  std::string id;       // gazetteer id, e.g. "kh", "kh.sihanoukville", "id.jatim.malang"
+  std::string name;     // display name, e.g. "Cambodia", "Kabupaten Malang"
+  PlaceKind kind = PlaceKind::kCountry;
+  std::string country;  // ISO 3166 alpha-2 of the place
+  std::string province; // for Indonesian places: the province id ("id.jatim"), else ""
+  bool nonplacement = false;  // not an official placement country for Indonesian workers
+  std::string field;
+  Span span;
+};
+
+struct Entities {
+  std::vector<Contact> contacts;
+  std::vector<SalaryMention> salaries;
+  std::vector<PlaceMention> places;
+};
+
+// ---------------------------------------------------------------------------------------------
+// 5. Classifier
+
+enum class Level : uint8_t { kNone = 0, kLow, kMedium, kHigh };
+
+// What a text reads as. Only recruitment ads are scored as recruitment risk.
+enum class DocKind : uint8_t { kOther = 0, kRecruitmentAd, kNews, kDistress, kGamblingPromo };
+
+struct Evidence {
+  std::string field;  // "title" or "body"
+  Span span;          // in that field's original text
+};
+
+struct Hit {
+  std::string rule_id;
+  std::string category;
+  double weight = 0;           // the weight applied (after negation/quote down-weighting)
+  double rule_weight = 0;      // the rule's own weight
+  std::string view;            // "folded", "skeleton", or "meta"
+  std::string describe_id;     // Indonesian description
+  std::string describe_en;     // English description
+  bool negated = false;        // every span sat in a warning/negation context
+  std::vector<Evidence> evidence;
+};
+
+struct Verdict {
+  int score = 0;  // 0–100 recruitment risk
+  Level level = Level::kNone;
+  DocKind kind = DocKind::kOther;
+  double raw_score = 0;                          // before mapping to 0–100
+  std::map<std::string, double> category_scores; // after caps
+  std::map<std::string, double> kind_scores;     // evidence for each DocKind
+  std::vector<Hit> hits;                         // sorted by weight, strongest first
+  Entities entities;
+  std::string ruleset_version;
+  // Problems the classifier met and worked around (e.g. the RE2::Set ran out of memory and the
+  // rules were matched one by one). Empty normally.
+  std::vector<std::string> warnings;
+};
+
+// ---------------------------------------------------------------------------------------------
+// 6. Store
+
+enum class ReviewLabel : uint8_t { kConfirmed = 0, kLegit, kNews, kUnsure, kReleased };
+
+struct Review {
+  std::string reviewer;
+  ReviewLabel label = ReviewLabel::kUnsure;
+  std::string note;
+  int64_t at_ms = 0;
+};
+
+struct AdRecord {
+  std::string ad_id;    // stable: hash of canonical URL + post id, or of the text when no URL
+  std::string page_id;  // key of the page the ad was found on ("" for imported text)
+  AdCandidate ad;
+  Verdict verdict;
+  int64_t first_seen_ms = 0;
+  int64_t last_seen_ms = 0;
+  std::string repost_of;             // ad id of the first ad with the same text, or ""
+  std::vector<std::string> regions;  // Indonesian region ids the ad is routed to
+  std::vector<Review> reviews;       // oldest first; the last one is the current label
+};
+
+// ---------------------------------------------------------------------------------------------
+// 7. Export
+
+// One flagged ad as a digest or CSV export shows it.
+struct DigestRow {
+  std::string ad_id;
+  std::string day;  // YYYY-MM-DD in the configured time zone
+  int score = 0;
+  Level level = Level::kNone;
+  DocKind kind = DocKind::kOther;
+  std::string title;
+  std::string snippet;  // the evidence sentence
+  std::string url;
+  std::string source;
+  std::vector<std::string> reasons;   // rule descriptions in the reader's language
+  std::vector<std::string> contacts;  // normalised values
+  std::vector<std::string> destinations;
+  std::vector<std::string> regions;
+  std::string routed_because;  // why this ad reached this region's digest
+  int64_t first_seen_ms = 0;
+  std::string label;  // latest review label, or ""
+};
+
+}  // namespace adwatch
+
+#endif  // ADWATCH_COMMON_RECORDS_H_

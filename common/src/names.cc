@@ -1,0 +1,72 @@
+#include "adwatch/common/names.h"
+
+#include <array>
+#include <utility>
+
+namespace adwatch {
+namespace {
+
+// One table per enum, indexed by the enumerator's value, so Name and Parse cannot disagree.
+constexpr std::array kLevel{"none", "low", "medium", "high"};
+constexpr std::array kDocKind{"other", "recruitment_ad", "news", "distress", "gambling_promo"};
+constexpr std::array kContactKind{"phone", "whatsapp", "telegram", "line", "email", "wechat"};
+constexpr std::array kPlaceKind{"country", "hotspot", "transit", "province", "regency"};
+constexpr std::array kReviewLabel{"confirmed", "legit", "news", "unsure", "released"};
+constexpr std::array kFetchError{"none",          "dns",           "connect",
+                                 "timeout",       "tls",           "too_large",
+                                 "blocked_address", "robots_denied", "out_of_scope",
+                                 "too_many_redirects", "protocol", "other"};
+constexpr std::array kSourceKind{"generic", "job_board", "channel_preview", "classifieds",
+                                 "social_post"};
+constexpr std::array kCandidateOrigin{"main_text",    "json_ld",    "microdata",
+                                      "channel_post", "open_graph", "import"};
+constexpr std::array kFetchPriority{"submission", "revisit", "discovered"};
+
+template <typename E, typename Table>
+std::string_view NameIn(const Table& t, E v) {
+  auto i = static_cast<size_t>(v);
+  return i < t.size() ? std::string_view(t[i]) : std::string_view("unknown");
+}
+
+template <typename E, typename Table>
+std::optional<E> ParseIn(const Table& t, std::string_view s) {
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (s == t[i]) return static_cast<E>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view Name(Level v) { return NameIn(kLevel, v); }
+std::string_view Name(DocKind v) { return NameIn(kDocKind, v); }
+std::string_view Name(ContactKind v) { return NameIn(kContactKind, v); }
+std::string_view Name(PlaceKind v) { return NameIn(kPlaceKind, v); }
+std::string_view Name(ReviewLabel v) { return NameIn(kReviewLabel, v); }
+std::string_view Name(FetchError v) { return NameIn(kFetchError, v); }
+std::string_view Name(SourceKind v) { return NameIn(kSourceKind, v); }
+std::string_view Name(CandidateOrigin v) { return NameIn(kCandidateOrigin, v); }
+std::string_view Name(FetchPriority v) { return NameIn(kFetchPriority, v); }
+
+std::optional<Level> ParseLevel(std::string_view s) { return ParseIn<Level>(kLevel, s); }
+std::optional<DocKind> ParseDocKind(std::string_view s) { return ParseIn<DocKind>(kDocKind, s); }
+std::optional<ContactKind> ParseContactKind(std::string_view s) {
+  return ParseIn<ContactKind>(kContactKind, s);
+}
+std::optional<PlaceKind> ParsePlaceKind(std::string_view s) {
+  return ParseIn<PlaceKind>(kPlaceKind, s);
+}
+std::optional<ReviewLabel> ParseReviewLabel(std::string_view s) {
+  return ParseIn<ReviewLabel>(kReviewLabel, s);
+}
+std::optional<FetchError> ParseFetchError(std::string_view s) {
+  return ParseIn<FetchError>(kFetchError, s);
+}
+std::optional<SourceKind> ParseSourceKind(std::string_view s) {
+  return ParseIn<SourceKind>(kSourceKind, s);
+}
+std::optional<CandidateOrigin> ParseCandidateOrigin(std::string_view s) {
+  return ParseIn<CandidateOrigin>(kCandidateOrigin, s);
+}
+
+}  // namespace adwatch
