@@ -73,8 +73,11 @@ Status YamlMap::Error(std::string_view key, std::string_view message) const {
 
 YAML::Node YamlMap::Child(std::string_view key) {
   read_.emplace_back(key);
-  if (!node_.IsMap()) return YAML::Node();
-  return node_[std::string(key)];
+  // A missing key yields a valid Undefined node, never yaml-cpp's "zombie" node, which throws
+  // InvalidNode when assigned or inspected.
+  if (!node_.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  YAML::Node n = node_[std::string(key)];
+  return n.IsDefined() ? n : YAML::Node(YAML::NodeType::Undefined);
 }
 
 namespace {

@@ -3,6 +3,7 @@
 #ifndef ADWATCH_CLASSIFIER_GAZETTEER_H_
 #define ADWATCH_CLASSIFIER_GAZETTEER_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +22,7 @@ struct PlaceInfo {
   std::string country;   // ISO 3166 alpha-2
   std::string province;  // for Indonesian regencies/cities and transit points: the province id
   bool nonplacement = false;          // not an official placement country for Indonesian workers
+  bool transit = false;               // a pickup or transit point on trafficking routes
   std::vector<std::string> aliases;   // folded spellings matched in text (incl. the name)
   std::vector<std::string> area_codes;  // Indonesian landline prefixes, e.g. "0778"
   std::string file;  // where it was defined, "rules/gazetteer/indonesia.yaml:120"
@@ -39,6 +41,9 @@ class Gazetteer {
   std::string ProvinceOfLandline(std::string_view e164) const;
   // IDR per one unit of `currency` ("USD" → 16000), or 0 when unknown.
   double IdrRate(std::string_view currency) const;
+  // Every place named in `skeleton` (a skeleton view, see normalize.h), longest alias first, with
+  // spans in the original text of `field`.
+  std::vector<PlaceMention> FindPlaces(const TextView& skeleton, std::string_view field) const;
   // A content hash of every file, part of the ruleset version.
   const std::string& content_hash() const { return content_hash_; }
 
@@ -49,12 +54,22 @@ class Gazetteer {
   std::map<std::string, std::string, std::less<>> area_to_province_;  // "0778" → "id.kepri"
   std::map<std::string, double, std::less<>> idr_rates_;
   std::string content_hash_;
+  struct AliasIndex;  // one compiled RE2 over every alias
+  std::shared_ptr<const AliasIndex> alias_index_;
+};
+
+enum class RouteReason : uint8_t {
+  kMentions = 0,   // the ad names the place (detail: the place's display name)
+  kInProvince,     // the ad names a regency of this province (detail: the regency's name)
+  kSourceHint,     // the source's region hint in seeds.yaml (detail: the hint)
+  kLandline,       // an Indonesian landline with this area code (detail: "+62778…")
 };
 
 // One region an ad is routed to, and why (for the digest's "routed because").
 struct RegionRoute {
   std::string region_id;  // an Indonesian province or regency id
-  std::string reason;     // "mentions Batam", "source region hint", "landline area code 0778"
+  RouteReason reason = RouteReason::kMentions;
+  std::string detail;
 };
 
 // Routes an ad to Indonesian regions: the provinces and regencies it names (transit points count

@@ -34,8 +34,10 @@ enum class RuleStatus : uint8_t { kActive = 0, kTesting, kDisabled };
 
 struct RuleExample {
   std::string text;
-  std::string title;  // optional, for field: title rules
-  std::string where;  // "file:line"
+  std::string title;                    // optional, for field: title rules
+  std::string url;                      // optional, for domain conditions
+  std::vector<std::string> page_types;  // optional, for page_type conditions
+  std::string where;                    // "file:line"
 };
 
 // One rule as written in its file. Meta rules have no patterns and a `when` condition instead

@@ -87,7 +87,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Contact, kind, value, field, spa
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SalaryMention, salary, monthly_idr_min,
                                                 monthly_idr_max, field, span)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PlaceMention, id, name, kind, country, province,
-                                                nonplacement, field, span)
+                                                nonplacement, transit, field, span)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Entities, contacts, salaries, places)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Evidence, field, span)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Hit, rule_id, category, weight, rule_weight, view,
@@ -98,7 +98,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Verdict, score, level, kind, raw
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Review, reviewer, label, note, at_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdRecord, ad_id, page_id, ad, verdict,
                                                 first_seen_ms, last_seen_ms, repost_of, regions,
-                                                reviews)
+                                                region_hint, reviews)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DigestRow, ad_id, day, score, level, kind, title,
                                                 snippet, url, source, reasons, contacts,
                                                 destinations, regions, routed_because,

@@ -96,7 +96,8 @@ struct Salary {
   double min = 0;          // amount in `currency` units; min == max for a single figure
   double max = 0;
   std::string currency;    // ISO 4217 ("IDR", "USD", "MYR"), "USDT" for crypto pay
-  std::string period;      // "hour", "day", "week", "month", "year", or "" when not stated
+  std::string period;      // "hour", "day", "week", "month", "year"; "month" when not stated,
+                           // as job ads in the region quote monthly pay unless they say otherwise
   bool open_ended = false; // "10jt++", "up to": max is a floor, not a ceiling
 };
 
@@ -220,6 +221,7 @@ struct PlaceMention {
   std::string country;  // ISO 3166 alpha-2 of the place
   std::string province; // for Indonesian places: the province id ("id.jatim"), else ""
   bool nonplacement = false;  // not an official placement country for Indonesian workers
+  bool transit = false;       // a known pickup or transit point (Batam, Entikong, Bangkok)
   std::string field;
   Span span;
 };
@@ -291,6 +293,7 @@ struct AdRecord {
   int64_t last_seen_ms = 0;
   std::string repost_of;             // ad id of the first ad with the same text, or ""
   std::vector<std::string> regions;  // Indonesian region ids the ad is routed to
+  std::string region_hint;           // the source's region hint used for routing (for rescore)
   std::vector<Review> reviews;       // oldest first; the last one is the current label
 };
 

@@ -36,6 +36,7 @@ class YamlMap {
 
   bool Has(std::string_view key) const;
   const YAML::Node& node() const { return node_; }
+  const std::string& file() const { return file_; }
 
   // Typed reads. A missing key leaves `out` unchanged and returns OK unless `required` is set.
   Status Read(std::string_view key, std::string& out, bool required = false);
@@ -49,7 +50,7 @@ class YamlMap {
   Status ReadEnum(std::string_view key, std::string& out, std::initializer_list<std::string_view> allowed,
                   bool required = false);
 
-  // The child node at `key` (null node when absent), marked as read.
+  // The child node at `key` (an Undefined node when absent), marked as read.
   YAML::Node Child(std::string_view key);
   // "FILE:LINE" of `key` (or of this mapping when absent).
   std::string Where(std::string_view key = {}) const;

@@ -1,0 +1,466 @@
+#include "adwatch/classifier/classify.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <set>
+
+#include "adwatch/classifier/normalize.h"
+#include "adwatch/common/names.h"
+#include "engine.h"
+#include "entities.h"
+
+namespace adwatch::classifier {
+
+struct Classifier::Counters {
+  std::atomic<int64_t> set_fallbacks{0};
+};
+
+Status Validate(const ClassifyOptions& o) {
+  if (!(0 < o.low && o.low < o.medium && o.medium < o.high && o.high <= 100)) {
+    return Status::InvalidArgument("scoring", "thresholds must satisfy 0 < low < medium < high <= 100");
+  }
+  for (double f : {o.non_ad_factor, o.negated_factor}) {
+    if (f < 0 || f > 1) return Status::InvalidArgument("scoring", "factors must lie in [0, 1]");
+  }
+  if (o.kind_threshold < 0) return Status::InvalidArgument("scoring", "kind_threshold must be >= 0");
+  if (o.max_spans_per_rule < 1) return Status::InvalidArgument("scoring", "max_spans_per_rule must be >= 1");
+  return Status::OK();
+}
+
+Classifier::Classifier(std::shared_ptr<const RuleSet> rules, ClassifyOptions options)
+    : rules_(std::move(rules)), options_(std::move(options)), counters_(std::make_shared<Counters>()) {}
+
+int64_t Classifier::set_fallbacks() const { return counters_->set_fallbacks.load(); }
+
+namespace {
+
+struct Field {
+  const char* name;
+  std::string_view original;
+  NormalizedText views;
+  std::vector<Span> negated;  // warning/negation and quoted regions, in the original text
+};
+
+bool Overlaps(Span a, Span b) { return a.begin < b.end && b.begin < a.end; }
+bool Inside(Span inner, Span outer) { return inner.begin >= outer.begin && inner.end <= outer.end; }
+
+void AddEvidence(std::vector<Evidence>& ev, const char* field, Span s) {
+  for (const Evidence& e : ev) {
+    if (e.field == field && e.span == s) return;
+  }
+  ev.push_back({field, s});
+}
+
+// Regions read as warnings or quotations: the words after a negation cue ("jangan tergiur gaji
+// 15 juta…") up to the end of the sentence, and text between quote marks.
+std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) {
+  std::vector<Span> out;
+  const std::string& t = f.views.folded.text;
+  if (engine.negation_cues && !t.empty()) {
+    re2::StringPiece input(t), m;
+    size_t pos = 0;
+    while (pos < t.size() && engine.negation_cues->Match(input, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
+      const auto b = static_cast<size_t>(m.data() - t.data());
+      size_t e = b + m.size();
+      int words = 0;
+      while (e < t.size() && words < engine.negation_window_words) {
+        const char c = t[e];
+        if (c == '.' || c == '!' || c == '?' || c == ';') break;
+        if (c == ' ') ++words;
+        ++e;
+      }
+      if (e > b) out.push_back(ToOriginal(f.views.folded, b, e));
+      pos = std::max(b + 1, b + m.size());
+    }
+  }
+  // Quotations in the original text: "…", “…”, «…», 「…」.
+  static const std::pair<std::string_view, std::string_view> kQuotes[] = {
+      {"\"", "\""}, {"\xE2\x80\x9C", "\xE2\x80\x9D"}, {"\xC2\xAB", "\xC2\xBB"}, {"\xE3\x80\x8C", "\xE3\x80\x8D"}};
+  const std::string_view o = f.original;
+  for (const auto& [open, close] : kQuotes) {
+    size_t pos = 0;
+    while ((pos = o.find(open, pos)) != std::string_view::npos) {
+      const size_t start = pos + open.size();
+      const size_t end = o.find(close, start);
+      if (end == std::string_view::npos) break;
+      if (end - start <= 400) out.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+      pos = end + close.size();
+    }
+  }
+  return out;
+}
+
+std::string HostOf(const std::string& url) {
+  size_t b = url.find("://");
+  b = b == std::string::npos ? 0 : b + 3;
+  size_t e = url.find_first_of("/?#:", b);
+  std::string host = url.substr(b, e == std::string::npos ? std::string::npos : e - b);
+  if (const size_t at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+  std::transform(host.begin(), host.end(), host.begin(), ::tolower);
+  return host;
+}
+
+struct EvalResult {
+  bool ok = false;
+  std::vector<Evidence> evidence;
+};
+
+// Evaluates meta conditions against what the patterns and entity extractor found.
+class MetaEvaluator {
+ public:
+  MetaEvaluator(const RuleSet& rules, const AdCandidate& ad, const std::vector<Field>& fields,
+                const Entities& entities, const std::vector<char>& fired,
+                const std::vector<std::vector<Evidence>>& evidence, const ClassifyOptions& options)
+      : rules_(rules), ad_(ad), fields_(fields), entities_(entities), fired_(fired),
+        evidence_(evidence), options_(options) {}
+
+  EvalResult Eval(const Condition& c) const {
+    EvalResult r;
+    switch (c.op) {
+      case Condition::Op::kRule:
+        r.ok = fired_[static_cast<size_t>(c.rule_index)] != 0;
+        if (r.ok) r.evidence = evidence_[static_cast<size_t>(c.rule_index)];
+        break;
+      case Condition::Op::kCategory: {
+        const auto& all = rules_.rules();
+        for (size_t i = 0; i < all.size(); ++i) {
+          if (fired_[i] && all[i].category == c.name && Counts(all[i])) {
+            r.ok = true;
+            for (const Evidence& e : evidence_[i]) AddEvidence(r.evidence, FieldName(e.field), e.span);
+          }
+        }
+        break;
+      }
+      case Condition::Op::kEntity:
+        r = EvalEntity(c);
+        break;
+      case Condition::Op::kObfuscation: {
+        int n = 0;
+        for (const Field& f : fields_) {
+          for (const Span& s : f.views.obfuscations) {
+            ++n;
+            AddEvidence(r.evidence, f.name, s);
+          }
+        }
+        r.ok = n >= c.count;
+        if (!r.ok) r.evidence.clear();
+        break;
+      }
+      case Condition::Op::kPageType:
+        for (const std::string& t : ad_.page_types) {
+          for (const std::string& v : c.values) {
+            if (EqualsIgnoreCase(t, v)) r.ok = true;
+          }
+        }
+        break;
+      case Condition::Op::kDomain: {
+        const std::string host = HostOf(ad_.url);
+        for (const std::string& d : c.values) {
+          if (host == d || (host.size() > d.size() && host.compare(host.size() - d.size(), d.size(), d) == 0 &&
+                            host[host.size() - d.size() - 1] == '.')) {
+            r.ok = true;
+          }
+        }
+        break;
+      }
+      case Condition::Op::kAll:
+        r.ok = true;
+        for (const Condition& child : c.children) {
+          EvalResult cr = Eval(child);
+          if (!cr.ok) return EvalResult{};
+          Merge(r.evidence, cr.evidence);
+        }
+        break;
+      case Condition::Op::kAny:
+      case Condition::Op::kAtLeast: {
+        int n = 0;
+        for (const Condition& child : c.children) {
+          EvalResult cr = Eval(child);
+          if (!cr.ok) continue;
+          ++n;
+          Merge(r.evidence, cr.evidence);
+        }
+        r.ok = n >= (c.op == Condition::Op::kAny ? 1 : c.count);
+        if (!r.ok) r.evidence.clear();
+        break;
+      }
+      case Condition::Op::kNot:
+        r.ok = !Eval(c.children[0]).ok;
+        break;
+      case Condition::Op::kNear: {
+        EvalResult a = Eval(c.children[0]);
+        EvalResult b = Eval(c.children[1]);
+        if (!a.ok || !b.ok) break;
+        for (const Evidence& x : a.evidence) {
+          for (const Evidence& y : b.evidence) {
+            if (x.field != y.field) continue;
+            const uint32_t lo = std::min(x.span.end, y.span.end);
+            const uint32_t hi = std::max(x.span.begin, y.span.begin);
+            const uint32_t gap = hi > lo ? hi - lo : 0;
+            if (gap <= static_cast<uint32_t>(c.chars)) {
+              r.ok = true;
+              AddEvidence(r.evidence, FieldName(x.field), x.span);
+              AddEvidence(r.evidence, FieldName(y.field), y.span);
+            }
+          }
+        }
+        break;
+      }
+    }
+    return r;
+  }
+
+ private:
+  static const char* FieldName(const std::string& f) { return f == "title" ? "title" : "body"; }
+
+  static bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  }
+
+  bool Counts(const Rule& r) const {
+    return r.status == RuleStatus::kActive || rules_.options().include_testing;
+  }
+
+  static void Merge(std::vector<Evidence>& into, const std::vector<Evidence>& from) {
+    for (const Evidence& e : from) AddEvidence(into, FieldName(e.field), e.span);
+  }
+
+  EvalResult EvalEntity(const Condition& c) const {
+    EvalResult r;
+    int n = 0;
+    std::set<std::string> distinct;
+    if (c.name == "salary") {
+      for (const SalaryMention& s : entities_.salaries) {
+        if (c.min_monthly_idr > 0 && s.monthly_idr_max < c.min_monthly_idr) continue;
+        if (distinct.insert(std::to_string(s.span.begin) + s.field).second) ++n;
+        AddEvidence(r.evidence, FieldName(s.field), s.span);
+      }
+    } else if (c.name == "place") {
+      for (const PlaceMention& p : entities_.places) {
+        if (c.place_kind && p.kind != *c.place_kind) continue;
+        if (c.nonplacement && !p.nonplacement) continue;
+        if (c.transit && !p.transit) continue;
+        if (!c.country.empty() && p.country != c.country) continue;
+        if (distinct.insert(p.id).second) ++n;
+        AddEvidence(r.evidence, FieldName(p.field), p.span);
+      }
+    } else {
+      for (const Contact& ct : entities_.contacts) {
+        const std::string_view kind = Name(ct.kind);
+        if (c.name != "contact" && kind != c.name) continue;
+        if (c.foreign && (ct.region.empty() || ct.region == options_.default_phone_region)) continue;
+        if (distinct.insert(ct.value).second) ++n;
+        AddEvidence(r.evidence, FieldName(ct.field), ct.span);
+      }
+    }
+    r.ok = n >= c.count;
+    if (!r.ok) r.evidence.clear();
+    return r;
+  }
+
+  const RuleSet& rules_;
+  const AdCandidate& ad_;
+  const std::vector<Field>& fields_;
+  const Entities& entities_;
+  const std::vector<char>& fired_;
+  const std::vector<std::vector<Evidence>>& evidence_;
+  const ClassifyOptions& options_;
+};
+
+bool FieldAllowed(RuleField rf, const char* field) {
+  if (rf == RuleField::kAny) return true;
+  return (rf == RuleField::kTitle) == (std::string_view(field) == "title");
+}
+
+Level LevelOf(int score, const ClassifyOptions& o) {
+  if (score >= o.high) return Level::kHigh;
+  if (score >= o.medium) return Level::kMedium;
+  if (score >= o.low) return Level::kLow;
+  return Level::kNone;
+}
+
+}  // namespace
+
+Status ScanView(const ViewSet& view, const std::string& text, bool simulate_out_of_memory,
+                const std::vector<CompiledRule>& compiled, std::vector<int>& matched, bool& fell_back) {
+  matched.clear();
+  fell_back = false;
+  RE2::Set::ErrorInfo info{};
+  if (simulate_out_of_memory) {
+    info.kind = RE2::Set::kOutOfMemory;
+  } else if (view.set->Match(text, &matched, &info) || info.kind == RE2::Set::kNoError) {
+    return Status::OK();
+  }
+  if (info.kind != RE2::Set::kOutOfMemory) {
+    return Status::Internal("RE2::Set match", "error kind " + std::to_string(info.kind));
+  }
+  matched.clear();
+  fell_back = true;
+  for (size_t k = 0; k < view.entries.size(); ++k) {
+    const auto [ri, pi] = view.entries[k];
+    if (RE2::PartialMatch(text, *compiled[static_cast<size_t>(ri)].patterns[static_cast<size_t>(pi)])) {
+      matched.push_back(static_cast<int>(k));
+    }
+  }
+  return Status::OK();
+}
+
+Entities Classifier::ExtractEntities(const AdCandidate& ad) const {
+  Entities out;
+  ExtractFieldEntities("title", ad.title, Normalize(ad.title), rules_->gazetteer(),
+                       options_.default_phone_region, out);
+  ExtractFieldEntities("body", ad.text, Normalize(ad.text), rules_->gazetteer(),
+                       options_.default_phone_region, out);
+  return out;
+}
+
+Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
+  const RuleSet& rs = *rules_;
+  const RuleSet::Engine& engine = rs.engine();
+  const std::vector<Rule>& rules = rs.rules();
+
+  std::vector<Field> fields;
+  fields.push_back({"title", ad.title, Normalize(ad.title), {}});
+  fields.push_back({"body", ad.text, Normalize(ad.text), {}});
+
+  Verdict v;
+  v.ruleset_version = rs.version();
+  for (Field& f : fields) {
+    ExtractFieldEntities(f.name, f.original, f.views, rs.gazetteer(), options_.default_phone_region,
+                         v.entities);
+    f.negated = NegatedRegions(f, engine);
+  }
+
+  // 1. One Set scan per view and field; spans only for the rules that matched.
+  std::vector<char> fired(rules.size(), 0);
+  std::vector<std::vector<Evidence>> evidence(rules.size());
+  std::vector<int> matched;
+  for (size_t view = 0; view < engine.sets.size(); ++view) {
+    const ViewSet& vs = engine.sets[view];
+    if (vs.entries.empty()) continue;
+    for (const Field& f : fields) {
+      const TextView& tv = view == 0 ? f.views.folded : f.views.skeleton;
+      if (tv.text.empty()) continue;
+      bool fell_back = false;
+      ADWATCH_RETURN_IF_ERROR(ScanView(vs, tv.text, /*simulate_out_of_memory=*/false, engine.compiled,
+                                       matched, fell_back));
+      if (fell_back) {
+        counters_->set_fallbacks.fetch_add(1);
+        v.warnings.push_back("RE2::Set out of memory on the " + std::string(view == 0 ? "folded" : "skeleton") +
+                             " view of the " + f.name + "; matched rule by rule");
+      }
+      for (int k : matched) {
+        const auto [ri, pi] = vs.entries[static_cast<size_t>(k)];
+        const Rule& rule = rules[static_cast<size_t>(ri)];
+        if (!FieldAllowed(rule.field, f.name)) continue;
+        const RE2& re = *engine.compiled[static_cast<size_t>(ri)].patterns[static_cast<size_t>(pi)];
+        auto& ev = evidence[static_cast<size_t>(ri)];
+        re2::StringPiece input(tv.text), m;
+        size_t pos = 0;
+        while (pos <= tv.text.size() && static_cast<int>(ev.size()) < options_.max_spans_per_rule &&
+               re.Match(input, pos, tv.text.size(), RE2::UNANCHORED, &m, 1)) {
+          const auto b = static_cast<size_t>(m.data() - tv.text.data());
+          const size_t e = b + m.size();
+          if (e > b) {
+            AddEvidence(ev, f.name, ToOriginal(tv, b, e));
+            fired[static_cast<size_t>(ri)] = 1;
+          }
+          pos = e > b ? e : b + 1;
+        }
+      }
+    }
+  }
+
+  // 2. Meta rules, dependencies first.
+  MetaEvaluator meta(rs, ad, fields, v.entities, fired, evidence, options_);
+  for (int i : engine.meta_order) {
+    EvalResult r = meta.Eval(*engine.compiled[static_cast<size_t>(i)].when);
+    if (r.ok) {
+      fired[static_cast<size_t>(i)] = 1;
+      evidence[static_cast<size_t>(i)] = std::move(r.evidence);
+    }
+  }
+
+  // 3. Hits, with warning and quotation context down-weighted.
+  const auto& categories = rs.categories();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (!fired[i] || !engine.compiled[i].enabled) continue;
+    const Rule& rule = rules[i];
+    const Category& cat = categories.at(rule.category);
+    Hit h;
+    h.rule_id = rule.id;
+    h.category = rule.category;
+    h.rule_weight = rule.weight;
+    h.weight = engine.compiled[i].weight;
+    h.view = rule.meta ? "meta" : rule.view == RuleView::kFolded ? "folded" : "skeleton";
+    h.describe_id = rule.describe_id;
+    h.describe_en = rule.describe_en;
+    h.evidence = std::move(evidence[i]);
+    if (cat.kind.empty() && h.weight > 0 && !h.evidence.empty()) {
+      h.negated = std::all_of(h.evidence.begin(), h.evidence.end(), [&](const Evidence& e) {
+        const Field& f = e.field == "title" ? fields[0] : fields[1];
+        return std::any_of(f.negated.begin(), f.negated.end(),
+                           [&](const Span& n) { return Inside(e.span, n) || (Overlaps(e.span, n) && e.span.begin >= n.begin); });
+      });
+      if (h.negated) h.weight *= options_.negated_factor;
+    }
+    v.hits.push_back(std::move(h));
+  }
+  std::sort(v.hits.begin(), v.hits.end(), [](const Hit& a, const Hit& b) {
+    if (std::abs(a.weight) != std::abs(b.weight)) return std::abs(a.weight) > std::abs(b.weight);
+    return a.rule_id < b.rule_id;
+  });
+
+  // 4. Category sums with caps; kind evidence apart from risk.
+  std::map<std::string, double> sums;
+  for (const Hit& h : v.hits) {
+    const Category& cat = categories.at(h.category);
+    sums[h.category] += cat.kind.empty() ? h.weight : std::abs(h.weight);
+  }
+  double raw = 0;
+  for (auto& [key, sum] : sums) {
+    const Category& cat = categories.at(key);
+    const double capped = std::clamp(sum, -cat.cap, cat.cap);
+    v.category_scores[key] = capped;
+    if (cat.kind.empty()) {
+      raw += capped;
+    } else {
+      v.kind_scores[cat.kind] += capped;
+    }
+  }
+  v.raw_score = raw;
+
+  // 5. What the text reads as, and the score.
+  const double ad_evidence = v.kind_scores["recruitment_ad"];
+  DocKind other_kind = DocKind::kOther;
+  double other_score = 0;
+  for (auto [name, kind] : {std::pair{"distress", DocKind::kDistress}, std::pair{"news", DocKind::kNews},
+                            std::pair{"gambling_promo", DocKind::kGamblingPromo}}) {
+    const double s = v.kind_scores[name];
+    if (s > other_score) {
+      other_score = s;
+      other_kind = kind;
+    }
+  }
+  for (auto it = v.kind_scores.begin(); it != v.kind_scores.end();) {
+    it = it->second == 0 ? v.kind_scores.erase(it) : std::next(it);
+  }
+  int score = static_cast<int>(std::lround(std::clamp(raw, 0.0, 100.0)));
+  if (other_score >= options_.kind_threshold && other_score > ad_evidence) {
+    v.kind = other_kind;
+  } else if (ad_evidence > 0 || score >= options_.low) {
+    v.kind = DocKind::kRecruitmentAd;
+  } else {
+    v.kind = DocKind::kOther;
+  }
+  if (v.kind != DocKind::kRecruitmentAd) score = static_cast<int>(std::lround(score * options_.non_ad_factor));
+  v.score = score;
+  v.level = LevelOf(score, options_);
+  if (v.kind != DocKind::kRecruitmentAd && v.level > Level::kLow) v.level = Level::kLow;
+  return v;
+}
+
+}  // namespace adwatch::classifier

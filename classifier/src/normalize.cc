@@ -1,0 +1,466 @@
+#include "adwatch/classifier/normalize.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <vector>
+
+#include "text_units.h"
+
+namespace adwatch::classifier {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Folding
+
+const icu::Normalizer2* NfkcCasefold() {
+  static const icu::Normalizer2* n = [] {
+    UErrorCode err = U_ZERO_ERROR;
+    const icu::Normalizer2* p = icu::Normalizer2::getNFKCCasefoldInstance(err);
+    return U_SUCCESS(err) ? p : nullptr;
+  }();
+  return n;
+}
+
+const icu::Normalizer2* Nfd() {
+  static const icu::Normalizer2* n = [] {
+    UErrorCode err = U_ZERO_ERROR;
+    const icu::Normalizer2* p = icu::Normalizer2::getNFDInstance(err);
+    return U_SUCCESS(err) ? p : nullptr;
+  }();
+  return n;
+}
+
+bool IsCombiningDiacritic(UChar32 c) { return c >= 0x0300 && c <= 0x036F; }
+
+// Latin letters whose diacritic is not a combining mark after NFD.
+UChar32 StripStroke(UChar32 c) {
+  switch (c) {
+    case 0x0111: return 'd';  // đ (Vietnamese)
+    case 0x0127: return 'h';  // ħ
+    case 0x0142: return 'l';  // ł
+    case 0x00F8: return 'o';  // ø
+    case 0x0131: return 'i';  // dotless ı
+    case 0x0167: return 't';  // ŧ
+    default: return c;
+  }
+}
+
+// Letters that only decorate: math alphanumerics, fullwidth, enclosed (circled) letters.
+bool IsStyledLetter(UChar32 c) {
+  return (c >= 0x1D400 && c <= 0x1D7FF) || (c >= 0xFF01 && c <= 0xFF5E) ||
+         (c >= 0x2460 && c <= 0x24FF) || (c >= 0x1F130 && c <= 0x1F189);
+}
+
+bool IsAsciiLetter(UChar32 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+class Folder {
+ public:
+  explicit Folder(std::string_view text) : text_(text) {}
+
+  // Appends the folded code points of the whole text to `out`.
+  void Run(std::vector<Unit>& out, std::vector<Span>& obfuscations) {
+    out.reserve(text_.size());
+    const auto* s = reinterpret_cast<const uint8_t*>(text_.data());
+    const auto n = static_cast<int32_t>(text_.size());
+    int32_t i = 0;
+    bool pending_zero_width = false;  // a dropped format char after a letter
+    uint32_t zero_width_at = 0;
+    while (i < n) {
+      const int32_t start = i;
+      UChar32 c;
+      if (s[i] < 0x80) {
+        c = s[i++];
+        if (c < 0x20 || c == 0x7F) {
+          if (c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+            Emit(out, ' ', start, i);
+          }
+          continue;
+        }
+        if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+        if (pending_zero_width && IsAsciiLetter(c)) {
+          obfuscations.push_back({zero_width_at, static_cast<uint32_t>(start)});
+        }
+        pending_zero_width = false;
+        Emit(out, c, start, i);
+        continue;
+      }
+      U8_NEXT(s, i, n, c);
+      if (c < 0) continue;  // invalid UTF-8: dropped from the views
+      // Gather the combining marks that follow, so a base letter and its marks fold together.
+      int32_t end = i;
+      while (end < n) {
+        int32_t j = end;
+        UChar32 next;
+        U8_NEXT(s, j, n, next);
+        if (next < 0 || u_getCombiningClass(next) == 0) break;
+        end = j;
+      }
+      i = end;
+      const int8_t type = u_charType(c);
+      if (type == U_CONTROL_CHAR) {
+        Emit(out, ' ', start, end);
+        continue;
+      }
+      if (type == U_FORMAT_CHAR || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
+        // Zero-width joiners, soft hyphens and the like: dropped; between letters they hide words.
+        if (!out.empty() && u_isalpha(static_cast<UChar32>(out.back().c))) {
+          pending_zero_width = true;
+          zero_width_at = static_cast<uint32_t>(start);
+        }
+        continue;
+      }
+      if (u_isUWhiteSpace(c)) {
+        Emit(out, ' ', start, end);
+        pending_zero_width = false;
+        continue;
+      }
+      if (pending_zero_width && u_isalpha(c)) {
+        obfuscations.push_back({zero_width_at, static_cast<uint32_t>(start)});
+      }
+      pending_zero_width = false;
+      if (IsStyledLetter(c)) obfuscations.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+      FoldSegment(out, start, end);
+    }
+  }
+
+ private:
+  static void Emit(std::vector<Unit>& out, UChar32 c, int32_t begin, int32_t end) {
+    out.push_back({static_cast<char32_t>(c), {static_cast<uint32_t>(begin), static_cast<uint32_t>(end)}});
+  }
+
+  void FoldSegment(std::vector<Unit>& out, int32_t begin, int32_t end) {
+    const icu::Normalizer2* nfkc = NfkcCasefold();
+    const icu::Normalizer2* nfd = Nfd();
+    icu::UnicodeString seg = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text_.data() + begin, end - begin));
+    UErrorCode err = U_ZERO_ERROR;
+    icu::UnicodeString folded = nfkc ? nfkc->normalize(seg, err) : seg;
+    if (U_FAILURE(err)) folded = seg;
+    err = U_ZERO_ERROR;
+    icu::UnicodeString decomposed = nfd ? nfd->normalize(folded, err) : folded;
+    if (U_FAILURE(err)) decomposed = folded;
+    for (int32_t k = 0; k < decomposed.length();) {
+      const UChar32 c = decomposed.char32At(k);
+      k += U16_LENGTH(c);
+      if (IsCombiningDiacritic(c)) continue;
+      if (u_isUWhiteSpace(c)) {
+        Emit(out, ' ', begin, end);
+        continue;
+      }
+      const int8_t type = u_charType(c);
+      if (type == U_FORMAT_CHAR || type == U_CONTROL_CHAR) continue;
+      Emit(out, StripStroke(c), begin, end);
+    }
+  }
+
+  std::string_view text_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Skeleton
+
+// Cyrillic and Greek letters that look like Latin ones.
+char32_t Homoglyph(char32_t c) {
+  switch (c) {
+    case 0x0430: return 'a';
+    case 0x0435: return 'e';
+    case 0x043E: return 'o';
+    case 0x0440: return 'p';
+    case 0x0441: return 'c';
+    case 0x0443: return 'y';
+    case 0x0445: return 'x';
+    case 0x0456: return 'i';
+    case 0x0458: return 'j';
+    case 0x0455: return 's';
+    case 0x043A: return 'k';
+    case 0x043C: return 'm';
+    case 0x0442: return 't';
+    case 0x0432: return 'b';
+    case 0x043D: return 'h';
+    case 0x03B1: return 'a';
+    case 0x03BF: return 'o';
+    case 0x03B5: return 'e';
+    case 0x03B9: return 'i';
+    case 0x03BA: return 'k';
+    case 0x03BD: return 'v';
+    case 0x03C1: return 'p';
+    case 0x03C4: return 't';
+    case 0x03C5: return 'u';
+    default: return 0;
+  }
+}
+
+// The letter a leet character stands for, or 0.
+char32_t LeetLetter(char32_t c) {
+  switch (c) {
+    case '4': return 'a';
+    case '@': return 'a';
+    case '0': return 'o';
+    case '1': return 'i';
+    case '!': return 'i';
+    case '3': return 'e';
+    case '5': return 's';
+    case '$': return 's';
+    case '7': return 't';
+    default: return 0;
+  }
+}
+
+// Emoji that carry meaning in recruitment ads; others become word breaks.
+const char* EmojiWord(char32_t c) {
+  switch (c) {
+    case 0x1F3B0: return "slot";    // 🎰
+    case 0x1F3B2: return "dice";    // 🎲
+    case 0x1F0CF: return "cards";   // 🃏
+    case 0x1F4B0: case 0x1F4B5: case 0x1F4B4: case 0x1F4B6: case 0x1F4B7: case 0x1F4B8:
+    case 0x1F911: case 0x1F4B2: return "money";  // 💰💵💴💶💷💸🤑💲
+    case 0x2708: case 0x1F6EB: case 0x1F6EC: case 0x1F6E9: return "flight";  // ✈🛫🛬🛩
+    case 0x1F3E0: case 0x1F3E1: case 0x1F3E2: case 0x1F6CF: return "house";  // 🏠🏡🏢🛏
+    case 0x1F371: case 0x1F35A: case 0x1F35B: case 0x1F372: case 0x1F37D: return "food";
+    case 0x1F4F1: case 0x260E: case 0x1F4DE: return "phone";  // 📱☎📞
+    default: return nullptr;
+  }
+}
+
+bool IsRegionalIndicator(char32_t c) { return c >= 0x1F1E6 && c <= 0x1F1FF; }
+
+bool IsEmojiLike(char32_t c) {
+  return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF) ||
+         (c >= 0x2B00 && c <= 0x2BFF) || (c >= 0x2190 && c <= 0x21FF) || (c >= 0x25A0 && c <= 0x25FF);
+}
+
+bool IsLetter(char32_t c) {
+  if (c < 0x80) return c >= 'a' && c <= 'z';
+  return u_isalpha(static_cast<UChar32>(c));
+}
+
+bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
+
+// Characters that may sit inside an obfuscated word: letters, digits, leet symbols, masks.
+bool IsWordish(char32_t c) {
+  return IsLetter(c) || IsDigit(c) || c == '@' || c == '$' || c == '!' || c == '*';
+}
+
+bool IsSpacedSeparator(char32_t c) { return c == ' ' || c == '.' || c == '-' || c == '_' || c == 0xB7;
+}
+
+Span Union(Span a, Span b) { return {std::min(a.begin, b.begin), std::max(a.end, b.end)}; }
+
+void PushWord(std::vector<Unit>& out, const char* word, Span origin) {
+  if (out.empty() || out.back().c != ' ') out.push_back({' ', origin});
+  for (const char* p = word; *p; ++p) out.push_back({static_cast<char32_t>(*p), origin});
+  out.push_back({' ', origin});
+}
+
+// Pass 1: homoglyphs, flags and emoji.
+std::vector<Unit> MapSymbols(const std::vector<Unit>& in, std::vector<Span>& obfuscations) {
+  std::vector<Unit> out;
+  out.reserve(in.size() + 16);
+  for (size_t i = 0; i < in.size(); ++i) {
+    const Unit& u = in[i];
+    if (u.c < 0x80) {
+      out.push_back(u);
+      continue;
+    }
+    if (char32_t h = Homoglyph(u.c)) {
+      out.push_back({h, u.origin});
+      obfuscations.push_back(u.origin);
+      continue;
+    }
+    if (IsRegionalIndicator(u.c) && i + 1 < in.size() && IsRegionalIndicator(in[i + 1].c)) {
+      char word[8] = {'f', 'l', 'a', 'g', '_',
+                      static_cast<char>('a' + (u.c - 0x1F1E6)),
+                      static_cast<char>('a' + (in[i + 1].c - 0x1F1E6)), 0};
+      PushWord(out, word, Union(u.origin, in[i + 1].origin));
+      ++i;
+      continue;
+    }
+    if (const char* w = EmojiWord(u.c)) {
+      PushWord(out, w, u.origin);
+      continue;
+    }
+    if (IsEmojiLike(u.c)) {
+      if (out.empty() || out.back().c != ' ') out.push_back({' ', u.origin});
+      continue;
+    }
+    out.push_back(u);
+  }
+  return out;
+}
+
+// Pass 2: leet digits and symbols inside words; masks between letters become '*'.
+// A run of leet characters is read as letters only where the word around it makes that likely:
+// between letters ("k4mb0ja", "sl0t"), at the end after two or more letters ("jud1"), or a single
+// one at the start before three or more letters ("4dmin"). Figures such as "15jt", "rp15" and
+// "1000u" are left alone, so salaries still read as numbers.
+void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
+  const size_t n = units.size();
+  size_t i = 0;
+  while (i < n) {
+    if (!IsWordish(units[i].c)) {
+      ++i;
+      continue;
+    }
+    size_t w_end = i;
+    while (w_end < n && IsWordish(units[w_end].c)) ++w_end;
+    // A leading '@' is a handle, a leading '$' a price: not part of the word.
+    size_t w_begin = i;
+    while (w_begin < w_end && (units[w_begin].c == '@' || units[w_begin].c == '$' ||
+                               units[w_begin].c == '*' || units[w_begin].c == '!')) {
+      ++w_begin;
+    }
+    size_t k = w_begin;
+    while (k < w_end) {
+      if (IsLetter(units[k].c)) {
+        ++k;
+        continue;
+      }
+      size_t r_end = k;
+      while (r_end < w_end && !IsLetter(units[r_end].c)) ++r_end;
+      const size_t len = r_end - k;
+      const bool letter_before = k > w_begin && IsLetter(units[k - 1].c);
+      const bool letter_after = r_end < w_end && IsLetter(units[r_end].c);
+      size_t letters_before = 0, letters_after = 0;
+      for (size_t j = w_begin; j < k; ++j) letters_before += IsLetter(units[j].c);
+      for (size_t j = r_end; j < w_end; ++j) letters_after += IsLetter(units[j].c);
+      bool all_leet = true, all_mask = true;
+      for (size_t j = k; j < r_end; ++j) {
+        all_leet = all_leet && LeetLetter(units[j].c) != 0;
+        all_mask = all_mask && units[j].c == '*';
+      }
+      if (all_mask && letter_before && letter_after && len <= 2) {
+        k = r_end;  // "j*di": the mask stays as '*'
+        continue;
+      }
+      const bool map = all_leet && len <= 2 &&
+                       ((letter_before && letter_after) ||
+                        (letter_before && r_end == w_end && letters_before >= 2 && len == 1) ||
+                        (k == w_begin && len == 1 && letters_after >= 3));
+      if (map) {
+        Span s = units[k].origin;
+        for (size_t j = k; j < r_end; ++j) {
+          units[j].c = LeetLetter(units[j].c);
+          s = Union(s, units[j].origin);
+        }
+        obfuscations.push_back(s);
+      }
+      k = r_end;
+    }
+    i = w_end;
+  }
+}
+
+// Pass 3: joins three or more single letters separated by one and the same separator
+// ("k a m b o j a", "j.u.d.i", "s-l-o-t"). A leet character counts as a letter here.
+std::vector<Unit> JoinSpacedLetters(const std::vector<Unit>& in, std::vector<Span>& obfuscations) {
+  std::vector<Unit> out;
+  out.reserve(in.size());
+  const size_t n = in.size();
+  auto single_at = [&](size_t i) {
+    // in[i] is a letter (or leet char) standing alone between non-word characters.
+    if (i >= n) return false;
+    const char32_t c = in[i].c;
+    if (!(IsLetter(c) || LeetLetter(c))) return false;
+    if (i > 0 && IsWordish(in[i - 1].c)) return false;
+    if (i + 1 < n && IsWordish(in[i + 1].c)) return false;
+    return true;
+  };
+  size_t i = 0;
+  while (i < n) {
+    if (single_at(i) && i + 2 < n && IsSpacedSeparator(in[i + 1].c)) {
+      const char32_t sep = in[i + 1].c;
+      size_t count = 1, j = i;
+      while (j + 2 < n && in[j + 1].c == sep && single_at(j + 2)) {
+        j += 2;
+        ++count;
+      }
+      size_t letters = 0;
+      for (size_t k = i; k <= j; k += 2) letters += IsLetter(in[k].c);
+      if (count >= 3 && letters >= 2) {
+        Span s = in[i].origin;
+        for (size_t k = i; k <= j; k += 2) {
+          char32_t c = in[k].c;
+          if (!IsLetter(c)) c = LeetLetter(c);
+          out.push_back({c, in[k].origin});
+          s = Union(s, in[k].origin);
+        }
+        obfuscations.push_back(s);
+        i = j + 1;
+        continue;
+      }
+    }
+    out.push_back(in[i]);
+    ++i;
+  }
+  return out;
+}
+
+// Collapses runs of spaces and trims both ends.
+std::vector<Unit> CollapseSpaces(std::vector<Unit> in) {
+  std::vector<Unit> out;
+  out.reserve(in.size());
+  for (const Unit& u : in) {
+    if (u.c == ' ' && (out.empty() || out.back().c == ' ')) continue;
+    out.push_back(u);
+  }
+  while (!out.empty() && out.back().c == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+TextView Encode(const std::vector<Unit>& units) {
+  TextView v;
+  v.text.reserve(units.size());
+  v.origin.reserve(units.size());
+  for (const Unit& u : units) {
+    if (u.c < 0x80) {
+      v.text.push_back(static_cast<char>(u.c));
+      v.origin.push_back(u.origin);
+      continue;
+    }
+    char buf[4];
+    int32_t len = 0;
+    UBool error = false;
+    U8_APPEND(reinterpret_cast<uint8_t*>(buf), len, 4, static_cast<UChar32>(u.c), error);
+    if (error) continue;
+    v.text.append(buf, static_cast<size_t>(len));
+    v.origin.insert(v.origin.end(), static_cast<size_t>(len), u.origin);
+  }
+  return v;
+}
+
+std::vector<Unit> FoldUnits(std::string_view text, std::vector<Span>& obfuscations) {
+  std::vector<Unit> units;
+  Folder(text).Run(units, obfuscations);
+  return CollapseSpaces(std::move(units));
+}
+
+std::vector<Unit> SkeletonUnits(const std::vector<Unit>& folded, std::vector<Span>& obfuscations) {
+  std::vector<Unit> s = MapSymbols(folded, obfuscations);
+  Deleet(s, obfuscations);
+  s = JoinSpacedLetters(s, obfuscations);
+  return CollapseSpaces(std::move(s));
+}
+
+NormalizedText Normalize(std::string_view text) {
+  NormalizedText out;
+  std::vector<Unit> folded = FoldUnits(text, out.obfuscations);
+  out.folded = Encode(folded);
+  out.skeleton = Encode(SkeletonUnits(folded, out.obfuscations));
+  std::sort(out.obfuscations.begin(), out.obfuscations.end(),
+            [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  return out;
+}
+
+Span ToOriginal(const TextView& view, size_t begin, size_t end) {
+  return {view.origin[begin].begin, view.origin[end - 1].end};
+}
+
+}  // namespace adwatch::classifier

@@ -1,0 +1,27 @@
+// Internal: the code-point form of a text that the normalizer works on, each code point with the
+// original bytes it came from.
+#ifndef ADWATCH_CLASSIFIER_TEXT_UNITS_H_
+#define ADWATCH_CLASSIFIER_TEXT_UNITS_H_
+
+#include <string_view>
+#include <vector>
+
+#include "adwatch/common/records.h"
+
+namespace adwatch::classifier {
+
+struct Unit {
+  char32_t c;
+  Span origin;
+};
+
+// The folded code points of `text`; appends decorative-letter and zero-width findings.
+std::vector<Unit> FoldUnits(std::string_view text, std::vector<Span>& obfuscations);
+// The skeleton of folded code points; appends what it undid.
+std::vector<Unit> SkeletonUnits(const std::vector<Unit>& folded, std::vector<Span>& obfuscations);
+// UTF-8 text with one origin per byte.
+TextView Encode(const std::vector<Unit>& units);
+
+}  // namespace adwatch::classifier
+
+#endif  // ADWATCH_CLASSIFIER_TEXT_UNITS_H_

@@ -1,0 +1,326 @@
+// The store: one RocksDB database holding every fetched page as evidence, every ad with its
+// verdict history and reviews, the indexes the review queue and digests read, and the tables the
+// crawler and the API keep their own state in. docs/storage.md documents each table's keys and
+// values. A Store is thread-safe: reads run concurrently; writes are serialised inside.
+//
+//   Clock clock = SystemClock();
+//   auto store = Store::Open(options, clock);
+//   if (!store) return store.error();
+//   auto written = (*store)->Write(PageWrite{.page = fetch, .ads = {{ad, verdict, regions}}});
+//   auto queue = (*store)->Queue({.from_day = "2026-11-22", .min_level = Level::kHigh});
+#ifndef ADWATCH_STORAGE_STORE_H_
+#define ADWATCH_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adwatch/common/clock.h"
+#include "adwatch/common/records.h"
+#include "adwatch/common/status.h"
+#include "adwatch/storage/options.h"
+
+namespace adwatch::storage {
+
+// The schema version this build writes. Opening a database of a newer version fails; an older
+// one is migrated when a migration exists, else refused (docs/storage.md, "Schema versions").
+inline constexpr uint32_t kSchemaVersion = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Writing pages and ads
+
+// One ad found on a page, with the classifier's verdict on it.
+struct AdWrite {
+  AdCandidate ad;
+  Verdict verdict;
+  // Indonesian region ids the ad is routed to (classifier::RouteRegions); no '|' inside.
+  std::vector<std::string> regions;
+  // The source's region hint the regions were routed with, kept so `rescore` routes alike.
+  std::string region_hint;
+};
+
+// Everything one fetched page produced. Written as one RocksDB WriteBatch: the page, its ads,
+// their verdicts and every index entry land together or not at all.
+struct PageWrite {
+  // The fetch as evidence: body bytes exactly as received, headers, URLs, status, fetch time.
+  // std::nullopt for ads that come without a page (`adwatch import`, pasted text).
+  std::optional<FetchResult> page;
+  // Version of the crawler that fetched the page, recorded with the evidence.
+  std::string crawler_version;
+  std::vector<AdWrite> ads;
+  // Why these verdicts were made: "crawl", "import", "submission"; kept in the verdict history.
+  std::string cause = "crawl";
+};
+
+// What happened to one ad of a PageWrite, in the order of PageWrite::ads.
+struct AdOutcome {
+  std::string ad_id;
+  bool created = false;          // the first time this ad id was stored
+  bool verdict_changed = false;  // a new verdict revision was written
+  std::string repost_of;         // the ad first stored with the same text, or ""
+};
+
+struct WriteResult {
+  std::string page_id;  // "" when the write had no page
+  std::vector<AdOutcome> ads;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+// A page as stored: the fetch (with `body` filled only when asked for and still kept), the body's
+// SHA-256 as computed when it was stored, and which ads came from it.
+struct StoredPage {
+  std::string page_id;
+  FetchResult fetch;
+  std::string body_sha256;  // of the body as fetched, lower-case hex
+  int64_t body_bytes = 0;
+  std::string crawler_version;
+  int64_t stored_at_ms = 0;
+  std::vector<std::string> ad_ids;
+  // When retention dropped the raw body (0 while it is kept). Metadata and hash stay.
+  int64_t body_dropped_at_ms = 0;
+};
+
+// One revision of an ad's verdict. Revisions count from 1; the highest is the current verdict.
+struct VerdictRevision {
+  uint32_t rev = 0;
+  int64_t at_ms = 0;   // when the store wrote it
+  std::string cause;   // "crawl", "import", "rescore", ...
+  Verdict verdict;
+};
+
+// A selection of the review queue: ads first seen on the days [from_day, to_day] (calendar days
+// in the store's time zone), highest score first.
+struct QueueQuery {
+  std::string from_day;  // "YYYY-MM-DD"; required
+  std::string to_day;    // "YYYY-MM-DD"; "" means from_day
+  Level min_level = Level::kNone;
+  std::string region;    // only ads routed to this region id; "" for all
+  // Reposts (ads whose text was first stored under another ad) are left out unless true: the
+  // queue shows each text once, on its first ad.
+  bool include_reposts = false;
+  size_t limit = 0;  // at most this many entries; 0 for all
+};
+
+// One line of the queue, from the index alone (GetAd has the rest).
+struct QueueEntry {
+  std::string ad_id;
+  std::string day;  // first seen, in the store's time zone
+  int score = 0;
+  Level level = Level::kNone;
+  DocKind kind = DocKind::kOther;
+  bool repost = false;
+};
+
+// Sizes of one table, estimated by RocksDB.
+struct TableStats {
+  std::string name;
+  uint64_t estimated_keys = 0;
+  uint64_t sst_bytes = 0;       // compressed bytes in table files on disk
+  uint64_t memtable_bytes = 0;  // not yet flushed
+};
+
+// What ApplyRetention did.
+struct RetentionReport {
+  int64_t pages_examined = 0;
+  int64_t bodies_dropped = 0;
+  int64_t bytes_dropped = 0;     // uncompressed body bytes
+  int64_t bodies_kept_flagged = 0;  // past retention but kept as evidence of a flagged ad
+};
+
+// What Check found. `problems` names each broken invariant with the key involved.
+struct CheckReport {
+  int64_t pages = 0;
+  int64_t bodies = 0;
+  int64_t ads = 0;
+  int64_t verdicts = 0;
+  int64_t reviews = 0;
+  int64_t index_entries = 0;
+  std::vector<std::string> problems;
+};
+
+struct BackupInfo {
+  uint32_t backup_id = 0;
+  int64_t created_at_s = 0;
+  uint64_t bytes = 0;  // size of the files of this backup (shared files counted)
+  uint32_t files = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Tables other modules own
+
+// Tables whose keys and values belong to another module; the store only keeps the bytes. The
+// crawler persists its frontier, seen-set and per-host politeness/robots state here, and the API
+// its NGO submissions (layouts in docs/storage.md). Build keys with keys.h.
+enum class Table : uint8_t { kFrontier = 0, kSeen, kHosts, kSubmissions };
+
+// Puts and deletes across those tables, applied atomically by Store::Apply.
+class TableBatch {
+ public:
+  void Put(Table table, std::string_view key, std::string_view value);
+  void Delete(Table table, std::string_view key);
+  bool empty() const { return ops_.empty(); }
+  size_t size() const { return ops_.size(); }
+
+  struct Op {
+    Table table;
+    bool is_delete;
+    std::string key;
+    std::string value;
+  };
+  const std::vector<Op>& ops() const { return ops_; }
+
+ private:
+  std::vector<Op> ops_;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+class Store {
+ public:
+  // Opens (or creates) the database at options.path, checks its schema version and time zone,
+  // and migrates an older schema. `clock` gives the time of writes that carry none (imports,
+  // reviews, verdict revisions) and "now" for retention.
+  // Returns:
+  //   InvalidArgument  bad options; a database of a newer schema version; a database of an
+  //                    older version no migration exists for; a different time zone; a folder
+  //                    that exists, is not empty and is not an adwatch database
+  //   NotFound         no database and !create_if_missing (or a read-only open)
+  //   Unavailable      another process holds the database open for writing
+  //   Corruption       damaged files (the message says to restore a backup)
+  //   IOError          the disk failed or is full
+  // REQUIRES: `clock` outlives the store.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options, const Clock& clock);
+
+  // Stops the background sync thread, syncs the WAL and closes the database.
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // --- Pages and ads ---------------------------------------------------------------------
+
+  // Stores a page with its ads, their verdicts and index entries in one atomic batch, durable
+  // under the configured SyncPolicy when this returns OK.
+  //  - The page is keyed by PageIdFor(final URL, SHA-256 of the body). A refetch with the same
+  //    bytes keeps the first evidence and adds its ads to the page's list.
+  //  - An ad id already stored keeps first_seen and moves last_seen (the fetch time); when its
+  //    title or text changed, the new text and this page replace the old ones.
+  //  - A new ad whose text matches an earlier ad's (TextKeyOf) is linked with repost_of.
+  //  - A new verdict revision is written only when the verdict differs from the current one.
+  // The time seen is page->fetched_at_ms, or the clock's now when there is no page or it is 0.
+  // Returns InvalidArgument (nothing written) when an ad has no URL, title or text, a region id
+  // holds '|', or the page has no URL; Unavailable on a read-only store; IOError when the write
+  // or a background WAL sync failed (disk full: the message says so; the store then refuses
+  // further writes until reopened).
+  Result<WriteResult> Write(const PageWrite& write);
+
+  // The ad with its current verdict and every review (oldest first). NotFound when unknown.
+  Result<AdRecord> GetAd(std::string_view ad_id) const;
+
+  // The full id of the one ad whose id starts with `prefix` (at least 6 characters), so users
+  // may type short ids. NotFound when none does, InvalidArgument when several do.
+  Result<std::string> ResolveAdId(std::string_view prefix) const;
+
+  // Every verdict revision of an ad, oldest first. NotFound when the ad is unknown.
+  Result<std::vector<VerdictRevision>> VerdictHistory(std::string_view ad_id) const;
+
+  // The stored page, with fetch.body filled when `with_body` and the body is still kept.
+  // NotFound when unknown; Corruption when the body no longer matches its stored SHA-256.
+  Result<StoredPage> GetPage(std::string_view page_id, bool with_body) const;
+
+  // Replaces an ad's current verdict (after `rescore`): writes a new revision with `cause` and
+  // moves its by_day, by_region and contacts entries, in one batch. Returns true when something
+  // changed, false when the verdict and regions equal the current ones (nothing written).
+  // NotFound when the ad is unknown; errors as Write.
+  Result<bool> UpdateVerdict(std::string_view ad_id, const Verdict& verdict,
+                             const std::vector<std::string>& regions, std::string_view cause);
+
+  // Appends a review. `review.at_ms` 0 means now. Reviews are never changed or deleted; the
+  // latest one is the ad's current label. InvalidArgument without a reviewer, NotFound for an
+  // unknown ad.
+  Status AddReview(std::string_view ad_id, const Review& review);
+
+  // --- Indexes ------------------------------------------------------------------------------
+
+  // The review queue (by_day, or by_region when query.region is set). InvalidArgument for a
+  // malformed day or to_day before from_day.
+  Result<std::vector<QueueEntry>> Queue(const QueueQuery& query) const;
+
+  // Ids of every ad whose current verdict lists the contact `term` (ContactTerm), in id order.
+  Result<std::vector<std::string>> AdsWithContact(std::string_view term) const;
+
+  // Ids of every ad with the same repost text key as `ad_id`, itself included, in id order.
+  // Empty when the ad's text is too short to link. NotFound when the ad is unknown.
+  Result<std::vector<std::string>> SameText(std::string_view ad_id) const;
+
+  // Calls `fn` with each ad (current verdict, no reviews) first seen on [from_day, to_day], or
+  // with every ad when both are "". Stops early when `fn` returns false. Writes made from `fn`
+  // are allowed and not seen by this scan.
+  Status ForEachAd(std::string_view from_day, std::string_view to_day,
+                   const std::function<bool(const AdRecord&)>& fn) const;
+
+  // The calendar day of `unix_ms` in the store's time zone, "YYYY-MM-DD".
+  std::string DayOf(int64_t unix_ms) const;
+
+  // --- Tables other modules own ---------------------------------------------------------
+
+  // The value at `key`, or NotFound.
+  Result<std::string> Get(Table table, std::string_view key) const;
+  // Applies every operation of `batch` atomically, durable as Write.
+  Status Apply(const TableBatch& batch);
+  // Calls `fn(key, value)` for each key starting with `prefix`, in key order, until it returns
+  // false. The views are valid only during the call.
+  Status Scan(Table table, std::string_view prefix,
+              const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
+
+  // --- Operations ---------------------------------------------------------------------------
+
+  // Drops the raw bodies of pages fetched more than retention_days ago none of whose ads is
+  // flagged (current level >= keep_evidence_min_level and latest label not "released"). With
+  // `dry_run` only counts. Does nothing when retention_days is 0.
+  Result<RetentionReport> ApplyRetention(bool dry_run);
+
+  // Reads every table (verifying checksums) and checks the invariants: each ad has its page
+  // (unless imported) and a verdict; each kept body matches its SHA-256; each index entry points
+  // to an ad that agrees with it. Corruption when RocksDB finds damaged blocks; invariant
+  // failures are listed in the report, not returned as errors.
+  Result<CheckReport> Check() const;
+
+  // Writes a consistent backup of the live database into `dir` (created when missing) with
+  // RocksDB's BackupEngine; later backups into the same folder copy only new files. Keeps the
+  // newest `keep` backups (0 keeps all). Writes may go on meanwhile. InvalidArgument for an
+  // in-memory store; IOError when `dir` cannot be written.
+  Result<BackupInfo> Backup(const std::string& dir, int keep);
+
+  // Restores the latest backup in `backup_dir` (after verifying its checksums) to
+  // options.path. When a database is already there and `replace_existing`, it is moved aside to
+  // "<path>.replaced-<unix seconds>" (never deleted) and that path is returned; without
+  // `replace_existing` an existing database is InvalidArgument. Unavailable when the target is
+  // open in another process; NotFound when there is no backup; Corruption when it fails
+  // verification.
+  static Result<std::string> Restore(const std::string& backup_dir, const StoreOptions& options,
+                                     bool replace_existing);
+
+  // Flushes memory tables to table files and forces the WAL to disk.
+  Status Flush();
+  // Compacts every table (reclaims the space of dropped bodies; used by benchmarks).
+  Status CompactAll();
+  // Estimated sizes of every table.
+  std::vector<TableStats> Stats() const;
+
+  const StoreOptions& options() const;
+
+ private:
+  struct Rep;
+  explicit Store(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace adwatch::storage
+
+#endif  // ADWATCH_STORAGE_STORE_H_

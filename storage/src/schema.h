@@ -1,0 +1,69 @@
+// The tables (RocksDB column families) of schema version kSchemaVersion, the meta keys, and the
+// migrations from older versions. docs/storage.md is the readable form of this file; change the
+// two together. Private to storage/.
+#ifndef ADWATCH_STORAGE_SRC_SCHEMA_H_
+#define ADWATCH_STORAGE_SRC_SCHEMA_H_
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "adwatch/common/status.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace adwatch::storage::internal {
+
+// Column families, in a fixed order: the index into Rep::cf.
+enum Cf : int {
+  kDefault = 0,  // RocksDB's own; unused
+  kMeta,         // schema version, time zone, creation
+  kPages,        // page_id → page metadata (JSON)
+  kBodies,       // page_id → raw body bytes
+  kByFetch,      // fetched_at_ms BE | page_id → "" (retention)
+  kAds,          // ad_id → ad (JSON)
+  kVerdicts,     // ad_id | rev BE32 → verdict revision (JSON)
+  kReviews,      // ad_id | seq BE32 → review (JSON)
+  kByDay,        // day | 100-score | ad_id → IndexValue
+  kByRegion,     // region | day | 100-score | ad_id → IndexValue
+  kContacts,     // term | ad_id → ""
+  kTexts,        // text_key | ad_id → "1" first of its text, "0" repost
+  kFrontier,     // crawler-owned
+  kSeen,         // crawler-owned
+  kHosts,        // crawler-owned
+  kSubmissions,  // api-owned
+  kCfCount,
+};
+
+inline constexpr std::array<std::string_view, kCfCount> kCfNames = {
+    "default", "meta",      "pages", "bodies",   "by_fetch", "ads",   "verdicts", "reviews",
+    "by_day",  "by_region", "contacts", "texts", "frontier", "seen", "hosts",    "submissions"};
+
+// Keys of the meta table.
+inline constexpr std::string_view kMetaSchemaVersion = "schema_version";  // BE32
+inline constexpr std::string_view kMetaTimezone = "timezone";             // IANA name
+inline constexpr std::string_view kMetaCreatedAt = "created_at_ms";       // BE64
+inline constexpr std::string_view kMetaCreatedBy = "created_by";          // "adwatch storage N"
+
+// One step from schema version `from` to from + 1, run in order by Store::Open on a writable
+// database. Each step rewrites what it must and bumps meta.schema_version in its last batch, so
+// an interrupted migration resumes at the step that did not finish.
+struct Migration {
+  uint32_t from;
+  std::string_view what;  // one line for the operator
+  std::function<Status(rocksdb::DB&, const std::array<rocksdb::ColumnFamilyHandle*, kCfCount>&)>
+      run;
+};
+
+// Every migration this build knows. Version 1 is the first schema, so there are none yet; a
+// database that reports an older version (0: a pre-release layout) is refused with a message.
+const std::vector<Migration>& Migrations();
+
+}  // namespace adwatch::storage::internal
+
+#endif  // ADWATCH_STORAGE_SRC_SCHEMA_H_

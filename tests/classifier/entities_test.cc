@@ -1,0 +1,121 @@
+#include <catch2/catch.hpp>
+
+#include "test_util.h"
+
+using adwatch::ContactKind;
+using adwatch::testing::Ad;
+using adwatch::testing::BundledClassifier;
+using adwatch::testing::Cut;
+
+namespace {
+
+std::vector<std::string> Values(const adwatch::Entities& e, ContactKind kind) {
+  std::vector<std::string> out;
+  for (const auto& c : e.contacts) {
+    if (c.kind == kind) out.push_back(c.value);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Phone numbers come out as E.164 however they are written", "[classifier]") {
+  const std::string text =
+      "WA 0812-3456-7890 / 0813 2222 11 00, hub +855 12 345 678, atau 62 857 1111 2222. "
+      "Telp kantor (0778) 123456. Nomor: nol delapan satu satu dua dua tiga tiga empat empat lima lima";
+  auto e = BundledClassifier().ExtractEntities(Ad(text));
+  CHECK(Values(e, ContactKind::kWhatsApp) == std::vector<std::string>{"+6281234567890"});
+  auto phones = Values(e, ContactKind::kPhone);
+  CHECK_THAT(phones, Catch::VectorContains(std::string("+6281322221100")));
+  CHECK_THAT(phones, Catch::VectorContains(std::string("+85512345678")));
+  CHECK_THAT(phones, Catch::VectorContains(std::string("+6285711112222")));
+  CHECK_THAT(phones, Catch::VectorContains(std::string("+62778123456")));
+  CHECK_THAT(phones, Catch::VectorContains(std::string("+6281122334455")));
+  for (const auto& c : e.contacts) {
+    if (c.value == "+62778123456") {
+      CHECK(c.landline);
+      CHECK(c.area == "id.kepri");
+    }
+    if (c.value == "+6281122334455") CHECK(Cut(text, c.span).rfind("nol delapan", 0) == 0);
+  }
+}
+
+TEST_CASE("Messaging links and handles are read and normalised", "[classifier]") {
+  const std::string text =
+      "Chat wa.me/6281234567890 atau https://api.whatsapp.com/send?phone=855123456789, grup "
+      "chat.whatsapp.com/AbCdEfGhIj12, Telegram: @HRD_Asia, t.me/LokerKamboja, line id: kerja.asia, "
+      "email hrd@Contoh-Kerja.com, instagram @not_telegram";
+  auto e = BundledClassifier().ExtractEntities(Ad(text));
+  CHECK(Values(e, ContactKind::kWhatsApp) ==
+        std::vector<std::string>{"+6281234567890", "+855123456789", "group/AbCdEfGhIj12"});
+  CHECK(Values(e, ContactKind::kTelegram) == std::vector<std::string>{"lokerkamboja", "hrd_asia"});
+  CHECK(Values(e, ContactKind::kLine) == std::vector<std::string>{"kerja.asia"});
+  CHECK(Values(e, ContactKind::kEmail) == std::vector<std::string>{"hrd@contoh-kerja.com"});
+}
+
+TEST_CASE("Salaries are read the ways recruiters write them", "[classifier]") {
+  struct Case {
+    const char* text;
+    double min, max;
+    const char* currency;
+    const char* period;
+    bool open;
+  };
+  const Case cases[] = {
+      {"Gaji Rp 15.000.000", 15e6, 15e6, "IDR", "month", false},
+      {"gaji 15 juta/bulan", 15e6, 15e6, "IDR", "month", false},
+      {"gaji 15jt", 15e6, 15e6, "IDR", "month", false},
+      {"gaji 10jt++", 10e6, 10e6, "IDR", "month", true},
+      {"upah 2jt/minggu", 2e6, 2e6, "IDR", "week", false},
+      {"gaji 7-16 jt", 7e6, 16e6, "IDR", "month", false},
+      {"gaji 1,5 juta per minggu", 1.5e6, 1.5e6, "IDR", "week", false},
+      {"salary $1,200 monthly", 1200, 1200, "USD", "month", false},
+      {"salary 1200$", 1200, 1200, "USD", "month", false},
+      {"USD 800–1.500 per month", 800, 1500, "USD", "month", false},
+      {"gaji RM8000", 8000, 8000, "MYR", "month", false},
+      {"gaji 1000U", 1000, 1000, "USDT", "month", false},
+      {"salary 1000 USDT", 1000, 1000, "USDT", "month", false},
+      {"gaji 500rb/hari", 500e3, 500e3, "IDR", "day", false},
+      {"lương 15 triệu", 15e6, 15e6, "VND", "month", false},
+      {"月薪3万", 3e4, 3e4, "CNY", "month", false},
+      {"gaji $1k2", 1200, 1200, "USD", "month", false},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    auto e = BundledClassifier().ExtractEntities(Ad(c.text));
+    REQUIRE(e.salaries.size() == 1);
+    const auto& s = e.salaries[0].salary;
+    CHECK(s.min == Approx(c.min));
+    CHECK(s.max == Approx(c.max));
+    CHECK(s.currency == c.currency);
+    CHECK(s.period == c.period);
+    CHECK(s.open_ended == c.open);
+  }
+}
+
+TEST_CASE("Salaries are compared in rupiah per month", "[classifier]") {
+  auto e = BundledClassifier().ExtractEntities(Ad("salary USD 800-1,500 per month, bonus 100 USD per week"));
+  REQUIRE(e.salaries.size() == 2);
+  CHECK(e.salaries[0].monthly_idr_min == Approx(800.0 * 16000));
+  CHECK(e.salaries[1].monthly_idr_min == Approx(100.0 * 16000 * 4.33));
+}
+
+TEST_CASE("Fees, fines, ransom, phone numbers, ages and years are not salaries", "[classifier]") {
+  for (const char* text : {"denda putus kontrak 30 juta", "minta tebusan 60 juta", "biaya admin 500rb",
+                           "gaji besar, usia 18-35 tahun, tahun 2024", "gaji menarik, WA 081234567890"}) {
+    INFO(text);
+    CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.empty());
+  }
+}
+
+TEST_CASE("Places carry placement status and spans into the original", "[classifier]") {
+  const std::string text = "Kerja di K 4 M B O J A, jemput di Batam, transit Bangkok";
+  auto e = BundledClassifier().ExtractEntities(Ad(text));
+  REQUIRE(e.places.size() == 3);
+  CHECK(e.places[0].id == "kh");
+  CHECK(e.places[0].nonplacement);
+  CHECK(Cut(text, e.places[0].span) == "K 4 M B O J A");
+  CHECK(e.places[1].id == "id.kepri.batam");
+  CHECK(e.places[1].transit);
+  CHECK(e.places[2].kind == adwatch::PlaceKind::kTransit);
+}

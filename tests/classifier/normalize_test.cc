@@ -1,0 +1,53 @@
+#include "adwatch/classifier/normalize.h"
+
+#include <catch2/catch.hpp>
+
+using adwatch::Span;
+using adwatch::classifier::Normalize;
+using adwatch::classifier::ToOriginal;
+
+namespace {
+
+// The original text behind a view substring, found through the offset map.
+std::string Behind(const std::string& original, const adwatch::TextView& view, const std::string& needle) {
+  const size_t at = view.text.find(needle);
+  REQUIRE(at != std::string::npos);
+  const Span s = ToOriginal(view, at, at + needle.size());
+  return original.substr(s.begin, s.end - s.begin);
+}
+
+}  // namespace
+
+TEST_CASE("Folded view lower-cases, maps styled letters and drops zero-width characters", "[classifier]") {
+  const std::string text = "𝗚𝗔𝗝𝗜 ｂｅｓａｒ, Kam\u200Bboja, Lương CAO";
+  const auto n = Normalize(text);
+  CHECK(n.folded.text == "gaji besar, kamboja, luong cao");
+  CHECK(Behind(text, n.folded, "gaji") == "𝗚𝗔𝗝𝗜");
+  CHECK(Behind(text, n.folded, "besar") == "ｂｅｓａｒ");
+  CHECK(Behind(text, n.folded, "kamboja") == "Kam\u200Bboja");
+  CHECK(Behind(text, n.folded, "luong") == "Lương");
+}
+
+TEST_CASE("Skeleton undoes leet, spacing, masks, homoglyphs and flags", "[classifier]") {
+  const std::string text = "K4mboja, k a m b o j a, j.u.d.i, s-l-o-t, G4C0R, j*di, kаmbоjа 🇰🇭 🎰";
+  const auto n = Normalize(text);
+  CHECK(n.skeleton.text == "kamboja, kamboja, judi, slot, gacor, j*di, kamboja flag_kh slot");
+  CHECK(Behind(text, n.skeleton, "flag_kh") == "🇰🇭");
+  CHECK(Behind(text, n.skeleton, "judi") == "j.u.d.i");
+  CHECK_FALSE(n.obfuscations.empty());
+}
+
+TEST_CASE("Skeleton leaves figures such as salaries and years alone", "[classifier]") {
+  const auto n = Normalize("gaji 15jt, 10jt++, rp15.000.000, 1000U, tahun 2024, 1 5 3");
+  CHECK(n.skeleton.text == "gaji 15jt, 10jt++, rp15.000.000, 1000u, tahun 2024, 1 5 3");
+  CHECK(n.obfuscations.empty());
+}
+
+TEST_CASE("Invalid UTF-8 and control bytes never break the offset map", "[classifier]") {
+  std::string text = "ab\xff\xfe" "cd\x01\nef\xe2\x82";
+  const auto n = Normalize(text);
+  CHECK(n.folded.text == "abcd ef");
+  REQUIRE(n.folded.origin.size() == n.folded.text.size());
+  for (const Span& s : n.folded.origin) CHECK(s.end <= text.size());
+  CHECK(Normalize("").skeleton.text.empty());
+}

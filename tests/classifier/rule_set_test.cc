@@ -1,0 +1,120 @@
+#include "adwatch/classifier/rule_set.h"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "support/temp_dir.h"
+
+using adwatch::classifier::RuleSet;
+using adwatch::classifier::RuleSetOptions;
+
+namespace {
+
+// A rules folder with the bundled categories and gazetteer and one rule file of the test's own.
+class RulesDir {
+ public:
+  explicit RulesDir(const std::string& rules_yaml) {
+    namespace fs = std::filesystem;
+    fs::copy_file(std::string(ADWATCH_RULES_DIR) + "/categories.yaml", dir_ / "categories.yaml");
+    fs::copy(std::string(ADWATCH_RULES_DIR) + "/gazetteer", dir_.path() / "gazetteer");
+    dir_.Write("test.yaml", rules_yaml);
+  }
+  adwatch::Result<std::shared_ptr<const RuleSet>> Load(int64_t mem = 64LL << 20) const {
+    RuleSetOptions o;
+    o.rules_dir = dir_.path().string();
+    o.set_max_mem_bytes = mem;
+    return RuleSet::Load(o);
+  }
+  std::string file() const { return dir_ / "test.yaml"; }
+
+ private:
+  adwatch::testing::TempDir dir_;
+};
+
+const char* kGoodRule = R"(rules:
+  - id: R_ONE
+    category: COST_COVERED
+    weight: 8
+    languages: [id]
+    patterns: ['\btiket gratis\b']
+    describe: {id: "Tiket gratis", en: "Free ticket"}
+)";
+
+}  // namespace
+
+TEST_CASE("RuleSet loads rules and stamps a content version", "[classifier]") {
+  RulesDir a(kGoodRule), b(std::string(kGoodRule) + "\n# a comment changes the version\n");
+  auto ra = a.Load();
+  REQUIRE(ra.has_value());
+  CHECK((*ra)->rules().size() == 1);
+  CHECK((*ra)->version().rfind("rs-", 0) == 0);
+  auto rb = b.Load();
+  REQUIRE(rb.has_value());
+  CHECK((*ra)->version() != (*rb)->version());
+}
+
+TEST_CASE("RuleSet rejects a bad pattern with its file, line and RE2's reason", "[classifier]") {
+  RulesDir d(R"(rules:
+  - id: R_OK
+    category: COST_COVERED
+    weight: 8
+    languages: [id]
+    patterns: ['\btiket\b']
+    describe: {id: a, en: b}
+  - id: R_BAD
+    category: COST_COVERED
+    weight: 8
+    languages: [id]
+    patterns: ['(tiket gratis']
+    describe: {id: a, en: b}
+)");
+  auto r = d.Load();
+  REQUIRE_FALSE(r.has_value());
+  CHECK_THAT(r.error().message(), Catch::StartsWith(d.file() + ":8: rule R_BAD"));
+  CHECK_THAT(r.error().message(), Catch::Contains("missing )"));
+}
+
+TEST_CASE("RuleSet rejects duplicate ids, unknown categories, weights and meta references", "[classifier]") {
+  struct Case {
+    const char* yaml;
+    const char* expect;
+  };
+  const Case cases[] = {
+      {"rules:\n  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [x], describe: {id: a, en: b}}\n"
+       "  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [y], describe: {id: a, en: b}}\n",
+       ":3: rule A: duplicate id"},
+      {"rules:\n  - {id: A, category: NOPE, weight: 1, languages: [id], patterns: [x], describe: {id: a, en: b}}\n",
+       ":2: rule A: unknown category 'NOPE'"},
+      {"rules:\n  - {id: A, category: COST_COVERED, weight: 150, languages: [id], patterns: [x], describe: {id: a, en: b}}\n",
+       "weight: must lie between -100 and 100"},
+      {"rules:\n  - {id: A, category: COMBINATION, weight: 5, languages: [any], when: {rule: GHOST}, describe: {id: a, en: b}}\n",
+       "unknown rule 'GHOST'"},
+      {"rules:\n  - {id: A, category: COMBINATION, weight: 5, languages: [any], when: {rule: B}, describe: {id: a, en: b}}\n"
+       "  - {id: B, category: COMBINATION, weight: 5, languages: [any], when: {rule: A}, describe: {id: a, en: b}}\n",
+       "cycle"},
+      {"rules:\n  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [x], describe: {id: a}}\n",
+       "describe.en: is required"},
+      {"rules:\n  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [x], describe: {id: a, en: b}, wieght: 2}\n",
+       "wieght: unknown key"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.yaml);
+    RulesDir d(c.yaml);
+    auto r = d.Load();
+    REQUIRE_FALSE(r.has_value());
+    CHECK_THAT(r.error().message(), Catch::Contains(c.expect));
+  }
+}
+
+TEST_CASE("A Set that cannot fit its memory budget fails to load, clearly", "[classifier]") {
+  std::string yaml = "rules:\n";
+  for (int i = 0; i < 40; ++i) {
+    yaml += "  - {id: R" + std::to_string(i) + ", category: COST_COVERED, weight: 1, languages: [id], "
+            "patterns: ['a[a-z]{0,40}b" + std::to_string(i) + "[a-z]{0,40}c'], describe: {id: a, en: b}}\n";
+  }
+  RulesDir d(yaml);
+  auto r = d.Load(1LL << 20);
+  REQUIRE_FALSE(r.has_value());
+  CHECK_THAT(r.error().message(), Catch::Contains("does not fit in set_max_mem_mb=1"));
+}
