@@ -5,11 +5,16 @@
 #define ADWATCH_APP_CLI_H_
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "config.h"
+
+namespace adwatch::storage {
+class Store;
+}  // namespace adwatch::storage
 
 namespace adwatch::app {
 
@@ -37,6 +42,17 @@ CLI::Option* AddDbOption(CLI::App& cmd, std::string& db);
 void AddClassifyCommand(CLI::App& app, AppContext& ctx);  // cmd_classify.cc
 void AddRulesCommands(CLI::App& app, AppContext& ctx);    // cmd_rules.cc
 void AddDemoCommand(CLI::App& app, AppContext& ctx);      // cmd_demo.cc
+void AddCrawlCommands(CLI::App& app, AppContext& ctx);    // crawl, check: cmd_crawl.cc
+// import, rescore, backup, restore, prune: cmd_storage.cc
+void AddStorageCommands(CLI::App& app, AppContext& ctx);
+// review list|show|label, evidence: cmd_review.cc
+void AddReviewCommands(CLI::App& app, AppContext& ctx);
+
+// Opens the store at `db` (storage.path from the config when empty) for `command`. Prints
+// "adwatch COMMAND: error" and returns nullptr when the config or the database cannot be opened.
+// cmd_storage.cc.
+std::unique_ptr<storage::Store> OpenStore(AppContext& ctx, const std::string& db,
+                                          storage::AccessMode access, const char* command);
 
 }  // namespace adwatch::app
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "adwatch/common/names.h"
 #include "adwatch/common/time.h"
 #include "adwatch/common/yaml.h"
 
@@ -53,6 +54,36 @@ Status ParseScoring(const std::string& file, YamlMap& top, Config& c) {
   return Status::OK();
 }
 
+Status ParseStorage(const std::string& file, YamlMap& top, const std::string& base, Config& c) {
+  YAML::Node n = top.Child("storage");
+  YamlMap m(file, n, "storage");
+  ADWATCH_RETURN_IF_ERROR(m.CheckIsMap());
+  auto& s = c.storage;
+  std::string path;
+  ADWATCH_RETURN_IF_ERROR(m.Read("path", path));
+  if (!path.empty()) s.path = Resolve(base, path);
+  std::string sync = s.sync == storage::SyncPolicy::kInterval ? "interval" : "batch";
+  ADWATCH_RETURN_IF_ERROR(m.ReadEnum("sync", sync, {"batch", "interval"}));
+  s.sync = sync == "interval" ? storage::SyncPolicy::kInterval : storage::SyncPolicy::kEveryBatch;
+  ADWATCH_RETURN_IF_ERROR(m.Read("sync_interval_ms", s.sync_interval_ms));
+  ADWATCH_RETURN_IF_ERROR(m.Read("retention_days", s.retention_days));
+  std::string keep = "low";
+  ADWATCH_RETURN_IF_ERROR(m.ReadEnum("keep_evidence_min_level", keep, {"low", "medium", "high"}));
+  s.keep_evidence_min_level = *ParseLevel(keep);
+  ADWATCH_RETURN_IF_ERROR(m.Read("repost_min_chars", s.repost_min_chars));
+  int64_t cache_mb = s.block_cache_bytes >> 20, buffer_mb = s.write_buffer_bytes >> 20;
+  ADWATCH_RETURN_IF_ERROR(m.Read("block_cache_mb", cache_mb));
+  ADWATCH_RETURN_IF_ERROR(m.Read("write_buffer_mb", buffer_mb));
+  s.block_cache_bytes = cache_mb << 20;
+  s.write_buffer_bytes = buffer_mb << 20;
+  ADWATCH_RETURN_IF_ERROR(m.Read("zstd_level", s.zstd_level));
+  ADWATCH_RETURN_IF_ERROR(m.Finish());
+  s.timezone = c.timezone;
+  Status v = storage::Validate(s);
+  if (!v.ok()) return Status::InvalidArgument(m.Where(), v.message());
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<Config> LoadConfig(const std::string& path) {
@@ -79,6 +110,8 @@ Result<Config> LoadConfig(const std::string& path) {
   c.lang = lang == "en" ? classifier::Lang::kEn : classifier::Lang::kId;
   ADWATCH_RETURN_IF_ERROR(ParseRules(file, top, base, c));
   ADWATCH_RETURN_IF_ERROR(ParseScoring(file, top, c));
+  ADWATCH_RETURN_IF_ERROR(ParseStorage(file, top, base, c));
+  ADWATCH_RETURN_IF_ERROR(ParseCrawl(file, top, base, c.crawl));
   // Sections of other modules are parsed here as those modules arrive.
   ADWATCH_RETURN_IF_ERROR(top.Finish());
   return c;

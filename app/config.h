@@ -8,6 +8,8 @@
 #include "adwatch/classifier/classify.h"
 #include "adwatch/classifier/rule_set.h"
 #include "adwatch/common/status.h"
+#include "adwatch/storage/options.h"
+#include "crawl_config.h"
 
 namespace adwatch::app {
 
@@ -17,6 +19,8 @@ struct Config {
   classifier::Lang lang = classifier::Lang::kId;  // language of descriptions shown to readers
   classifier::RuleSetOptions rules;
   classifier::ClassifyOptions scoring;
+  storage::StoreOptions storage;  // storage.timezone is always `timezone`
+  CrawlConfig crawl;
 };
 
 // Reads `path`. An empty path means: ./adwatch.yaml when it exists, else built-in defaults.

@@ -41,6 +41,9 @@ int Main(int argc, char** argv) {
   AddClassifyCommand(app, ctx);
   AddRulesCommands(app, ctx);
   AddDemoCommand(app, ctx);
+  AddCrawlCommands(app, ctx);
+  AddStorageCommands(app, ctx);
+  AddReviewCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -408,12 +408,13 @@ size_t SkipSpaces(const std::string& t, size_t pos) {
 }
 
 const std::vector<Word>& CurrencyPrefixes() {
+  // Longer prefixes that end in '$' come before "$" itself: "NT$ 27,470" is Taiwan dollars.
   static const std::vector<Word> k{
       {"rp.", "IDR"}, {"rp", "IDR"}, {"idr", "IDR"}, {"usdt", "USDT"}, {"usd", "USD"},
-      {"us$", "USD"}, {"$", "USD"}, {"rm", "MYR"}, {"myr", "MYR"}, {"sgd", "SGD"},
-      {"s$", "SGD"}, {"thb", "THB"}, {"฿", "THB"}, {"php", "PHP"}, {"₱", "PHP"},
+      {"us$", "USD"}, {"nt$", "TWD"}, {"s$", "SGD"}, {"hk$", "HKD"}, {"$", "USD"}, {"rm", "MYR"},
+      {"myr", "MYR"}, {"sgd", "SGD"}, {"thb", "THB"}, {"฿", "THB"}, {"php", "PHP"}, {"₱", "PHP"},
       {"€", "EUR"}, {"eur", "EUR"}, {"aed", "AED"}, {"¥", "CNY"}, {"cny", "CNY"},
-      {"rmb", "CNY"}, {"vnd", "VND"}, {"nt$", "TWD"}, {"hkd", "HKD"}, {"krw", "KRW"},
+      {"rmb", "CNY"}, {"vnd", "VND"}, {"hkd", "HKD"}, {"krw", "KRW"},
       {"₩", "KRW"}, {"jpy", "JPY"}};
   return k;
 }
@@ -424,7 +425,8 @@ const std::vector<Word>& CurrencySuffixes() {
       {"dollar", "USD"}, {"dolar", "USD"}, {"ringgit", "MYR"}, {"rm", "MYR"}, {"baht", "THB"},
       {"pesos", "PHP"}, {"peso", "PHP"}, {"rupiah", "IDR"}, {"yuan", "CNY"}, {"元", "CNY"},
       {"vnd", "VND"}, {"dong", "VND"}, {"đ", "VND"}, {"sgd", "SGD"}, {"myr", "MYR"},
-      {"won", "KRW"}, {"yen", "JPY"}};
+      {"won", "KRW"}, {"yen", "JPY"}, {"印尼盾", "IDR"}, {"新元", "SGD"}, {"令吉", "MYR"},
+      {"美元", "USD"}};
   return k;
 }
 
@@ -539,7 +541,7 @@ std::optional<Amount> ReadAmount(const std::string& t, size_t num_begin, size_t 
 bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   static const RE2 money(
       "(?:denda|tebusan|biaya|fee|deposit|depo|jaminan|modal|harga|hutang|utang|rugi|ransom|penalty|"
-      "bayar|dp|uang|potongan|cicilan|pinjaman|押金|赔偿|违约金)[^0-9]{0,25}$",
+      "bayar|dp|uang|potongan|cicilan|pinjaman|chuoc|赎金|押金|赔偿|违约金)[^0-9]{0,25}$",
       CaseInsensitive());
   static const RE2 pay("(?:gaji|salary|upah|income|penghasilan|pendapatan|luong|sahod|月薪|工资)",
                        CaseInsensitive());

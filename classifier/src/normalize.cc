@@ -52,9 +52,11 @@ UChar32 StripStroke(UChar32 c) {
 }
 
 // Letters that only decorate: math alphanumerics, fullwidth, enclosed (circled) letters.
+// Fullwidth punctuation (U+FF01 '！', U+FF0C '，') is how CJK text is written, not decoration:
+// only fullwidth digits and letters count.
 bool IsStyledLetter(UChar32 c) {
-  return (c >= 0x1D400 && c <= 0x1D7FF) || (c >= 0xFF01 && c <= 0xFF5E) ||
-         (c >= 0x2460 && c <= 0x24FF) || (c >= 0x1F130 && c <= 0x1F189);
+  return (c >= 0x1D400 && c <= 0x1D7FF) || (c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) ||
+         (c >= 0xFF41 && c <= 0xFF5A) || (c >= 0x2460 && c <= 0x24FF) || (c >= 0x1F130 && c <= 0x1F189);
 }
 
 bool IsAsciiLetter(UChar32 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -242,6 +244,9 @@ bool IsLetter(char32_t c) {
 
 bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
 
+// Latin letters, including those with diacritics (Latin-1 Supplement and Extended-A/B).
+bool IsLatinLetter(char32_t c) { return c < 0x250 && IsLetter(c); }
+
 // Characters that may sit inside an obfuscated word: letters, digits, leet symbols, masks.
 bool IsWordish(char32_t c) {
   return IsLetter(c) || IsDigit(c) || c == '@' || c == '$' || c == '!' || c == '*';
@@ -299,6 +304,18 @@ std::vector<Unit> MapSymbols(const std::vector<Unit>& in, std::vector<Span>& obf
 // between letters ("k4mb0ja", "sl0t"), at the end after two or more letters ("jud1"), or a single
 // one at the start before three or more letters ("4dmin"). Figures such as "15jt", "rp15" and
 // "1000u" are left alone, so salaries still read as numbers.
+// Words that carry a leet-looking digit by name: Indonesian placement-agency acronyms and the like.
+bool IsDigitAcronym(const std::vector<Unit>& units, size_t b, size_t e) {
+  static constexpr std::string_view kWords[] = {"p3mi", "sip3mi", "p3mis", "mp3", "mp4", "ps4", "ps5"};
+  for (std::string_view w : kWords) {
+    if (e - b != w.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < w.size() && same; ++i) same = units[b + i].c == static_cast<char32_t>(w[i]);
+    if (same) return true;
+  }
+  return false;
+}
+
 void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
   const size_t n = units.size();
   size_t i = 0;
@@ -315,6 +332,10 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
                                units[w_begin].c == '*' || units[w_begin].c == '!')) {
       ++w_begin;
     }
+    if (IsDigitAcronym(units, w_begin, w_end)) {
+      i = w_end;
+      continue;
+    }
     size_t k = w_begin;
     while (k < w_end) {
       if (IsLetter(units[k].c)) {
@@ -324,11 +345,12 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
       size_t r_end = k;
       while (r_end < w_end && !IsLetter(units[r_end].c)) ++r_end;
       const size_t len = r_end - k;
-      const bool letter_before = k > w_begin && IsLetter(units[k - 1].c);
-      const bool letter_after = r_end < w_end && IsLetter(units[r_end].c);
+      // Leet disguises Latin words; between CJK characters "!" and digits are what they are.
+      const bool letter_before = k > w_begin && IsLatinLetter(units[k - 1].c);
+      const bool letter_after = r_end < w_end && IsLatinLetter(units[r_end].c);
       size_t letters_before = 0, letters_after = 0;
-      for (size_t j = w_begin; j < k; ++j) letters_before += IsLetter(units[j].c);
-      for (size_t j = r_end; j < w_end; ++j) letters_after += IsLetter(units[j].c);
+      for (size_t j = w_begin; j < k; ++j) letters_before += IsLatinLetter(units[j].c);
+      for (size_t j = r_end; j < w_end; ++j) letters_after += IsLatinLetter(units[j].c);
       bool all_leet = true, all_mask = true;
       for (size_t j = k; j < r_end; ++j) {
         all_leet = all_leet && LeetLetter(units[j].c) != 0;
@@ -338,7 +360,9 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
         k = r_end;  // "j*di": the mask stays as '*'
         continue;
       }
-      const bool map = all_leet && len <= 2 &&
+      // A '!' or '$' ending a word is an exclamation ("Kamboja!") or a currency ("NT$"), not a letter.
+      const bool trailing_punct = r_end == w_end && (units[k].c == '!' || units[k].c == '$');
+      const bool map = all_leet && len <= 2 && !trailing_punct &&
                        ((letter_before && letter_after) ||
                         (letter_before && r_end == w_end && letters_before >= 2 && len == 1) ||
                         (k == w_begin && len == 1 && letters_after >= 3));
@@ -371,12 +395,17 @@ std::vector<Unit> JoinSpacedLetters(const std::vector<Unit>& in, std::vector<Spa
     if (i + 1 < n && IsWordish(in[i + 1].c)) return false;
     return true;
   };
+  // The separator must sit right between the two letters in the original text: where the folded
+  // view collapsed a run of spaces ("L O K E R   K A M B O J A"), the wider gap is a word break.
+  auto tight = [&](size_t a) {
+    return in[a].origin.end == in[a + 1].origin.begin && in[a + 1].origin.end == in[a + 2].origin.begin;
+  };
   size_t i = 0;
   while (i < n) {
     if (single_at(i) && i + 2 < n && IsSpacedSeparator(in[i + 1].c)) {
       const char32_t sep = in[i + 1].c;
       size_t count = 1, j = i;
-      while (j + 2 < n && in[j + 1].c == sep && single_at(j + 2)) {
+      while (j + 2 < n && in[j + 1].c == sep && single_at(j + 2) && tight(j)) {
         j += 2;
         ++count;
       }

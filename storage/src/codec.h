@@ -17,8 +17,8 @@
 
 namespace adwatch::storage {
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StoredPage, page_id, fetch, body_sha256,
-                                                body_bytes, crawler_version, stored_at_ms, ad_ids,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StoredPage, page_id, fetch, body_sha256, body_bytes,
+                                                crawler_version, stored_at_ms, ad_ids,
                                                 body_dropped_at_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VerdictRevision, rev, at_ms, cause, verdict)
 

@@ -10,8 +10,9 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.IsNotFound()) return Status::NotFound(context, msg);
   if (s.IsCorruption()) {
     return Status::Corruption(
-        context, msg + " (the database is damaged; restore the latest backup with `adwatch "
-                       "restore`, or keep this folder for inspection)");
+        context, msg +
+                     " (the database is damaged; restore the latest backup with `adwatch "
+                     "restore`, or keep this folder for inspection)");
   }
   if (s.IsNoSpace() || msg.find("No space left") != std::string::npos) {
     return Status::IOError(context, "disk full: " + msg +
@@ -19,11 +20,16 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
                                         "adwatch: the database refuses writes until reopened)");
   }
   if (s.IsIOError()) {
-    if (msg.find("lock") != std::string::npos || msg.find("LOCK") != std::string::npos) {
+    // RocksDB: "While lock file: DB/LOCK: Resource temporarily unavailable", or "lock hold by
+    // current process" when this process has it open already.
+    if (msg.find("lock file") != std::string::npos || msg.find("/LOCK") != std::string::npos ||
+        msg.find("lock hold") != std::string::npos) {
       return Status::Unavailable(
-          context, "the database is in use by another adwatch process (a running `crawl` or "
-                   "`serve`?); read-only commands still work, commands that write must wait "
-                   "for it to stop (" + msg + ")");
+          context,
+          "the database is in use by another adwatch process (a running `crawl` or "
+          "`serve`?); read-only commands still work, commands that write must wait "
+          "for it to stop (" +
+              msg + ")");
     }
     return Status::IOError(context, msg);
   }

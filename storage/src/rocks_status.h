@@ -3,10 +3,10 @@
 #ifndef ADWATCH_STORAGE_SRC_ROCKS_STATUS_H_
 #define ADWATCH_STORAGE_SRC_ROCKS_STATUS_H_
 
-#include <string_view>
-
 #include <rocksdb/io_status.h>
 #include <rocksdb/status.h>
+
+#include <string_view>
 
 #include "adwatch/common/status.h"
 

@@ -41,8 +41,8 @@ enum Cf : int {
 };
 
 inline constexpr std::array<std::string_view, kCfCount> kCfNames = {
-    "default", "meta",      "pages", "bodies",   "by_fetch", "ads",   "verdicts", "reviews",
-    "by_day",  "by_region", "contacts", "texts", "frontier", "seen", "hosts",    "submissions"};
+    "default", "meta",      "pages",    "bodies", "by_fetch", "ads",  "verdicts", "reviews",
+    "by_day",  "by_region", "contacts", "texts",  "frontier", "seen", "hosts",    "submissions"};
 
 // Keys of the meta table.
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";  // BE32

@@ -68,8 +68,8 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(int cf, const StoreOptions& o,
     t.no_block_cache = true;
   }
   t.format_version = 5;
-  const bool point_lookups = cf == Cf::kMeta || cf == Cf::kPages || cf == Cf::kBodies ||
-                             cf == Cf::kAds || cf == Cf::kSeen;
+  const bool point_lookups =
+      cf == Cf::kMeta || cf == Cf::kPages || cf == Cf::kBodies || cf == Cf::kAds || cf == Cf::kSeen;
   if (point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   // Bodies share blocks of 64 KiB so that ZSTD sees the boilerplate that pages of one site
   // repeat; a body larger than a block gets a block of its own.
@@ -81,8 +81,9 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(int cf, const StoreOptions& o,
   c.compression_opts.level = level;
   c.bottommost_compression_opts.level = level;
   c.bottommost_compression_opts.enabled = true;
-  c.write_buffer_size = static_cast<size_t>(
-      cf == Cf::kBodies ? o.write_buffer_bytes : std::max<int64_t>(4 << 20, o.write_buffer_bytes / 4));
+  c.write_buffer_size =
+      static_cast<size_t>(cf == Cf::kBodies ? o.write_buffer_bytes
+                                            : std::max<int64_t>(4 << 20, o.write_buffer_bytes / 4));
   c.level_compaction_dynamic_level_bytes = true;
   return c;
 }
@@ -206,7 +207,8 @@ Result<std::vector<Review>> Store::Rep::Reviews(const rocksdb::ReadOptions& ro_i
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, h(Cf::kReviews)));
   std::vector<Review> out;
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    auto r = internal::DecodeRecord<Review>(View(it->value()), "review of ad " + std::string(ad_id));
+    auto r =
+        internal::DecodeRecord<Review>(View(it->value()), "review of ad " + std::string(ad_id));
     if (!r) return r.error();
     out.push_back(std::move(*r));
   }
@@ -238,8 +240,8 @@ Result<std::optional<AdState>> Store::Rep::LoadAd(const rocksdb::ReadOptions& ro
 IndexSet Store::Rep::IndexOf(const AdRecord& rec, const std::string& text_key) const {
   IndexSet s;
   const std::string day = days->DayOf(rec.first_seen_ms);
-  const std::string value = internal::EncodeIndexValue(
-      {rec.verdict.level, rec.verdict.kind, !rec.repost_of.empty()});
+  const std::string value =
+      internal::EncodeIndexValue({rec.verdict.level, rec.verdict.kind, !rec.repost_of.empty()});
   std::string tail;  // "|day|score|id" shared by by_day and by_region
   tail += day;
   tail += kSep;
@@ -320,8 +322,8 @@ Status Store::Rep::CheckSchema(bool existed) {
                                      "not an adwatch database (it has no schema version)");
     }
     if (r.read_only()) {
-      return Status::InvalidArgument("opening " + path,
-                                     "the database was never initialised; open it for writing first");
+      return Status::InvalidArgument(
+          "opening " + path, "the database was never initialised; open it for writing first");
     }
     rocksdb::WriteBatch batch;
     (void)batch.Put(r.h(Cf::kMeta), internal::kMetaSchemaVersion, EncodeU32(kSchemaVersion));
@@ -337,10 +339,10 @@ Status Store::Rep::CheckSchema(bool existed) {
   if (!version) return Status::Corruption("opening " + path, "unreadable schema version");
   if (*version > kSchemaVersion) {
     return Status::InvalidArgument(
-        "opening " + path,
-        "the database has schema version " + std::to_string(*version) +
-            ", newer than this adwatch understands (" + std::to_string(kSchemaVersion) +
-            "); upgrade adwatch, or restore a backup made with this version");
+        "opening " + path, "the database has schema version " + std::to_string(*version) +
+                               ", newer than this adwatch understands (" +
+                               std::to_string(kSchemaVersion) +
+                               "); upgrade adwatch, or restore a backup made with this version");
   }
   for (uint32_t v = *version; v < kSchemaVersion; ++v) {
     const auto& migrations = internal::Migrations();
@@ -362,15 +364,16 @@ Status Store::Rep::CheckSchema(bool existed) {
     }
     ADWATCH_RETURN_IF_ERROR(m->run(*r.db, r.cf_handles)
                                 .WithContext("migrating " + path + " from schema version " +
-                                             std::to_string(v) + " (" + std::string(m->what) + ")"));
+                                             std::to_string(v) + " (" + std::string(m->what) +
+                                             ")"));
   }
   auto tz = r.GetRaw(ro, Cf::kMeta, internal::kMetaTimezone);
   if (!tz) return tz.error();
   if (tz->has_value() && **tz != r.options.timezone) {
-    return Status::InvalidArgument(
-        "opening " + path, "the database counts days in time zone " + **tz +
-                               " but the configuration says " + r.options.timezone +
-                               "; set `timezone: " + **tz + "` in adwatch.yaml");
+    return Status::InvalidArgument("opening " + path,
+                                   "the database counts days in time zone " + **tz +
+                                       " but the configuration says " + r.options.timezone +
+                                       "; set `timezone: " + **tz + "` in adwatch.yaml");
   }
   return Status::OK();
 }
@@ -403,7 +406,8 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
   rocksdb::Env* env = rocksdb::Env::Default();
   bool existed = false;
   if (options.in_memory) {
-    if (read_only) return Status::InvalidArgument(context, "an in-memory store cannot be read-only");
+    if (read_only)
+      return Status::InvalidArgument(context, "an in-memory store cannot be read-only");
     rep->mem_env.reset(rocksdb::NewMemEnv(env));
     env = rep->mem_env.get();
   } else {
@@ -415,8 +419,9 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
       }
       if (fs::exists(path, ec) && (!fs::is_directory(path, ec) || !fs::is_empty(path, ec))) {
         return Status::InvalidArgument(
-            context, "the folder exists, is not empty and is not a database; choose a new or "
-                     "empty folder");
+            context,
+            "the folder exists, is not empty and is not a database; choose a new or "
+            "empty folder");
       }
       fs::create_directories(path, ec);
       if (ec) return Status::IOError(context, ec.message());
@@ -641,14 +646,14 @@ Result<WriteResult> Store::Write(const PageWrite& w) {
       (void)batch.Put(r.h(Cf::kByFetch), EncodeU64(static_cast<uint64_t>(t)) + result.page_id, "");
     }
   }
-  ADWATCH_RETURN_IF_ERROR(r.Commit(
-      batch, result.page_id.empty() ? std::string("storing ads") : "storing page " + result.page_id));
+  ADWATCH_RETURN_IF_ERROR(r.Commit(batch, result.page_id.empty()
+                                              ? std::string("storing ads")
+                                              : "storing page " + result.page_id));
   return result;
 }
 
 Result<bool> Store::UpdateVerdict(std::string_view ad_id, const Verdict& verdict,
-                                  const std::vector<std::string>& regions,
-                                  std::string_view cause) {
+                                  const std::vector<std::string>& regions, std::string_view cause) {
   Rep& r = *rep_;
   if (r.read_only()) return Status::Unavailable("updating verdict", "the store is open read-only");
   for (const auto& region : regions) {
@@ -669,8 +674,9 @@ Result<bool> Store::UpdateVerdict(std::string_view ad_id, const Verdict& verdict
   if (!same_verdict) {
     ++st.rev;
     st.rec.verdict = verdict;
-    (void)batch.Put(r.h(Cf::kVerdicts), SeqKey(ad_id, st.rev),
-                    internal::EncodeRecord(VerdictRevision{st.rev, now, std::string(cause), verdict}));
+    (void)batch.Put(
+        r.h(Cf::kVerdicts), SeqKey(ad_id, st.rev),
+        internal::EncodeRecord(VerdictRevision{st.rev, now, std::string(cause), verdict}));
   }
   st.rec.regions = regions;
   (void)batch.Put(r.h(Cf::kAds), ad_id, internal::EncodeAd(st.rec, st.text_key));
@@ -710,7 +716,7 @@ Status Store::AddReview(std::string_view ad_id, const Review& review) {
 
 Result<AdRecord> Store::GetAd(std::string_view ad_id) const {
   Rep& r = *rep_;
-  SnapshotRead snap(r.db);
+  SnapshotRead snap(r.db, r.read_only());
   auto st = r.LoadAd(snap.ro, ad_id);
   if (!st) return st.error();
   if (!st->has_value()) return Status::NotFound("ad " + std::string(ad_id), "no such ad");
@@ -727,7 +733,8 @@ Result<std::string> Store::ResolveAdId(std::string_view prefix) const {
     return Status::InvalidArgument("ad id '" + std::string(prefix) + "'",
                                    "give at least 6 characters");
   }
-  if (prefix.size() > kAdIdLength) return Status::NotFound("ad " + std::string(prefix), "no such ad");
+  if (prefix.size() > kAdIdLength)
+    return Status::NotFound("ad " + std::string(prefix), "no such ad");
   rocksdb::ReadOptions ro;
   std::unique_ptr<rocksdb::Iterator> it(r.db->NewIterator(ro, r.h(Cf::kAds)));
   std::vector<std::string> found;
@@ -746,7 +753,7 @@ Result<std::string> Store::ResolveAdId(std::string_view prefix) const {
 
 Result<std::vector<VerdictRevision>> Store::VerdictHistory(std::string_view ad_id) const {
   Rep& r = *rep_;
-  SnapshotRead snap(r.db);
+  SnapshotRead snap(r.db, r.read_only());
   auto ad = r.GetRaw(snap.ro, Cf::kAds, ad_id);
   if (!ad) return ad.error();
   if (!ad->has_value()) return Status::NotFound("ad " + std::string(ad_id), "no such ad");
@@ -768,7 +775,7 @@ Result<std::vector<VerdictRevision>> Store::VerdictHistory(std::string_view ad_i
 
 Result<StoredPage> Store::GetPage(std::string_view page_id, bool with_body) const {
   Rep& r = *rep_;
-  SnapshotRead snap(r.db);
+  SnapshotRead snap(r.db, r.read_only());
   auto raw = r.GetRaw(snap.ro, Cf::kPages, page_id);
   if (!raw) return raw.error();
   if (!raw->has_value()) return Status::NotFound("page " + std::string(page_id), "no such page");
@@ -877,11 +884,12 @@ Result<std::vector<std::string>> Store::SameText(std::string_view ad_id) const {
 Status Store::ForEachAd(std::string_view from_day, std::string_view to_day,
                         const std::function<bool(const AdRecord&)>& fn) const {
   Rep& r = *rep_;
-  SnapshotRead snap(r.db);
+  SnapshotRead snap(r.db, r.read_only());
   auto visit = [&](std::string_view id, bool* go_on) -> Status {
     auto st = r.LoadAd(snap.ro, id);
     if (!st) return st.error();
-    if (!st->has_value()) return Status::Corruption("index", "entry for missing ad " + std::string(id));
+    if (!st->has_value())
+      return Status::Corruption("index", "entry for missing ad " + std::string(id));
     *go_on = fn((*st)->rec);
     return Status::OK();
   };

@@ -125,14 +125,14 @@ Result<RetentionReport> Store::ApplyRetention(bool dry_run) {
 Result<CheckReport> Store::Check() const {
   Rep& r = *rep_;
   CheckReport report;
-  SnapshotRead snap(r.db);
+  SnapshotRead snap(r.db, r.read_only());
   snap.ro.verify_checksums = true;
   snap.ro.fill_cache = false;
   auto problem = [&](std::string p) {
     if (report.problems.size() < 1000) report.problems.push_back(std::move(p));
   };
-  auto each = [&](int cf, const std::function<Status(std::string_view, std::string_view)>& fn)
-      -> Status {
+  auto each = [&](int cf,
+                  const std::function<Status(std::string_view, std::string_view)>& fn) -> Status {
     std::unique_ptr<rocksdb::Iterator> it(r.db->NewIterator(snap.ro, r.h(cf)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ADWATCH_RETURN_IF_ERROR(fn(View(it->key()), View(it->value())));
@@ -197,9 +197,11 @@ Result<CheckReport> Store::Check() const {
       auto e = expected.find({cf, std::string(key)});
       const std::string name(kCfNames[static_cast<size_t>(cf)]);
       if (e == expected.end()) {
-        problem(name + " entry without its ad: " + std::string(key.substr(key.size() - kAdIdLength)));
+        problem(name +
+                " entry without its ad: " + std::string(key.substr(key.size() - kAdIdLength)));
       } else if (e->second != value) {
-        problem(name + " entry disagrees with ad " + std::string(key.substr(key.size() - kAdIdLength)));
+        problem(name + " entry disagrees with ad " +
+                std::string(key.substr(key.size() - kAdIdLength)));
       } else {
         ++matched;
       }
@@ -221,15 +223,17 @@ Result<BackupInfo> Store::Backup(const std::string& dir, int keep) {
     return Status::InvalidArgument("backup", "an in-memory store cannot be backed up");
   }
   if (r.read_only()) {
-    return Status::Unavailable("backup", "a read-only store cannot be backed up; stop the "
-                                         "process that has the database open for writing");
+    return Status::Unavailable("backup",
+                               "a read-only store cannot be backed up; stop the "
+                               "process that has the database open for writing");
   }
   std::error_code ec;
   const fs::path db_path = fs::weakly_canonical(r.options.path, ec);
   const fs::path backup_path = fs::weakly_canonical(dir, ec);
   const auto rel = backup_path.lexically_relative(db_path);
   if (!rel.empty() && *rel.begin() != "..") {
-    return Status::InvalidArgument("backup " + dir, "the backup folder must be outside the database");
+    return Status::InvalidArgument("backup " + dir,
+                                   "the backup folder must be outside the database");
   }
   fs::create_directories(dir, ec);
   if (ec) return Status::IOError("backup " + dir, ec.message());
@@ -265,8 +269,8 @@ Result<std::string> Store::Restore(const std::string& backup_dir, const StoreOpt
     return Status::NotFound("restore from " + backup_dir, "no adwatch backup there");
   }
   rocksdb::BackupEngineReadOnly* raw = nullptr;
-  rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(rocksdb::BackupEngineOptions(backup_dir),
-                                                            rocksdb::Env::Default(), &raw);
+  rocksdb::IOStatus s = rocksdb::BackupEngineReadOnly::Open(
+      rocksdb::BackupEngineOptions(backup_dir), rocksdb::Env::Default(), &raw);
   if (!s.ok()) return FromRocks(s, "opening backup folder " + backup_dir);
   std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
   std::vector<rocksdb::BackupInfo> infos;
@@ -337,9 +341,9 @@ Status Store::CompactAll() {
   Rep& r = *rep_;
   if (r.read_only()) return Status::Unavailable("compacting", "the store is open read-only");
   for (auto* handle : r.cf_handles) {
-    ADWATCH_RETURN_IF_ERROR(FromRocks(
-        r.db->CompactRange(rocksdb::CompactRangeOptions(), handle, nullptr, nullptr),
-        "compacting " + handle->GetName()));
+    ADWATCH_RETURN_IF_ERROR(
+        FromRocks(r.db->CompactRange(rocksdb::CompactRangeOptions(), handle, nullptr, nullptr),
+                  "compacting " + handle->GetName()));
   }
   return Status::OK();
 }

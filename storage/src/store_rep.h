@@ -3,6 +3,9 @@
 #ifndef ADWATCH_STORAGE_SRC_STORE_REP_H_
 #define ADWATCH_STORAGE_SRC_STORE_REP_H_
 
+#include <rocksdb/db.h>
+#include <rocksdb/env.h>
+
 #include <array>
 #include <condition_variable>
 #include <map>
@@ -13,9 +16,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <rocksdb/db.h>
-#include <rocksdb/env.h>
 
 #include "adwatch/common/time.h"
 #include "adwatch/storage/store.h"
@@ -32,16 +32,17 @@ struct AdState {
   bool exists = false;  // stored before this batch
   AdRecord rec;         // rec.verdict is the current verdict; no reviews
   std::string text_key;
-  uint32_t rev = 0;     // current verdict revision, 0 when none
-  IndexSet old_index;   // entries as stored before this batch
+  uint32_t rev = 0;    // current verdict revision, 0 when none
+  IndexSet old_index;  // entries as stored before this batch
   std::vector<VerdictRevision> new_revs;
 };
 
-// Holds a snapshot for consistent multi-key reads. A secondary (read-only) instance may not
-// give one; it does not change while open, so plain reads are consistent there too.
+// Holds a snapshot for consistent multi-key reads. A secondary (read-only) instance supports
+// none, but it does not change while open, so plain reads are consistent there too.
 class SnapshotRead {
  public:
-  explicit SnapshotRead(rocksdb::DB* db) : db_(db), snap_(db->GetSnapshot()) {
+  SnapshotRead(rocksdb::DB* db, bool read_only)
+      : db_(db), snap_(read_only ? nullptr : db->GetSnapshot()) {
     ro.snapshot = snap_;
   }
   ~SnapshotRead() {
@@ -75,8 +76,7 @@ struct Store::Rep {
                                         std::string_view ad_id) const;
   Result<std::optional<VerdictRevision>> LatestVerdict(const rocksdb::ReadOptions& ro,
                                                        std::string_view ad_id) const;
-  Result<std::vector<Review>> Reviews(const rocksdb::ReadOptions& ro,
-                                      std::string_view ad_id) const;
+  Result<std::vector<Review>> Reviews(const rocksdb::ReadOptions& ro, std::string_view ad_id) const;
   // The index entries `rec` (with its current verdict) should have.
   IndexSet IndexOf(const AdRecord& rec, const std::string& text_key) const;
   // Adds the puts and deletes that turn `before` into `after`.

@@ -119,3 +119,18 @@ TEST_CASE("Places carry placement status and spans into the original", "[classif
   CHECK(e.places[1].transit);
   CHECK(e.places[2].kind == adwatch::PlaceKind::kTransit);
 }
+
+TEST_CASE("Dollar-sign currencies other than USD and Chinese currency names read right", "[classifier]") {
+  auto e = BundledClassifier().ExtractEntities(Ad("Gaji NT$ 27.470 per bulan, atau S$1,200. 月薪1200万印尼盾"));
+  REQUIRE(e.salaries.size() == 3);
+  CHECK(e.salaries[0].salary.currency == "TWD");
+  CHECK(e.salaries[0].salary.min == 27470);
+  CHECK(e.salaries[1].salary.currency == "SGD");
+  CHECK(e.salaries[2].salary.currency == "IDR");
+  CHECK(e.salaries[2].salary.min == 12e6);
+}
+
+TEST_CASE("A ransom is not a salary", "[classifier]") {
+  auto e = BundledClassifier().ExtractEntities(Ad("công ty đòi tiền chuộc 200 triệu mới thả"));
+  CHECK(e.salaries.empty());
+}

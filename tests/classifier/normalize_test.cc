@@ -51,3 +51,24 @@ TEST_CASE("Invalid UTF-8 and control bytes never break the offset map", "[classi
   for (const Span& s : n.folded.origin) CHECK(s.end <= text.size());
   CHECK(Normalize("").skeleton.text.empty());
 }
+
+TEST_CASE("Exclamation marks, currency signs and agency acronyms are not leet", "[classifier]") {
+  const auto n = Normalize("Kerja di Kamboja! Gaji NT$ 27.470, lewat P3MI resmi");
+  CHECK(n.skeleton.text == "kerja di kamboja! gaji nt$ 27.470, lewat p3mi resmi");
+  CHECK(n.obfuscations.empty());
+  // Inside a word they still are.
+  CHECK(Normalize("k!mboja sl0t").skeleton.text == "kimboja slot");
+}
+
+TEST_CASE("Fullwidth CJK punctuation is not a styled letter", "[classifier]") {
+  const auto n = Normalize("高薪诚聘！东南亚大公司招客服，月薪8000元");
+  CHECK(n.obfuscations.empty());
+  CHECK_FALSE(Normalize("ｇａｊｉ").obfuscations.empty());
+}
+
+TEST_CASE("A wider gap between spaced letters separates words", "[classifier]") {
+  const std::string text = "L O K E R   K A M B O J A";
+  const auto n = Normalize(text);
+  CHECK(n.skeleton.text == "loker kamboja");
+  CHECK(Behind(text, n.skeleton, "kamboja") == "K A M B O J A");
+}

@@ -1,7 +1,6 @@
 // Backup and restore, round trip on a database that is being written to.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
 
 #include "adwatch/storage/store.h"
@@ -83,8 +82,7 @@ TEST_CASE("Backup of a database being written restores to a consistent database"
     CHECK((*again)->Check()->pages > check->pages);
   }
   SECTION("restore refuses a database that is open") {
-    CHECK(Store::Restore(dir.Sub("backups"), o, true).error().code() ==
-          Status::Code::kUnavailable);
+    CHECK(Store::Restore(dir.Sub("backups"), o, true).error().code() == Status::Code::kUnavailable);
   }
   SECTION("restore refuses a folder without a backup") {
     CHECK(Store::Restore(dir.Sub("nothing"), target, true).error().IsNotFound());

@@ -2,7 +2,6 @@
 // the test SIGKILLs it at random moments, reopens the database and checks that every
 // acknowledged write is there whole and that no ad exists without its page and verdict.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <random>
 #include <set>
@@ -128,7 +127,8 @@ TEST_CASE("Every acknowledged write survives SIGKILL at random moments", "[stora
   for (const auto& p : check->problems) UNSCOPED_INFO(p);
   REQUIRE(check->problems.empty());
   WARN("acknowledged pages " << acked.size() << ", rescored " << rescored.size()
-                                << ", rounds that wrote " << kills_during_writes << ", verifying took " << verify_ms << " ms");
+                             << ", rounds that wrote " << kills_during_writes << ", verifying took "
+                             << verify_ms << " ms");
   CHECK(acked.size() > 100);
   CHECK(kills_during_writes > kKills / 2);
 }

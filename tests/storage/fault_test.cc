@@ -1,6 +1,5 @@
 // Damaged files and a full disk: clear errors, never a silent half-write.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 

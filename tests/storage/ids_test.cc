@@ -29,7 +29,10 @@ TEST_CASE("Ad ids are stable: URL plus post id, else the text", "[storage]") {
 
 TEST_CASE("NormalizeText folds ASCII case and punctuation, keeps other bytes", "[storage]") {
   CHECK(NormalizeText("  Gaji: 15jt!!  WA/TG ") == "gaji 15jt wa tg");
-  CHECK(NormalizeText("Kamboja\xc2\xa0" "caf\xc3\xa9") == "kamboja\xc2\xa0" "caf\xc3\xa9");
+  CHECK(NormalizeText("Kamboja\xc2\xa0"
+                      "caf\xc3\xa9") ==
+        "kamboja\xc2\xa0"
+        "caf\xc3\xa9");
   CHECK(NormalizeText("...").empty());
 }
 
@@ -37,9 +40,10 @@ TEST_CASE("Text keys link only texts long enough to mean something", "[storage]"
   CHECK(TextKeyOf("Hubungi kami", 40).empty());
   const std::string long_text = "Dicari admin untuk kerja di luar negeri, gaji besar, tiket gratis";
   CHECK(TextKeyOf(long_text, 40).size() == 32);
-  CHECK(TextKeyOf(long_text, 40) == TextKeyOf("DICARI ADMIN untuk kerja di luar negeri - gaji besar; "
-                                              "tiket gratis!",
-                                              40));
+  CHECK(TextKeyOf(long_text, 40) ==
+        TextKeyOf("DICARI ADMIN untuk kerja di luar negeri - gaji besar; "
+                  "tiket gratis!",
+                  40));
 }
 
 TEST_CASE("Contact terms put a phone and its WhatsApp together", "[storage]") {

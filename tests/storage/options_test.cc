@@ -5,9 +5,7 @@
 namespace adwatch::storage {
 namespace {
 
-TEST_CASE("Default store options are valid", "[storage]") {
-  CHECK(Validate(StoreOptions()).ok());
-}
+TEST_CASE("Default store options are valid", "[storage]") { CHECK(Validate(StoreOptions()).ok()); }
 
 TEST_CASE("Store options name the bad field", "[storage]") {
   StoreOptions o;

@@ -2,7 +2,6 @@
 #include <rocksdb/db.h>
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 
 #include "adwatch/storage/keys.h"

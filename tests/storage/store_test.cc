@@ -1,8 +1,7 @@
 #include "adwatch/storage/store.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "adwatch/common/hash.h"
 #include "adwatch/storage/ids.h"
@@ -86,8 +85,8 @@ TEST_CASE("The same ad seen again keeps first_seen, moves last_seen and is one a
   first.page = MakeFetch("https://t.me/s/loker", "<p>one</p>", kNoonJakarta);
   first.ads.push_back(MakeAdWrite(ad, MakeVerdict(50, Level::kMedium)));
   PageWrite again = first;
-  again.page = MakeFetch("https://t.me/s/loker", "<p>one, and a newer post</p>",
-                         kNoonJakarta + 3 * kDayMs);
+  again.page =
+      MakeFetch("https://t.me/s/loker", "<p>one, and a newer post</p>", kNoonJakarta + 3 * kDayMs);
 
   const WriteResult r1 = WriteOrDie(*store, first);
   const WriteResult r2 = WriteOrDie(*store, again);
@@ -168,8 +167,8 @@ TEST_CASE("The same text under another URL is linked as a repost", "[storage]") 
   auto q = store->Queue({.from_day = "2026-11-22", .min_level = Level::kHigh});
   REQUIRE(q.has_value());
   CHECK(q->size() == 2);
-  auto all = store->Queue(
-      {.from_day = "2026-11-22", .min_level = Level::kHigh, .include_reposts = true});
+  auto all =
+      store->Queue({.from_day = "2026-11-22", .min_level = Level::kHigh, .include_reposts = true});
   REQUIRE(all.has_value());
   CHECK(all->size() == 3);
   RequireClean(*store);
@@ -180,10 +179,10 @@ TEST_CASE("Short texts are not linked as reposts", "[storage]") {
   ManualClock clock(kNoonJakarta);
   auto store = OpenOrDie(TestOptions(dir.Sub("db")), clock);
   PageWrite w;
-  w.ads.push_back(MakeAdWrite(MakeAd("https://a.example/1", "Hubungi kami"),
-                              MakeVerdict(30, Level::kLow)));
-  w.ads.push_back(MakeAdWrite(MakeAd("https://b.example/1", "Hubungi kami"),
-                              MakeVerdict(30, Level::kLow)));
+  w.ads.push_back(
+      MakeAdWrite(MakeAd("https://a.example/1", "Hubungi kami"), MakeVerdict(30, Level::kLow)));
+  w.ads.push_back(
+      MakeAdWrite(MakeAd("https://b.example/1", "Hubungi kami"), MakeVerdict(30, Level::kLow)));
   const auto r = WriteOrDie(*store, w);
   CHECK(r.ads[1].repost_of.empty());
   CHECK(store->SameText(r.ads[1].ad_id)->empty());
@@ -218,8 +217,8 @@ TEST_CASE("Write refuses ads it cannot identify and writes nothing", "[storage]"
   auto store = OpenOrDie(TestOptions(dir.Sub("db")), clock);
   PageWrite w;
   w.page = MakeFetch("https://jobs.example/c", "<p>c</p>", kNoonJakarta);
-  w.ads.push_back(MakeAdWrite(MakeAd("https://jobs.example/c", "fine text"),
-                              MakeVerdict(10, Level::kNone)));
+  w.ads.push_back(
+      MakeAdWrite(MakeAd("https://jobs.example/c", "fine text"), MakeVerdict(10, Level::kNone)));
   AdCandidate empty;
   w.ads.push_back(MakeAdWrite(empty, MakeVerdict(10, Level::kNone)));
   auto r = store->Write(w);
@@ -285,8 +284,10 @@ TEST_CASE("The review queue orders a day by score and filters level and region",
   std::vector<std::string> ids;
   for (int i = 0; i < 7; ++i) {
     const int s = scores[i];
-    const Level level = s >= 65 ? Level::kHigh : s >= 40 ? Level::kMedium : s >= 20 ? Level::kLow
-                                                                                   : Level::kNone;
+    const Level level = s >= 65   ? Level::kHigh
+                        : s >= 40 ? Level::kMedium
+                        : s >= 20 ? Level::kLow
+                                  : Level::kNone;
     PageWrite w;
     w.page = MakeFetch("https://q.example/" + std::to_string(i), "<p>" + std::to_string(i) + "</p>",
                        kNoonJakarta);
@@ -315,9 +316,8 @@ TEST_CASE("The review queue orders a day by score and filters level and region",
   CHECK(got == std::vector<int>{70, 45, 30, 0});
 
   CHECK(store->Queue({.from_day = "2026-13-01"}).error().IsInvalidArgument());
-  CHECK(store->Queue({.from_day = "2026-11-22", .to_day = "2026-11-21"})
-            .error()
-            .IsInvalidArgument());
+  CHECK(
+      store->Queue({.from_day = "2026-11-22", .to_day = "2026-11-21"}).error().IsInvalidArgument());
 }
 
 TEST_CASE("Days are calendar days in the configured time zone", "[storage]") {
@@ -468,10 +468,13 @@ TEST_CASE("Tables of other modules keep bytes under prefixes, atomically", "[sto
   b.Put(Table::kSubmissions, "sub-1", "{}");
   REQUIRE(store->Apply(b).ok());
   std::vector<std::string> values;
-  REQUIRE(store->Scan(Table::kFrontier, "", [&](std::string_view, std::string_view v) {
-                  values.emplace_back(v);
-                  return true;
-                }).ok());
+  REQUIRE(store
+              ->Scan(Table::kFrontier, "",
+                     [&](std::string_view, std::string_view v) {
+                       values.emplace_back(v);
+                       return true;
+                     })
+              .ok());
   CHECK(values == std::vector<std::string>{"task-b", "task-a"});
   CHECK(*store->Get(Table::kHosts, "a.example") == "robots");
   CHECK(store->Get(Table::kSeen, "https://zzz/").error().IsNotFound());
@@ -479,15 +482,17 @@ TEST_CASE("Tables of other modules keep bytes under prefixes, atomically", "[sto
   d.Delete(Table::kFrontier, EncodeU32(1) + "|https://b/");
   REQUIRE(store->Apply(d).ok());
   values.clear();
-  REQUIRE(store->Scan(Table::kFrontier, EncodeU32(1), [&](std::string_view, std::string_view v) {
-                  values.emplace_back(v);
-                  return true;
-                }).ok());
+  REQUIRE(store
+              ->Scan(Table::kFrontier, EncodeU32(1),
+                     [&](std::string_view, std::string_view v) {
+                       values.emplace_back(v);
+                       return true;
+                     })
+              .ok());
   CHECK(values.empty());
 }
 
-TEST_CASE("ForEachAd visits every ad or a range of days and allows writes meanwhile",
-          "[storage]") {
+TEST_CASE("ForEachAd visits every ad or a range of days and allows writes meanwhile", "[storage]") {
   TempDir dir;
   ManualClock clock(kNoonJakarta);
   auto store = OpenOrDie(TestOptions(dir.Sub("db")), clock);
@@ -495,21 +500,28 @@ TEST_CASE("ForEachAd visits every ad or a range of days and allows writes meanwh
     WriteOrDie(*store, testing::GeneratedPage(n, kNoonJakarta + static_cast<int64_t>(n) * kDayMs));
   }
   int all = 0;
-  REQUIRE(store->ForEachAd("", "", [&](const AdRecord& ad) {
-                  ++all;
-                  CHECK(ad.verdict.ruleset_version == "rules-v1");
-                  // Rescoring while scanning.
-                  auto v = ad.verdict;
-                  v.ruleset_version = "rules-v2";
-                  CHECK(store->UpdateVerdict(ad.ad_id, v, ad.regions, "rescore").has_value());
-                  return true;
-                }).ok());
+  REQUIRE(
+      store
+          ->ForEachAd("", "",
+                      [&](const AdRecord& ad) {
+                        ++all;
+                        CHECK(ad.verdict.ruleset_version == "rules-v1");
+                        // Rescoring while scanning.
+                        auto v = ad.verdict;
+                        v.ruleset_version = "rules-v2";
+                        CHECK(store->UpdateVerdict(ad.ad_id, v, ad.regions, "rescore").has_value());
+                        return true;
+                      })
+          .ok());
   int since = 0;
-  REQUIRE(store->ForEachAd("2026-11-26", "", [&](const AdRecord& ad) {
-                  ++since;
-                  CHECK(ad.verdict.ruleset_version == "rules-v2");
-                  return true;
-                }).ok());
+  REQUIRE(store
+              ->ForEachAd("2026-11-26", "",
+                          [&](const AdRecord& ad) {
+                            ++since;
+                            CHECK(ad.verdict.ruleset_version == "rules-v2");
+                            return true;
+                          })
+              .ok());
   CHECK(all == 12);   // 2+3+1+2+3+1 ads
   CHECK(since == 6);  // pages 4, 5, 6
   RequireClean(*store);
@@ -534,6 +546,11 @@ TEST_CASE("A read-only store reads while the writer is open and refuses writes",
   auto q = reader->Queue({.from_day = "2026-11-22", .include_reposts = true});
   REQUIRE(q.has_value());
   CHECK(q->size() == 2);
+  CHECK(reader->GetAd(q->at(0).ad_id).has_value());
+  CHECK(reader->VerdictHistory(q->at(0).ad_id).has_value());
+  auto check = reader->Check();
+  REQUIRE(check.has_value());
+  CHECK(check->ads == 2);
   CHECK(reader->Write(testing::GeneratedPage(2, kNoonJakarta)).error().code() ==
         Status::Code::kUnavailable);
   CHECK(reader->AddReview(q->at(0).ad_id, {"x", ReviewLabel::kLegit, "", 0}).code() ==
@@ -566,9 +583,8 @@ TEST_CASE("Interval sync writes are readable and survive a reopen", "[storage]")
   auto store = OpenOrDie(o, clock);
   CHECK(store->GetAd(id).has_value());
   auto stats = store->Stats();
-  CHECK(std::find_if(stats.begin(), stats.end(), [](const TableStats& t) {
-          return t.name == "bodies";
-        }) != stats.end());
+  CHECK(std::find_if(stats.begin(), stats.end(),
+                     [](const TableStats& t) { return t.name == "bodies"; }) != stats.end());
 }
 
 }  // namespace

@@ -167,14 +167,14 @@ inline std::string PageBody(uint64_t n, size_t bytes) {
 // page n-5's first ad under a new URL.
 inline PageWrite GeneratedPage(uint64_t n, int64_t at_ms, size_t body_bytes = 2000) {
   PageWrite w;
-  w.page = MakeFetch("https://jobs.example/page/" + std::to_string(n), PageBody(n, body_bytes),
-                     at_ms);
+  w.page =
+      MakeFetch("https://jobs.example/page/" + std::to_string(n), PageBody(n, body_bytes), at_ms);
   w.crawler_version = "test-crawler/1";
   const int ads = 1 + static_cast<int>(n % 3);
   for (int i = 0; i < ads; ++i) {
     const uint64_t text_n = (i == 0 && n % 5 == 0 && n >= 5) ? (n - 5) * 10 : n * 10 + i;
-    AdCandidate ad = MakeAd("https://jobs.example/page/" + std::to_string(n),
-                            AdText(text_n), "post-" + std::to_string(i));
+    AdCandidate ad = MakeAd("https://jobs.example/page/" + std::to_string(n), AdText(text_n),
+                            "post-" + std::to_string(i));
     const int score = static_cast<int>((n * 37 + static_cast<uint64_t>(i) * 11) % 101);
     const Level level = score >= 65   ? Level::kHigh
                         : score >= 40 ? Level::kMedium

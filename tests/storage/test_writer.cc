@@ -64,8 +64,8 @@ int Crash(const std::string& db, uint64_t first, const std::string& sync) {
         auto v = ad.verdict;
         v.ruleset_version = "rules-v2";
         v.score = 100 - v.score;
-        auto u = (*store)->UpdateVerdict(adwatch::storage::AdIdFor(ad.ad), v, ad.regions,
-                                         "rescore");
+        auto u =
+            (*store)->UpdateVerdict(adwatch::storage::AdIdFor(ad.ad), v, ad.regions, "rescore");
         if (!u) {
           std::fprintf(stderr, "rescore: %s\n", u.error().ToString().c_str());
           return 2;
@@ -109,7 +109,8 @@ int main(int argc, char** argv) {
   if (argc == 4 && std::string(argv[1]) == "fill") {
     return Fill(argv[2], std::strtoull(argv[3], nullptr, 10));
   }
-  std::fprintf(stderr, "usage: storage_test_writer crash DB FIRST batch|interval\n"
-                       "       storage_test_writer fill DB LIMIT_BYTES\n");
+  std::fprintf(stderr,
+               "usage: storage_test_writer crash DB FIRST batch|interval\n"
+               "       storage_test_writer fill DB LIMIT_BYTES\n");
   return 2;
 }

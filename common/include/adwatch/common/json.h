@@ -67,7 +67,8 @@ inline void from_json(const nlohmann::json& j, FetchPriority& v) {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Span, begin, end)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FetchTask, url, source, depth, priority, attempt,
-                                                not_before_ms, external, etag, last_modified)
+                                                not_before_ms, external, etag, last_modified,
+                                                redirects)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FetchResult, requested_url, final_url, source,
                                                 source_kind, http_status, headers, content_type,
                                                 body, truncated, fetched_at_ms, elapsed_ms,

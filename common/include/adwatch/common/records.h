@@ -45,6 +45,7 @@ struct FetchTask {
   bool external = false;      // came from outside (NGO submission): SSRF rules apply
   std::string etag;           // for If-None-Match on revisits
   std::string last_modified;  // for If-Modified-Since on revisits
+  int redirects = 0;          // redirects followed to reach this URL
 };
 
 // ---------------------------------------------------------------------------------------------

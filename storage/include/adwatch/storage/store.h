@@ -1,9 +1,10 @@
 // The store: one RocksDB database holding every fetched page as evidence, every ad with its
 // verdict history and reviews, the indexes the review queue and digests read, and the tables the
 // crawler and the API keep their own state in. docs/storage.md documents each table's keys and
-// values. A Store is thread-safe: reads run concurrently; writes are serialised inside.
+// values. A Store is thread-safe: reads run concurrently; writes are serialised inside (each is a
+// read-modify-write of the ads it touches, so writers do not share an fsync).
 //
-//   Clock clock = SystemClock();
+//   SystemClock clock;
 //   auto store = Store::Open(options, clock);
 //   if (!store) return store.error();
 //   auto written = (*store)->Write(PageWrite{.page = fetch, .ads = {{ad, verdict, regions}}});
@@ -89,8 +90,8 @@ struct StoredPage {
 // One revision of an ad's verdict. Revisions count from 1; the highest is the current verdict.
 struct VerdictRevision {
   uint32_t rev = 0;
-  int64_t at_ms = 0;   // when the store wrote it
-  std::string cause;   // "crawl", "import", "rescore", ...
+  int64_t at_ms = 0;  // when the store wrote it
+  std::string cause;  // "crawl", "import", "rescore", ...
   Verdict verdict;
 };
 
@@ -100,7 +101,7 @@ struct QueueQuery {
   std::string from_day;  // "YYYY-MM-DD"; required
   std::string to_day;    // "YYYY-MM-DD"; "" means from_day
   Level min_level = Level::kNone;
-  std::string region;    // only ads routed to this region id; "" for all
+  std::string region;  // only ads routed to this region id; "" for all
   // Reposts (ads whose text was first stored under another ad) are left out unless true: the
   // queue shows each text once, on its first ad.
   bool include_reposts = false;
@@ -129,7 +130,7 @@ struct TableStats {
 struct RetentionReport {
   int64_t pages_examined = 0;
   int64_t bodies_dropped = 0;
-  int64_t bytes_dropped = 0;     // uncompressed body bytes
+  int64_t bytes_dropped = 0;        // uncompressed body bytes
   int64_t bodies_kept_flagged = 0;  // past retention but kept as evidence of a flagged ad
 };
 
@@ -258,9 +259,10 @@ class Store {
   // Empty when the ad's text is too short to link. NotFound when the ad is unknown.
   Result<std::vector<std::string>> SameText(std::string_view ad_id) const;
 
-  // Calls `fn` with each ad (current verdict, no reviews) first seen on [from_day, to_day], or
-  // with every ad when both are "". Stops early when `fn` returns false. Writes made from `fn`
-  // are allowed and not seen by this scan.
+  // Calls `fn` with each ad (current verdict, no reviews) first seen on [from_day, to_day], in
+  // day order; an empty bound is open; with both empty, every ad in id order. Stops early when
+  // `fn` returns false. Writes made from `fn` are allowed and not seen by this scan.
+  // InvalidArgument for a malformed day.
   Status ForEachAd(std::string_view from_day, std::string_view to_day,
                    const std::function<bool(const AdRecord&)>& fn) const;
 

@@ -1,0 +1,262 @@
+// adwatch crawl: the main job. adwatch check URL: one page now, through the same pipeline.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "adwatch/common/names.h"
+#include "adwatch/crawler/frontier.h"
+#include "adwatch/crawler/url.h"
+#include "adwatch/storage/ids.h"
+#include "cli.h"
+#include "crawl_run.h"
+#include "services.h"
+
+namespace adwatch::app {
+namespace {
+
+struct CrawlArgs {
+  std::string seeds;
+  std::string start;
+  std::string db;
+  int64_t max_pages = 0;
+  std::string duration;
+  bool follow = false;
+  bool json = false;
+  int host_connections = 0;
+  int64_t host_delay_ms = -1;
+};
+
+std::string ErrorsText(const std::map<std::string, int64_t>& errors) {
+  std::string out;
+  for (const auto& [k, v] : errors) out += (out.empty() ? "" : " ") + k + "=" + std::to_string(v);
+  return out.empty() ? "none" : out;
+}
+
+void PrintProgress(const crawler::CrawlStats& s) {
+  const double secs = std::max<double>(s.elapsed_ms, 1) / 1000.0;
+  std::fprintf(stderr, "\r\x1b[2K%6.0fs  pages %lld (%.1f/s)  queued %lld  in flight %lld  hosts %lld  ads %lld, flagged %lld  errors: %s",
+               secs, static_cast<long long>(s.pages), s.pages / secs, static_cast<long long>(s.queued),
+               static_cast<long long>(s.in_flight), static_cast<long long>(s.hosts_active),
+               static_cast<long long>(s.ads), static_cast<long long>(s.flagged), ErrorsText(s.errors).c_str());
+  std::fflush(stderr);
+}
+
+nlohmann::json StatsJson(const crawler::CrawlStats& s) {
+  return {{"elapsed_ms", s.elapsed_ms},   {"requests", s.requests},
+          {"pages", s.pages},             {"pages_per_s", s.elapsed_ms ? s.pages * 1000.0 / s.elapsed_ms : 0.0},
+          {"bytes", s.bytes},             {"outcomes", s.outcomes},
+          {"errors", s.errors},           {"retries", s.retries},
+          {"links_discovered", s.links_discovered}, {"out_of_scope_links", s.out_of_scope_links},
+          {"ads", s.ads},                 {"flagged", s.flagged},
+          {"queued", s.queued},           {"done", s.done},
+          {"limit_reached", s.limit_reached}};
+}
+
+int RunCrawl(const CrawlArgs& args, AppContext& ctx) {
+  const Config* config = ctx.config();
+  if (!config) return kExitFailure;
+  CrawlSetup setup;
+  setup.crawl = config->crawl;
+  auto& opts = setup.crawl.crawler;
+  const std::string seeds = !args.seeds.empty() ? args.seeds : config->crawl.seeds;
+  if (!seeds.empty() && args.start.empty()) {
+    auto sources = LoadSeeds(seeds);
+    if (!sources) {
+      std::fprintf(stderr, "adwatch crawl: %s\n", sources.error().message().c_str());
+      return kExitFailure;
+    }
+    opts.sources = std::move(sources.value());
+  }
+  if (!args.start.empty()) {
+    auto url = crawler::CanonicalUrl(args.start);
+    if (!url) {
+      std::fprintf(stderr, "adwatch crawl: --start: %s\n", url.error().message().c_str());
+      return kExitUsage;
+    }
+    crawler::SourceConfig s;
+    s.name = "start";
+    s.start_urls = {*url};  // scope: its host, no depth limit
+    opts.sources = {s};
+  }
+  if (opts.sources.empty()) {
+    std::fprintf(stderr, "adwatch crawl: nothing to crawl: give --seeds FILE, --start URL, or crawl.seeds in the config\n");
+    return kExitUsage;
+  }
+  if (args.host_connections > 0) {
+    opts.default_host_connections = args.host_connections;
+    for (auto& s : opts.sources) s.host_connections = 0;
+    setup.crawl.fetcher.max_host_connections = std::max(setup.crawl.fetcher.max_host_connections, args.host_connections);
+  }
+  if (args.host_delay_ms >= 0) {
+    opts.default_host_delay_ms = args.host_delay_ms;
+    for (auto& s : opts.sources) s.host_delay_ms = -1;
+  }
+  if (args.max_pages > 0) opts.max_pages = args.max_pages;
+  if (!args.duration.empty()) {
+    auto d = ParseDurationMs(args.duration);
+    if (!d) {
+      std::fprintf(stderr, "adwatch crawl: --for: %s\n", d.error().message().c_str());
+      return kExitUsage;
+    }
+    opts.max_duration_ms = *d;
+  }
+  opts.follow = args.follow;
+  auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadWrite, "crawl");
+  if (!store) return kExitFailure;
+  auto classifier = LoadClassifier(*config);
+  if (!classifier) {
+    std::fprintf(stderr, "adwatch crawl: %s\n", classifier.error().message().c_str());
+    return kExitFailure;
+  }
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  auto stats = RunCrawlWithSignals(setup, **classifier, *store, "crawl",
+                                   terminal && !args.json ? PrintProgress : nullptr);
+  if (terminal && !args.json) std::fputs("\n", stderr);
+  if (!stats) {
+    std::fprintf(stderr, "adwatch crawl: %s\n", stats.error().ToString().c_str());
+    return kExitFailure;
+  }
+  if (args.json) {
+    std::printf("%s\n", StatsJson(*stats).dump().c_str());
+  } else {
+    const double secs = std::max<double>(stats->elapsed_ms, 1) / 1000.0;
+    std::printf("adwatch crawl: %s after %.1fs: %lld pages (%.1f/s), %lld requests, %.1f MB, %lld ads stored, %lld flagged\n",
+                stats->done ? "done, no work left" : stats->limit_reached ? "stopped at the limit" : "stopped",
+                secs, static_cast<long long>(stats->pages), stats->pages / secs,
+                static_cast<long long>(stats->requests), stats->bytes / 1e6, static_cast<long long>(stats->ads),
+                static_cast<long long>(stats->flagged));
+    std::string outcomes;
+    for (const auto& [k, v] : stats->outcomes) outcomes += " " + k + "=" + std::to_string(v);
+    std::printf("  outcomes:%s\n  errors: %s\n  queued for the next run: %lld\n", outcomes.c_str(),
+                ErrorsText(stats->errors).c_str(), static_cast<long long>(stats->queued));
+  }
+  return kExitOk;
+}
+
+struct CheckArgs {
+  std::string url;
+  std::string db;
+  bool json = false;
+  std::string lang;
+};
+
+int RunCheck(const CheckArgs& args, AppContext& ctx) {
+  const Config* config = ctx.config();
+  if (!config) return kExitFailure;
+  auto url = crawler::CanonicalUrl(args.url);
+  if (!url) {
+    std::fprintf(stderr, "adwatch check: %s\n", url.error().message().c_str());
+    return kExitUsage;
+  }
+  auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadWrite, "check");
+  if (!store) return kExitFailure;
+  auto classifier = LoadClassifier(*config);
+  if (!classifier) {
+    std::fprintf(stderr, "adwatch check: %s\n", classifier.error().message().c_str());
+    return kExitFailure;
+  }
+  CrawlSetup setup;
+  setup.crawl = config->crawl;
+  setup.crawl.crawler.sources.clear();
+  setup.crawl.crawler.max_pages = 1;
+  setup.crawl.crawler.max_retries = 1;
+  setup.submission = *url;
+  std::vector<ProcessedPage> pages;
+  setup.on_page = [&](const ProcessedPage& p) { pages.push_back(p); };
+  auto stats = RunCrawlWithSignals(setup, **classifier, *store, "submission", nullptr);
+  if (!stats) {
+    std::fprintf(stderr, "adwatch check: %s\n", stats.error().ToString().c_str());
+    return kExitFailure;
+  }
+  const classifier::Lang lang = args.lang.empty() ? config->lang
+                                : args.lang == "en" ? classifier::Lang::kEn
+                                                    : classifier::Lang::kId;
+  if (pages.empty()) {
+    // Why nothing came back: the URL's own outcome (or its redirect target's).
+    SystemClock clock;
+    crawler::Frontier frontier(*store, clock);
+    std::string where = *url, why = "not fetched";
+    for (int hop = 0; hop < 6; ++hop) {
+      auto rec = frontier.Lookup(where);
+      if (!rec) break;
+      why = std::string(crawler::Name(rec->outcome)) + (rec->reason.empty() ? "" : ": " + rec->reason);
+      if (rec->outcome != crawler::Outcome::kRedirected) break;
+      where = rec->reason.substr(rec->reason.find(' ') + 1);
+    }
+    if (args.json) {
+      std::printf("%s\n", nlohmann::json{{"url", *url}, {"fetched", false}, {"reason", why}}.dump().c_str());
+    } else {
+      std::printf("adwatch check: %s was not checked: %s\n", url->c_str(), why.c_str());
+    }
+    return kExitFailure;
+  }
+  const ProcessedPage& p = pages.front();
+  if (p.ads.empty()) {
+    std::printf(args.json ? "{\"url\":\"%s\",\"fetched\":true,\"ads\":[]}\n"
+                          : "adwatch check: %s: fetched, but no text to judge was found on the page\n",
+                url->c_str());
+    return kExitOk;
+  }
+  for (size_t i = 0; i < p.ads.size() && i < p.page.candidates.size(); ++i) {
+    const auto& [ad_id, verdict] = p.ads[i];
+    const AdCandidate& ad = p.page.candidates[i];
+    if (args.json) {
+      std::printf("%s\n", classifier::VerdictJson(verdict, ad, ad_id, lang).c_str());
+    } else {
+      std::printf("== %s  (ad %s)\n", ad.url.c_str(), ad_id.c_str());
+      std::fputs(classifier::ExplainText(verdict, ad, lang, StdoutIsTerminal()).c_str(), stdout);
+      // Other ads that share this ad's contacts: the recruiter behind several ads.
+      for (const Contact& c : verdict.entities.contacts) {
+        auto others = store->AdsWithContact(storage::ContactTerm(c));
+        if (!others || others->size() <= 1) continue;
+        std::printf(lang == classifier::Lang::kEn ? "  %s %s also appears in %zu other stored ad(s)\n"
+                                                  : "  %s %s juga muncul di %zu iklan lain yang tersimpan\n",
+                    std::string(Name(c.kind)).c_str(), c.value.c_str(), others->size() - 1);
+      }
+      std::printf("\n");
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddCrawlCommands(CLI::App& app, AppContext& ctx) {
+  auto args = std::make_shared<CrawlArgs>();
+  CLI::App* crawl = app.add_subcommand(
+      "crawl",
+      "Crawl the sources of seeds.yaml (or one site from --start), politely: robots.txt, one\n"
+      "connection and a second between requests per host by default, Retry-After honoured.\n"
+      "Every fetched page goes through extract → classify → store. SIGINT/SIGTERM stop cleanly;\n"
+      "run again and it resumes where it stopped. Ends when no work is left (or, with --follow,\n"
+      "waits for revisits).");
+  crawl->add_option("--seeds", args->seeds, "Sources file (default: crawl.seeds from the config)");
+  crawl->add_option("--start", args->start, "Crawl one site from this URL (scope: its host, no depth limit)");
+  AddDbOption(*crawl, args->db);
+  crawl->add_option("--max-pages", args->max_pages, "Stop after this many pages");
+  crawl->add_option("--for", args->duration, "Stop after this long (90s, 30m, 6h, 1d)");
+  crawl->add_flag("--follow", args->follow, "When no work is left, wait for revisits instead of exiting");
+  crawl->add_flag("--json", args->json, "Print the summary as JSON (no progress line)");
+  crawl->add_option("--host-connections", args->host_connections, "Connections per host (overrides config and seeds)")
+      ->check(CLI::Range(1, 256));
+  crawl->add_option("--host-delay", args->host_delay_ms, "Milliseconds between requests to a host (overrides config and seeds)")
+      ->check(CLI::Range(int64_t{0}, int64_t{3'600'000}));
+  crawl->callback([args, &ctx] { ctx.action = [args, &ctx] { return RunCrawl(*args, ctx); }; });
+
+  auto check_args = std::make_shared<CheckArgs>();
+  CLI::App* check = app.add_subcommand(
+      "check",
+      "Fetch one page now (robots.txt and the private-address guard apply, as for any URL from\n"
+      "outside), run it through the pipeline, store it and print the verdict with its reasons.");
+  check->add_option("url", check_args->url, "The page to check")->required();
+  AddDbOption(*check, check_args->db);
+  check->add_flag("--json", check_args->json, "Print JSON verdicts (docs/verdict.md)");
+  check->add_option("--lang", check_args->lang, "Language of the reasons: id or en")->check(CLI::IsMember({"id", "en"}));
+  check->callback([check_args, &ctx] { ctx.action = [check_args, &ctx] { return RunCheck(*check_args, ctx); }; });
+}
+
+}  // namespace adwatch::app

@@ -1,0 +1,106 @@
+#include "crawl_run.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <thread>
+
+#include "adwatch/common/clock.h"
+
+namespace adwatch::app {
+namespace {
+
+// Waits for SIGINT/SIGTERM on its own thread (the signals are blocked everywhere else) and asks
+// the crawl to stop; a second signal is left to its default action, ending the process.
+class SignalStopper {
+ public:
+  explicit SignalStopper(crawler::Crawler& crawler) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &old_);
+    thread_ = std::thread([this, &crawler] {
+      int sig = 0;
+      while (sigwait(&set_, &sig) == 0) {
+        if (done_.load()) return;
+        crawler.Stop();
+        return;
+      }
+    });
+  }
+  ~SignalStopper() {
+    done_.store(true);
+    pthread_kill(thread_.native_handle(), SIGTERM);  // wakes sigwait; it sees done_ and returns
+    thread_.join();
+    // Signals that arrived meanwhile would fire on unblocking; the crawl is over, so drop them.
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&set_, nullptr, &zero) > 0) {
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+
+ private:
+  sigset_t set_, old_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+Result<crawler::CrawlStats> RunCrawlWithSignals(const CrawlSetup& setup, const classifier::Classifier& classifier,
+                                                storage::Store& store, const std::string& cause,
+                                                const std::function<void(const crawler::CrawlStats&)>& progress) {
+  CrawlConfig cfg = setup.crawl;
+  ADWATCH_RETURN_IF_ERROR(crawler::Validate(cfg.crawler));
+  AddSourcePatterns(cfg.crawler.sources, cfg.extract);
+  auto extractor = extract::Extractor::Create(cfg.extract);
+  if (!extractor) return extractor.error();
+  cfg.fetcher.user_agent = cfg.crawler.user_agent;
+  cfg.fetcher.max_total_connections = std::max(cfg.fetcher.max_total_connections, cfg.crawler.max_in_flight);
+  int most_per_host = cfg.crawler.default_host_connections;
+  for (const auto& s : cfg.crawler.sources) most_per_host = std::max(most_per_host, s.host_connections);
+  cfg.fetcher.max_host_connections = std::max(cfg.fetcher.max_host_connections, most_per_host);
+
+  // Threads start below: block the stop signals first so that only the stopper sees them.
+  SystemClock clock;
+  PipelineOptions popts;
+  popts.workers = cfg.workers;
+  popts.queue_capacity = cfg.queue_capacity;
+  popts.crawler_version = std::string("adwatch ") + ADWATCH_VERSION;
+  popts.cause = cause;
+  std::unique_ptr<crawler::Fetcher> fetcher;
+  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<crawler::Crawler> crawler_ptr;
+  {
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    auto f = crawler::NewCurlFetcher(cfg.fetcher);
+    if (f) fetcher = std::move(f.value());
+    pipeline = std::make_unique<Pipeline>(popts, *extractor, classifier, store, setup.on_page);
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    if (!f) return f.error();
+  }
+  crawler_ptr = std::make_unique<crawler::Crawler>(cfg.crawler, *fetcher, store, *pipeline, clock);
+  if (!setup.submission.empty()) {
+    crawler::SourceConfig s;
+    s.name = "submission";
+    s.any_host = true;
+    s.external = true;
+    s.max_depth = 0;
+    ADWATCH_RETURN_IF_ERROR(crawler_ptr->Submit({setup.submission}, s));
+  }
+  SignalStopper stopper(*crawler_ptr);
+  auto stats = crawler_ptr->Run(progress);
+  // Order matters: the crawler goes first (it stops taking pages), then the pipeline finishes
+  // what it holds, then the fetcher shuts down.
+  crawler_ptr.reset();
+  pipeline.reset();
+  fetcher.reset();
+  return stats;
+}
+
+}  // namespace adwatch::app

@@ -1,0 +1,100 @@
+#include "pipeline.h"
+
+#include "adwatch/classifier/gazetteer.h"
+
+namespace adwatch::app {
+
+Pipeline::Pipeline(PipelineOptions options, const extract::Extractor& extractor,
+                   const classifier::Classifier& classifier, storage::Store& store,
+                   std::function<void(const ProcessedPage&)> on_page)
+    : options_(std::move(options)), extractor_(extractor), classifier_(classifier), store_(store),
+      on_page_(std::move(on_page)) {
+  for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { Work(); });
+}
+
+Pipeline::~Pipeline() {
+  {
+    std::lock_guard lock(mu_);
+    closing_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+bool Pipeline::Offer(crawler::PageJob& job, std::function<void(crawler::PageOutcome)> done) {
+  {
+    std::lock_guard lock(mu_);
+    if (closing_ || queue_.size() >= options_.queue_capacity) return false;
+    queue_.emplace_back(std::move(job), std::move(done));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void Pipeline::Work() {
+  while (true) {
+    std::pair<crawler::PageJob, std::function<void(crawler::PageOutcome)>> item;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing and drained
+      item = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    auto processed = Process(item.first);
+    crawler::PageOutcome outcome;
+    if (processed) {
+      if (on_page_) on_page_(*processed);
+      outcome = std::move(processed->outcome);
+    } else {
+      outcome.error = processed.error();
+    }
+    item.second(std::move(outcome));
+  }
+}
+
+Result<ProcessedPage> Pipeline::Process(const crawler::PageJob& job) {
+  ProcessedPage out;
+  if (job.result.http_status == 304) return out;  // unchanged since the last visit
+  // 3. Extract.
+  auto page = extractor_.Extract(job.result);
+
+  if (!page) return page.error();
+  out.page = std::move(page.value());
+  for (const Link& l : out.page.links) out.outcome.links.push_back(l.url);
+  if (!out.page.next_page.empty()) out.outcome.links.push_back(out.page.next_page);
+  if (out.page.candidates.empty()) return out;  // a listing or an empty page: links only
+
+  // 4–5. Normalise, classify and route each candidate.
+  storage::PageWrite write;
+  write.crawler_version = options_.crawler_version;
+  write.cause = options_.cause;
+  const std::string hint = job.source ? job.source->region_hint : "";
+  for (AdCandidate& ad : out.page.candidates) {
+    if (ad.source.empty()) ad.source = job.task.source;
+    if (ad.url.empty()) ad.url = job.result.final_url.empty() ? job.task.url : job.result.final_url;
+    auto verdict = classifier_.Classify(ad);
+    if (!verdict) return verdict.error();
+    storage::AdWrite w;
+    for (const auto& route : classifier::RouteRegions(verdict->entities, classifier_.rules().gazetteer(), hint)) {
+      w.regions.push_back(route.region_id);
+    }
+    w.region_hint = hint;
+    w.ad = ad;
+    w.verdict = std::move(verdict.value());
+    write.ads.push_back(std::move(w));
+  }
+  // 6. Store the page as evidence with its ads, verdicts and index entries, all or nothing.
+  write.page = job.result;
+  auto written = store_.Write(write);
+  if (!written) return written.error().WithContext("store");
+  for (size_t i = 0; i < write.ads.size(); ++i) {
+    const Verdict& v = write.ads[i].verdict;
+    ++out.outcome.ads;
+    if (v.kind == DocKind::kRecruitmentAd && v.level >= options_.flag_level) ++out.outcome.flagged;
+    out.ads.emplace_back(i < written->ads.size() ? written->ads[i].ad_id : "", v);
+  }
+  return out;
+}
+
+}  // namespace adwatch::app

@@ -1,0 +1,81 @@
+// The pipeline: the one place that knows the order of the stages.
+//
+//   1. Frontier   (crawler/)          hands out FetchTasks, host by host
+//   2. Fetcher    (crawler/)          FetchTask → FetchResult
+//   3. Extractor  (crawler/extract/)  FetchResult → Page with AdCandidates
+//   4. Normalizer + entities (classifier/)
+//   5. Classifier (classifier/)       AdCandidate → Verdict; RouteRegions → region ids
+//   6. Store      (storage/)          the page, its ads, verdicts and indexes in one WriteBatch
+//   7. Frontier   (crawler/)          the page's links, through scope, robots and dedup
+//
+// Steps 1, 2 and 7 are the crawler's; this class does 3–6 as the crawler's PageSink, on a small
+// pool of worker threads behind a bounded queue (back-pressure keeps memory flat however fast
+// pages arrive). Process() runs the same steps on the calling thread for `adwatch check`.
+// Offer and Process are thread-safe.
+#ifndef ADWATCH_APP_PIPELINE_H_
+#define ADWATCH_APP_PIPELINE_H_
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adwatch/classifier/classify.h"
+#include "adwatch/crawler/crawler.h"
+#include "adwatch/extract/extract.h"
+#include "adwatch/storage/store.h"
+
+namespace adwatch::app {
+
+struct PipelineOptions {
+  int workers = 2;              // threads doing extract → classify → store
+  size_t queue_capacity = 32;   // pages waiting for a worker; the crawler holds back beyond it
+  std::string crawler_version;  // recorded with each page's evidence
+  std::string cause = "crawl";  // recorded with each verdict ("crawl", "submission")
+  Level flag_level = Level::kMedium;  // ads at or above it count as flagged
+};
+
+struct ProcessedPage;
+
+// What processing one page produced, for `adwatch check` and the crawl summary.
+struct ProcessedPage {
+  Page page;
+  std::vector<std::pair<std::string, Verdict>> ads;  // ad id → verdict, in candidate order
+  crawler::PageOutcome outcome;
+};
+
+class Pipeline final : public crawler::PageSink {
+ public:
+  // REQUIRES: the references outlive the pipeline. `on_page`, when set, is called with every
+  // page a worker processed (from the worker's thread; it must be thread-safe).
+  Pipeline(PipelineOptions options, const extract::Extractor& extractor,
+           const classifier::Classifier& classifier, storage::Store& store,
+           std::function<void(const ProcessedPage&)> on_page = {});
+  // Finishes queued pages, then joins the workers.
+  ~Pipeline() override;
+
+  bool Offer(crawler::PageJob& job, std::function<void(crawler::PageOutcome)> done) override;
+
+  // Extracts, classifies and stores one page now. Errors only for a failed store write.
+  Result<ProcessedPage> Process(const crawler::PageJob& job);
+
+ private:
+  void Work();
+
+  PipelineOptions options_;
+  const extract::Extractor& extractor_;
+  const classifier::Classifier& classifier_;
+  storage::Store& store_;
+  std::function<void(const ProcessedPage&)> on_page_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<crawler::PageJob, std::function<void(crawler::PageOutcome)>>> queue_;
+  bool closing_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace adwatch::app
+
+#endif  // ADWATCH_APP_PIPELINE_H_

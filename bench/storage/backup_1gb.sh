@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Times `adwatch backup` (full, then incremental) and `adwatch restore` of a database of SIZE_MB
+# (default 1024) filled with synthetic pages. Everything lives in a temporary folder under /tmp
+# (TMPDIR) and is deleted at the end; nothing is written to the repository.
+#
+#   bench/storage/backup_1gb.sh [BUILD_DIR] [SIZE_MB]
+set -euo pipefail
+build=$(cd "${1:-build-storage}" && pwd)
+size_mb=${2:-1024}
+adwatch="$build/app/adwatch"
+fill="$build/bench/storage/storage_fill"
+work=$(mktemp -d "${TMPDIR:-/tmp}/adwatch-backup-bench-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"  # no adwatch.yaml here: built-in defaults, --db names the database
+
+timed() {  # timed LABEL COMMAND...: runs COMMAND and prints its wall time
+  local label=$1; shift
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@"
+  t1=$(date +%s.%N)
+  printf '%s: %.2f s\n' "$label" "$(echo "$t1 - $t0" | bc)"
+}
+
+"$fill" "$work/db" "$size_mb"
+echo "database: $(du -sm "$work/db" | cut -f1) MiB on disk"
+sync
+if [ -w /proc/sys/vm/drop_caches ] && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then
+  echo "(page cache dropped before the backup)"
+else
+  echo "(page cache not dropped: the database may be read from memory)"
+fi
+timed "full backup" "$adwatch" backup "$work/backup" --db "$work/db"
+echo "backup folder: $(du -sm "$work/backup" | cut -f1) MiB"
+"$fill" "$work/db" $((size_mb + 32)) 100000000 > /dev/null
+timed "incremental backup after ~32 MiB of new pages" "$adwatch" backup "$work/backup" --db "$work/db"
+timed "restore (verify checksums, copy, swap in)" "$adwatch" restore "$work/backup" --db "$work/restored"
+echo "restored: $(du -sm "$work/restored" | cut -f1) MiB"

@@ -1,0 +1,158 @@
+// The crawler: schedules fetches from the frontier politely — robots.txt first, a connection cap
+// and a minimum delay per host, Crawl-delay and Retry-After honoured, an exponential slow-down for
+// hosts that keep failing, retries with backoff for transient failures only — and hands every
+// fetched page to a PageSink (the app's pipeline: extract → classify → store), which answers with
+// the links to follow. It never follows a redirect blindly: the target is a new URL that goes
+// through scope, robots and dedup. Every URL ends with an outcome in the seen table.
+//
+// Run() blocks on the calling thread and drives scheduling there; fetches run on the Fetcher's
+// own thread and pages on the sink's workers. Stop() may be called from any thread (e.g. a signal
+// handler's helper thread).
+#ifndef ADWATCH_CRAWLER_CRAWLER_H_
+#define ADWATCH_CRAWLER_CRAWLER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adwatch/common/clock.h"
+#include "adwatch/common/records.h"
+#include "adwatch/common/status.h"
+#include "adwatch/crawler/fetcher.h"
+#include "adwatch/storage/store.h"
+
+namespace adwatch::crawler {
+
+// One source of seeds.yaml: where to start and what is in scope.
+struct SourceConfig {
+  std::string name;
+  SourceKind kind = SourceKind::kGeneric;
+  std::vector<std::string> start_urls;
+  // Hosts in scope ("example.com" also covers "www.example.com" and other subdomains). Empty: the
+  // hosts of the start URLs.
+  std::vector<std::string> allowed_hosts;
+  bool any_host = false;                    // every host is in scope (NGO submissions)
+  std::vector<std::string> allow_patterns;  // RE2 on the full URL; when set, a URL must match one
+  std::vector<std::string> deny_patterns;   // RE2 on the full URL; a match is out of scope
+  std::string ad_page_pattern;              // RE2: pages holding ads; "" means every page
+  std::string listing_pattern;              // RE2: pages that only yield links; "" for none
+  int max_depth = -1;                       // links followed from a start URL; -1: no limit
+  int64_t max_pages = 0;                    // pages fetched per run; 0: no limit
+  int64_t revisit_interval_s = 0;           // 0: never revisit
+  std::string region_hint;                  // gazetteer region id for ads without a place
+  int host_connections = 0;                 // 0: the crawler default
+  int64_t host_delay_ms = -1;               // -1: the crawler default
+  std::string proxy;                        // "" for none
+  bool external = false;                    // URLs came from outside: the SSRF guard applies
+};
+
+// Returns InvalidArgument naming the source and field: no name, a start URL that is not http(s),
+// a pattern RE2 rejects.
+Status Validate(const SourceConfig& source);
+
+struct CrawlerOptions {
+  std::vector<SourceConfig> sources;
+  // Product token and contact URL sent as User-Agent; robots.txt groups match its first word.
+  std::string user_agent = "adwatch/0.1 (+https://github.com/adwatch/adwatch)";
+  int default_host_connections = 1;      // polite by default: one connection per host…
+  int64_t default_host_delay_ms = 1000;  // …and at least a second between its requests
+  int max_in_flight = 64;                // fetches at once, all hosts together
+  int max_retries = 3;                   // further attempts after a transient failure
+  int64_t retry_base_ms = 2000;          // first retry after about this long, doubling each time
+  int64_t max_host_backoff_ms = 300'000; // cap of the slow-down of a host that keeps failing
+  int64_t max_retry_after_s = 3600;      // a longer Retry-After is clamped to this
+  int64_t robots_ttl_s = 86'400;         // robots.txt is fetched again after this long
+  int max_redirects = 5;
+  bool use_sitemaps = true;              // follow Sitemap: lines of robots.txt
+  int64_t max_pages = 0;                 // pages fetched this run, all sources; 0: no limit
+  int64_t max_duration_ms = 0;           // 0: no limit
+  bool follow = false;                   // when done, wait for revisits instead of returning
+  int64_t stop_grace_ms = 15'000;        // after Stop(), in-flight fetches get this long to finish
+};
+
+Status Validate(const CrawlerOptions& options);
+
+// A fetched page for the sink, with the source it belongs to.
+struct PageJob {
+  FetchTask task;
+  FetchResult result;  // 2xx with body, or 304 for a revisit that did not change
+  std::shared_ptr<const SourceConfig> source;
+};
+
+// What the sink made of a page.
+struct PageOutcome {
+  std::vector<std::string> links;  // absolute URLs found on the page (incl. its next page)
+  int ads = 0;                     // ads stored
+  int flagged = 0;                 // ads at medium level or above
+  // A failure of the pipeline itself (e.g. the disk is full): the crawl stops with this error
+  // and the page stays queued. Extraction problems of a bad page are not errors.
+  Status error;
+};
+
+// Where fetched pages go. Implemented by the app's pipeline.
+class PageSink {
+ public:
+  virtual ~PageSink() = default;
+  // Takes a page for processing (moving from `job`) and returns true, or returns false when full
+  // and leaves `job` untouched; the crawler offers it again after another page is done and starts
+  // no new fetches meanwhile (back-pressure). When processing ends, the sink calls `done` exactly
+  // once, from any thread.
+  virtual bool Offer(PageJob& job, std::function<void(PageOutcome)> done) = 0;
+};
+
+// Counters of one run, for the progress line and the summary.
+struct CrawlStats {
+  int64_t started_ms = 0;
+  int64_t elapsed_ms = 0;
+  int64_t requests = 0;      // HTTP requests sent, robots.txt and sitemaps included
+  int64_t pages = 0;         // pages fetched and processed (2xx)
+  int64_t bytes = 0;         // body bytes received
+  std::map<std::string, int64_t> outcomes;  // Outcome name → URLs that ended so
+  std::map<std::string, int64_t> errors;    // fetch error kind or "http_NNN" → count
+  int64_t retries = 0;
+  int64_t links_discovered = 0;  // new URLs queued
+  int64_t ads = 0;
+  int64_t flagged = 0;
+  int64_t queued = 0;        // URLs waiting (at the last update)
+  int64_t in_flight = 0;
+  int64_t hosts_active = 0;  // hosts with work or fetches in flight
+  bool done = false;         // ended because no work was left
+  bool limit_reached = false; // ended at max_pages or max_duration
+  int64_t out_of_scope_links = 0;  // links found that no source's scope holds
+};
+
+class Crawler {
+ public:
+  // REQUIRES: every reference outlives the crawler; Validate(options).ok().
+  Crawler(CrawlerOptions options, Fetcher& fetcher, storage::Store& store, PageSink& sink,
+          const Clock& clock);
+  ~Crawler();
+  Crawler(const Crawler&) = delete;
+  Crawler& operator=(const Crawler&) = delete;
+
+  // Queues URLs from outside (NGO submissions) with FetchPriority::kSubmission, under `source`
+  // (which should have any_host and external set). Call before Run().
+  Status Submit(const std::vector<std::string>& urls, const SourceConfig& source);
+
+  // Crawls until no work is left (or, with options.follow, until stopped), max_pages or
+  // max_duration is reached, or Stop() is called; then waits for in-flight fetches (up to
+  // stop_grace_ms) and processing to finish. URLs not finished stay queued for the next run.
+  // Calls `progress` about once a second on this thread. Returns the run's counters, or the
+  // first pipeline error (IOError when the store cannot write).
+  Result<CrawlStats> Run(const std::function<void(const CrawlStats&)>& progress = {});
+
+  // Asks Run() to stop. Thread-safe and async-signal-unsafe-free: only sets a flag.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace adwatch::crawler
+
+#endif  // ADWATCH_CRAWLER_CRAWLER_H_

@@ -1,0 +1,132 @@
+#include "adwatch/crawler/url.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+namespace adwatch::crawler {
+namespace {
+
+struct UrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+
+std::string GetPart(CURLU* u, CURLUPart part, unsigned flags = 0) {
+  char* out = nullptr;
+  if (curl_url_get(u, part, &out, flags) != CURLUE_OK || out == nullptr) return "";
+  std::string s(out);
+  curl_free(out);
+  return s;
+}
+
+bool IsTrackingParam(std::string_view key) {
+  static constexpr std::array<std::string_view, 9> kExact{"fbclid", "gclid", "dclid", "msclkid", "mc_eid",
+                                                          "igshid", "_ga", "yclid", "gbraid"};
+  if (key.size() > 4 && key.substr(0, 4) == "utm_") return true;
+  return std::find(kExact.begin(), kExact.end(), key) != kExact.end();
+}
+
+// Drops tracking parameters and keeps the rest in order.
+std::string CleanQuery(std::string_view query) {
+  std::string out;
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t amp = query.find('&', pos);
+    if (amp == std::string_view::npos) amp = query.size();
+    const std::string_view param = query.substr(pos, amp - pos);
+    const std::string_view key = param.substr(0, param.find('='));
+    std::string lower(key);
+    std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+    if (!param.empty() && !IsTrackingParam(lower)) {
+      if (!out.empty()) out += '&';
+      out += param;
+    }
+    pos = amp + 1;
+  }
+  return out;
+}
+
+Result<std::string> Canonicalize(CURLU* u, std::string_view shown) {
+  const std::string scheme = GetPart(u, CURLUPART_SCHEME);
+  if (scheme != "http" && scheme != "https") {
+    return Status::InvalidArgument("url", "not an http(s) URL: " + std::string(shown.substr(0, 200)));
+  }
+  std::string host = GetPart(u, CURLUPART_HOST);
+  if (host.empty()) return Status::InvalidArgument("url", "no host: " + std::string(shown.substr(0, 200)));
+  std::transform(host.begin(), host.end(), host.begin(), ::tolower);
+  curl_url_set(u, CURLUPART_HOST, host.c_str(), 0);
+  curl_url_set(u, CURLUPART_FRAGMENT, nullptr, 0);
+  curl_url_set(u, CURLUPART_USER, nullptr, 0);
+  curl_url_set(u, CURLUPART_PASSWORD, nullptr, 0);
+  const std::string query = GetPart(u, CURLUPART_QUERY);
+  if (!query.empty()) {
+    const std::string cleaned = CleanQuery(query);
+    curl_url_set(u, CURLUPART_QUERY, cleaned.empty() ? nullptr : cleaned.c_str(), 0);
+  }
+  std::string out = GetPart(u, CURLUPART_URL, CURLU_NO_DEFAULT_PORT);
+  if (out.empty()) return Status::InvalidArgument("url", "cannot rebuild: " + std::string(shown.substr(0, 200)));
+  return out;
+}
+
+UrlHandle Parse(std::string_view url) {
+  if (url.size() > 8192 || url.find('\0') != std::string_view::npos) return nullptr;
+  UrlHandle u(curl_url());
+  const std::string s(url);
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, s.c_str(), 0) != CURLUE_OK) return nullptr;
+  return u;
+}
+
+}  // namespace
+
+Result<std::string> CanonicalUrl(std::string_view url) {
+  UrlHandle u = Parse(url);
+  if (!u) return Status::InvalidArgument("url", "cannot parse: " + std::string(url.substr(0, 200)));
+  return Canonicalize(u.get(), url);
+}
+
+Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
+  UrlHandle u = Parse(base);
+  if (!u) return Status::InvalidArgument("url", "cannot parse base: " + std::string(base.substr(0, 200)));
+  if (ref.size() > 8192 || ref.find('\0') != std::string_view::npos) {
+    return Status::InvalidArgument("url", "reference too long or holds NUL");
+  }
+  // Leading and trailing blanks are common in hrefs and never meant.
+  size_t b = ref.find_first_not_of(" \t\r\n");
+  size_t e = ref.find_last_not_of(" \t\r\n");
+  const std::string r = b == std::string_view::npos ? "" : std::string(ref.substr(b, e - b + 1));
+  if (curl_url_set(u.get(), CURLUPART_URL, r.c_str(), 0) != CURLUE_OK) {
+    return Status::InvalidArgument("url", "cannot resolve '" + r.substr(0, 200) + "'");
+  }
+  return Canonicalize(u.get(), r);
+}
+
+std::string HostKey(std::string_view url) {
+  UrlHandle u = Parse(url);
+  if (!u) return "";
+  std::string host = GetPart(u.get(), CURLUPART_HOST);
+  std::transform(host.begin(), host.end(), host.begin(), ::tolower);
+  const std::string port = GetPart(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  return host.empty() ? "" : host + ":" + port;
+}
+
+std::string HostName(std::string_view url) {
+  UrlHandle u = Parse(url);
+  if (!u) return "";
+  std::string host = GetPart(u.get(), CURLUPART_HOST);
+  std::transform(host.begin(), host.end(), host.begin(), ::tolower);
+  return host;
+}
+
+std::string PathAndQuery(std::string_view url) {
+  UrlHandle u = Parse(url);
+  if (!u) return "/";
+  std::string path = GetPart(u.get(), CURLUPART_PATH);
+  if (path.empty()) path = "/";
+  const std::string query = GetPart(u.get(), CURLUPART_QUERY);
+  return query.empty() ? path : path + "?" + query;
+}
+
+}  // namespace adwatch::crawler
