@@ -1,18 +1,28 @@
-// adwatch demo: shows the whole job on a machine with no internet. Until the crawler exists it
-// classifies the bundled example ads (examples/ads.jsonl) and prints them ranked by risk.
+// adwatch demo: the whole job on one machine with no internet. Serves examples/site/ (a made-up
+// job board, a Telegram-style channel, classifieds, a news report and an awareness post) on
+// 127.0.0.1 from inside the process, crawls it with the real crawler, stores what it finds and
+// prints the flagged ads ranked by risk with their reasons.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
-#include <sstream>
+#include <filesystem>
 
+#include "adwatch/api/static_site_server.h"
 #include "adwatch/common/names.h"
+#include "adwatch/storage/store.h"
 #include "cli.h"
+#include "crawl_run.h"
 #include "services.h"
 
 namespace adwatch::app {
 namespace {
 
+namespace fs = std::filesystem;
+
 struct DemoArgs {
-  std::string examples = std::string(ADWATCH_EXAMPLES_DIR) + "/ads.jsonl";
+  std::string site = std::string(ADWATCH_EXAMPLES_DIR) + "/site";
+  std::string db;
   std::string lang;
 };
 
@@ -30,56 +40,98 @@ std::string Clip(std::string s, size_t n) {
 int Run(const DemoArgs& args, AppContext& ctx) {
   const Config* config = ctx.config();
   if (!config) return kExitFailure;
+  const bool en = args.lang == "en" || (args.lang.empty() && config->lang == classifier::Lang::kEn);
+
+  // 1. The site, served from inside this process.
+  api::StaticSiteOptions site;
+  site.root = args.site;
+  auto server = api::StaticSiteServer::Start(site);
+  if (!server) {
+    std::fprintf(stderr, "adwatch demo: serving %s: %s\n", args.site.c_str(), server.error().ToString().c_str());
+    return kExitFailure;
+  }
+  const std::string base = (*server)->base_url();
+
+  // 2. A fresh database unless one is named.
+  std::string db = args.db;
+  if (db.empty()) {
+    std::string tmpl = (fs::temp_directory_path() / "adwatch-demo-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      std::fprintf(stderr, "adwatch demo: cannot create a temporary folder\n");
+      return kExitFailure;
+    }
+    db = tmpl + "/db";
+  }
+  auto store = OpenStore(ctx, db, storage::AccessMode::kReadWrite, "demo");
+  if (!store) return kExitFailure;
   auto classifier = LoadClassifier(*config);
   if (!classifier) {
     std::fprintf(stderr, "adwatch demo: %s\n", classifier.error().message().c_str());
     return kExitFailure;
   }
-  auto data = ReadInput(args.examples);
-  if (!data) {
-    std::fprintf(stderr, "adwatch demo: %s\n", data.error().message().c_str());
+  std::printf("adwatch demo: serving %s at %s\n", args.site.c_str(), base.c_str());
+
+  // 3. Crawl it: robots.txt, the sitemap, listings, detail pages, the channel and its older page.
+  CrawlSetup setup;
+  setup.crawl = config->crawl;
+  crawler::SourceConfig source;
+  source.name = "loker-nusantara";
+  source.kind = SourceKind::kJobBoard;
+  source.start_urls = {base + "/"};
+  // Which pages hold ads, as a seeds.yaml would say: detail pages and the channel; the home
+  // page, section indexes and paginated listings only yield links.
+  source.ad_page_pattern = R"(/(lowongan|iklan-baris|berita/\d+|waspada)/[^/]+\.html$|/s/[A-Za-z0-9_]+)";
+  source.listing_pattern = R"(/lowongan/halaman-\d+\.html$)";
+  source.host_connections = 2;  // our own server: a little faster than the polite default
+  source.host_delay_ms = 50;
+  setup.crawl.crawler.sources = {source};
+  auto stats = RunCrawlWithSignals(setup, **classifier, *store, "crawl", nullptr);
+  if (!stats) {
+    std::fprintf(stderr, "adwatch demo: %s\n", stats.error().ToString().c_str());
     return kExitFailure;
   }
-  const classifier::Lang lang = args.lang == "en" ? classifier::Lang::kEn
-                                : args.lang == "id" ? classifier::Lang::kId
-                                                    : config->lang;
-  struct Row {
-    JsonAd ad;
-    Verdict verdict;
-  };
-  std::vector<Row> rows;
-  std::istringstream lines(data.value());
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto ad = ParseJsonAd(line);
-    if (!ad) continue;
-    auto v = (*classifier)->Classify(ad->ad);
-    if (!v) {
-      std::fprintf(stderr, "adwatch demo: %s\n", v.error().ToString().c_str());
-      return kExitFailure;
-    }
-    rows.push_back({std::move(ad.value()), std::move(v.value())});
+  std::printf("crawled %lld pages (%lld requests incl. robots.txt and sitemap) in %.1fs; %lld ads stored, %lld flagged\n",
+              static_cast<long long>(stats->pages), static_cast<long long>(stats->requests),
+              stats->elapsed_ms / 1000.0, static_cast<long long>(stats->ads), static_cast<long long>(stats->flagged));
+  std::string outcomes;
+  for (const auto& [k, v] : stats->outcomes) outcomes += " " + k + "=" + std::to_string(v);
+  std::printf("outcomes:%s\n", outcomes.c_str());
+  int denied = 0;
+  for (const auto& r : (*server)->requests()) denied += r.target.rfind("/internal", 0) == 0;
+  std::printf("robots.txt: /internal/ disallowed, requests made there: %d\n\n", denied);
+
+  // 4. Every stored ad, ranked by risk.
+  std::vector<AdRecord> ads;
+  Status s = store->ForEachAd("", "", [&](const AdRecord& r) {
+    ads.push_back(r);
+    return true;
+  });
+  if (!s.ok()) {
+    std::fprintf(stderr, "adwatch demo: %s\n", s.ToString().c_str());
+    return kExitFailure;
   }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return a.verdict.score > b.verdict.score; });
-  std::printf("adwatch demo: %zu example ads from %s, ruleset %s\n\n", rows.size(), args.examples.c_str(),
-              (*classifier)->rules().version().c_str());
-  std::printf("%-12s %5s  %-6s  %-14s  %s\n", "id", "score", "level", "reads as", "top reasons");
-  for (const Row& r : rows) {
+  std::stable_sort(ads.begin(), ads.end(), [](const AdRecord& a, const AdRecord& b) {
+    return a.verdict.score > b.verdict.score;
+  });
+  std::printf("%-5s %-6s %-14s %-10s %s\n", en ? "score" : "skor", "level", en ? "reads as" : "jenis", "ad", en ? "page / post — top reasons" : "halaman / posting — alasan utama");
+  for (const AdRecord& r : ads) {
     std::string reasons;
     int n = 0;
     for (const Hit& h : r.verdict.hits) {
       if (h.weight <= 0 || n == 3) continue;
-      if (!reasons.empty()) reasons += "; ";
-      reasons += lang == classifier::Lang::kEn ? h.describe_en : h.describe_id;
+      reasons += (reasons.empty() ? "" : "; ") + (en ? h.describe_en : h.describe_id);
       ++n;
     }
-    std::printf("%-12s %5d  %-6s  %-14s  %s\n", r.ad.id.c_str(), r.verdict.score,
-                std::string(Name(r.verdict.level)).c_str(), std::string(Name(r.verdict.kind)).c_str(),
-                Clip(reasons, 150).c_str());
+    std::string where = r.ad.url;
+    if (where.rfind(base, 0) == 0) where = where.substr(base.size());
+    std::printf("%5d %-6s %-14s %-10s %s\n", r.verdict.score, std::string(Name(r.verdict.level)).c_str(),
+                std::string(Name(r.verdict.kind)).c_str(), r.ad_id.substr(0, 10).c_str(), where.c_str());
+    if (!reasons.empty()) std::printf("%39s%s\n", "", Clip(reasons, 160).c_str());
   }
-  std::printf("\nSee one in full: adwatch classify --explain <<< \"<text>\"\n");
+  std::printf("\nThe database is %s. Look closer with:\n"
+              "  adwatch review list --db %s --day %s\n"
+              "  adwatch review show --db %s AD_ID\n",
+              db.c_str(), db.c_str(), store->DayOf(stats->started_ms).c_str(), db.c_str());
   return kExitOk;
 }
 
@@ -88,9 +140,11 @@ int Run(const DemoArgs& args, AppContext& ctx) {
 void AddDemoCommand(CLI::App& app, AppContext& ctx) {
   auto args = std::make_shared<DemoArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "demo", "Show adwatch at work with no internet: classify the bundled example ads and print\n"
+      "demo", "Show adwatch at work with no internet: serve the bundled sample site (examples/site)\n"
+              "on 127.0.0.1, crawl it with the real crawler, classify and store every ad, and print\n"
               "them ranked by risk with their reasons.");
-  cmd->add_option("--examples", args->examples, "Example ads (JSONL)");
+  cmd->add_option("--site", args->site, "Folder to serve");
+  AddDbOption(*cmd, args->db)->description("Database folder (default: a new temporary folder)");
   cmd->add_option("--lang", args->lang, "Language of the reasons: id or en")->check(CLI::IsMember({"id", "en"}));
   cmd->callback([args, &ctx] { ctx.action = [args, &ctx] { return Run(*args, ctx); }; });
 }

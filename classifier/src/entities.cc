@@ -425,7 +425,8 @@ const std::vector<Word>& CurrencySuffixes() {
       {"dollar", "USD"}, {"dolar", "USD"}, {"ringgit", "MYR"}, {"rm", "MYR"}, {"baht", "THB"},
       {"pesos", "PHP"}, {"peso", "PHP"}, {"rupiah", "IDR"}, {"yuan", "CNY"}, {"元", "CNY"},
       {"vnd", "VND"}, {"dong", "VND"}, {"đ", "VND"}, {"sgd", "SGD"}, {"myr", "MYR"},
-      {"won", "KRW"}, {"yen", "JPY"}, {"印尼盾", "IDR"}, {"新元", "SGD"}, {"令吉", "MYR"},
+      {"won", "KRW"}, {"yen", "JPY"}, {"aed", "AED"}, {"php", "PHP"}, {"thb", "THB"},
+      {"hkd", "HKD"}, {"eur", "EUR"}, {"印尼盾", "IDR"}, {"新元", "SGD"}, {"令吉", "MYR"},
       {"美元", "USD"}};
   return k;
 }

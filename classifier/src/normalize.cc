@@ -306,7 +306,7 @@ std::vector<Unit> MapSymbols(const std::vector<Unit>& in, std::vector<Span>& obf
 // "1000u" are left alone, so salaries still read as numbers.
 // Words that carry a leet-looking digit by name: Indonesian placement-agency acronyms and the like.
 bool IsDigitAcronym(const std::vector<Unit>& units, size_t b, size_t e) {
-  static constexpr std::string_view kWords[] = {"p3mi", "sip3mi", "p3mis", "mp3", "mp4", "ps4", "ps5"};
+  static constexpr std::string_view kWords[] = {"p3mi", "bp3mi", "sip3mi", "mp3", "mp4", "ps4", "ps5"};
   for (std::string_view w : kWords) {
     if (e - b != w.size()) continue;
     bool same = true;
@@ -332,7 +332,15 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
                                units[w_begin].c == '*' || units[w_begin].c == '!')) {
       ++w_begin;
     }
-    if (IsDigitAcronym(units, w_begin, w_end)) {
+    // "rp5jt", "rm5k": a currency and a figure, not a word.
+    const bool money = w_end - w_begin >= 3 && units[w_begin].c == 'r' &&
+                       (units[w_begin + 1].c == 'p' || units[w_begin + 1].c == 'm') && IsDigit(units[w_begin + 2].c);
+    // "hr@company.co.id": an e-mail address, whose '@' is not an 'a'.
+    bool email = false;
+    for (size_t j = w_begin + 1; j < w_end && !email; ++j) email = units[j].c == '@';
+    email = email && w_end + 1 < n && (units[w_end].c == '.' || units[w_end].c == '-') &&
+            (IsLatinLetter(units[w_end + 1].c) || IsDigit(units[w_end + 1].c));
+    if (money || email || IsDigitAcronym(units, w_begin, w_end)) {
       i = w_end;
       continue;
     }

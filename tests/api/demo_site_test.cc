@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
-#include <regex>
 #include <set>
 #include <string>
 
@@ -22,13 +21,24 @@ namespace fs = std::filesystem;
 
 const fs::path kSite = fs::path(ADWATCH_SOURCE_DIR) / "examples" / "site";
 
+// The text between every `open` and the following `close` in `text`, in order.
+std::vector<std::string> Between(const std::string& text, const std::string& open,
+                                 const std::string& close) {
+  std::vector<std::string> out;
+  for (size_t p = text.find(open); p != std::string::npos; p = text.find(open, p + 1)) {
+    const size_t start = p + open.size();
+    const size_t end = text.find(close, start);
+    if (end == std::string::npos) break;
+    out.push_back(text.substr(start, end - start));
+  }
+  return out;
+}
+
 // Root-relative links of an HTML page (href="/..."), with HTML's &amp; undone.
 std::vector<std::string> Links(const std::string& html) {
-  static const std::regex kHref(R"re(href="(/[^"]*)")re");
   std::vector<std::string> out;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), kHref); it != std::sregex_iterator();
-       ++it) {
-    std::string link = (*it)[1];
+  for (std::string link : Between(html, "href=\"/", "\"")) {
+    link.insert(0, "/");
     for (size_t p; (p = link.find("&amp;")) != std::string::npos;) link.replace(p, 5, "&");
     out.push_back(link);
   }
@@ -120,13 +130,11 @@ TEST_CASE("Demo site: robots.txt, sitemap and size", "[api][demo]") {
   request.url = (*server)->base_url() + "/sitemap.xml";
   const CurlResult sitemap = client.Fetch(request);
   CHECK(sitemap.Header("Content-Type") == "application/xml");
-  static const std::regex kLoc("<loc>([^<]*)</loc>");
   int locs = 0;
-  for (auto it = std::sregex_iterator(sitemap.body.begin(), sitemap.body.end(), kLoc);
-       it != std::sregex_iterator(); ++it) {
+  for (const std::string& loc : Between(sitemap.body, "<loc>", "</loc>")) {
     ++locs;
     CurlRequest page;
-    page.url = (*server)->base_url() + std::string((*it)[1]);
+    page.url = (*server)->base_url() + loc;
     INFO(page.url);
     CHECK(client.Fetch(page).status == 200);
   }

@@ -128,6 +128,9 @@ TEST_CASE("Dollar-sign currencies other than USD and Chinese currency names read
   CHECK(e.salaries[1].salary.currency == "SGD");
   CHECK(e.salaries[2].salary.currency == "IDR");
   CHECK(e.salaries[2].salary.min == 12e6);
+  auto aed = BundledClassifier().ExtractEntities(Ad("Salary 4,500 AED a month"));
+  REQUIRE(aed.salaries.size() == 1);
+  CHECK(aed.salaries[0].salary.currency == "AED");
 }
 
 TEST_CASE("A ransom is not a salary", "[classifier]") {

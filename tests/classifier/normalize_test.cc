@@ -53,11 +53,12 @@ TEST_CASE("Invalid UTF-8 and control bytes never break the offset map", "[classi
 }
 
 TEST_CASE("Exclamation marks, currency signs and agency acronyms are not leet", "[classifier]") {
-  const auto n = Normalize("Kerja di Kamboja! Gaji NT$ 27.470, lewat P3MI resmi");
-  CHECK(n.skeleton.text == "kerja di kamboja! gaji nt$ 27.470, lewat p3mi resmi");
+  const auto n = Normalize("Kerja di Kamboja! Gaji NT$ 27.470 atau RM5k, rp8jt, lewat P3MI resmi");
+  CHECK(n.skeleton.text == "kerja di kamboja! gaji nt$ 27.470 atau rm5k, rp8jt, lewat p3mi resmi");
   CHECK(n.obfuscations.empty());
+  CHECK(Normalize("Kirim CV ke hrd.toko@contoh.co.id atau hr@toko-baju.com, info BP3MI").obfuscations.empty());
   // Inside a word they still are.
-  CHECK(Normalize("k!mboja sl0t").skeleton.text == "kimboja slot");
+  CHECK(Normalize("k!mboja sl0t g@ji").skeleton.text == "kimboja slot gaji");
 }
 
 TEST_CASE("Fullwidth CJK punctuation is not a styled letter", "[classifier]") {

@@ -51,7 +51,7 @@ TEST_CASE("Every acknowledged write survives SIGKILL at random moments", "[stora
       std::chrono::steady_clock::now().time_since_epoch().count() & 0xffffffff);
   INFO("seed " << seed);
   std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> run_ms(1, 80);
+  std::uniform_int_distribution<int> run_ms(5, 80);
   std::uniform_int_distribution<int> startup_ms(0, 60);
   std::set<uint64_t> acked, rescored;
   uint64_t next = 1;
@@ -66,7 +66,7 @@ TEST_CASE("Every acknowledged write survives SIGKILL at random moments", "[stora
       // Some kills land while the child is still opening (recovering) the database.
       child.ReadFor(startup_ms(rng));
     } else {
-      REQUIRE(child.ReadUntil("open", 10'000));
+      REQUIRE(child.ReadUntil("open", 30'000));
       child.ReadFor(run_ms(rng));
     }
     child.Kill();

@@ -1,0 +1,148 @@
+// `adwatch crawl` and `adwatch check` as a user runs them, against a loopback test server:
+// a crawl killed with SIGKILL resumes without losing a URL or storing an ad twice; check refuses
+// private addresses unless the config allows them.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "adwatch/common/clock.h"
+#include "adwatch/crawler/frontier.h"
+#include "adwatch/crawler/url.h"
+#include "adwatch/storage/store.h"
+#include "support/run.h"
+#include "support/test_server.h"
+
+using adwatch::testing::Adwatch;
+using adwatch::testing::Route;
+using adwatch::testing::RunCommand;
+using adwatch::testing::TempDir;
+using adwatch::testing::TestServer;
+
+namespace {
+
+// Starts `adwatch` with `args` in the background; returns its pid.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    freopen(log.c_str(), "w", stdout);
+    freopen(log.c_str(), "a", stderr);
+    std::vector<char*> argv;
+    const std::string bin = Adwatch();
+    argv.push_back(const_cast<char*>(bin.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(bin.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string JobPage(int i, int n) {
+  std::string html = "<html><head><title>Lowongan " + std::to_string(i) + "</title></head><body><article>"
+                     "<h1>Staf gudang " + std::to_string(i) + "</h1><p>Dibutuhkan staf gudang di Bekasi, "
+                     "kontrak satu tahun, gaji sesuai UMR. Kirim lamaran ke kantor kami.</p></article>";
+  for (int k = 1; k <= 3; ++k) html += "<a href=\"/job/" + std::to_string((i + k * 7) % n) + "\">lain</a> ";
+  return html + "</body></html>";
+}
+
+}  // namespace
+
+TEST_CASE("A crawl killed with SIGKILL resumes: no URL lost, no ad stored twice", "[app]") {
+  constexpr int kPages = 120;
+  auto started = TestServer::Start({});
+  REQUIRE(started.has_value());
+  TestServer& server = **started;
+  std::string index = "<html><body>";
+  for (int i = 0; i < kPages; ++i) {
+    server.Set("/job/" + std::to_string(i), Route::Html(JobPage(i, kPages)).WithDelay(40));
+    index += "<a href=\"/job/" + std::to_string(i) + "\">job</a> ";
+  }
+  server.Serve("/", index + "</body></html>");
+  TempDir dir;
+  const std::string db = dir / "db";
+  const std::vector<std::string> args = {"crawl", "--start", server.Url("/"), "--db", db,
+                                         "--host-connections", "4", "--host-delay", "0"};
+  // Kill it twice mid-run, then let it finish.
+  for (int kill_after_ms : {700, 500}) {
+    const pid_t pid = Spawn(args, dir / "log.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
+    REQUIRE(kill(pid, SIGKILL) == 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFSIGNALED(status));
+  }
+  const int before_last = server.Hits("/") + [&] {
+    int n = 0;
+    for (int i = 0; i < kPages; ++i) n += server.Hits("/job/" + std::to_string(i));
+    return n;
+  }();
+  CHECK(before_last > 0);
+  CHECK(before_last < kPages + 1);  // the kills really came mid-run
+  auto finished = RunCommand(Adwatch() + " crawl --json --start " + server.Url("/") + " --db " + db +
+                             " --host-connections 4 --host-delay 0");
+  REQUIRE(finished.exit_code == 0);
+  CHECK_THAT(finished.out, Catch::Contains("\"done\":true"));
+
+  // No URL lost: every page was fetched, and every URL ended as fetched.
+  for (int i = 0; i < kPages; ++i) CHECK(server.Hits("/job/" + std::to_string(i)) >= 1);
+  adwatch::SystemClock clock;
+  adwatch::storage::StoreOptions so;
+  so.path = db;
+  auto store = adwatch::storage::Store::Open(so, clock);
+  REQUIRE(store.has_value());
+  adwatch::crawler::Frontier frontier(**store, clock);
+  REQUIRE(frontier.Load().ok());
+  CHECK(frontier.queued() == 0);
+  for (int i = 0; i < kPages; ++i) {
+    auto rec = frontier.Lookup(*adwatch::crawler::CanonicalUrl(server.Url("/job/" + std::to_string(i))));
+    REQUIRE(rec.has_value());
+    CHECK(rec->outcome == adwatch::crawler::Outcome::kFetched);
+  }
+  // No ad stored twice: one ad per job page, whatever was fetched again after a kill.
+  std::set<std::string> urls;
+  int ads = 0;
+  REQUIRE((*store)->ForEachAd("", "", [&](const adwatch::AdRecord& r) {
+    ++ads;
+    urls.insert(r.ad.url);
+    return true;
+  }).ok());
+  CHECK(ads == static_cast<int>(urls.size()));
+  CHECK(urls.size() >= kPages);
+  auto check = (*store)->Check();
+  REQUIRE(check.has_value());
+  CHECK(check->problems.empty());
+}
+
+TEST_CASE("check refuses a private address unless the config allows it", "[app]") {
+  auto started = TestServer::Start({});
+  REQUIRE(started.has_value());
+  TestServer& server = **started;
+  server.Serve("/iklan", "<html><body><article><p>Dibutuhkan admin ke Kamboja, gaji 15 juta, tiket "
+                         "ditanggung, visa turis. WA 0812 5555 0101</p></article></body></html>");
+  TempDir dir;
+  auto refused = RunCommand(Adwatch() + " check " + server.Url("/iklan") + " --db " + (dir / "db"));
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.out, Catch::Contains("blocked") && Catch::Contains("private address"));
+  CHECK(server.Hits("/iklan") == 0);
+
+  const std::string cfg = dir.Write("adwatch.yaml", "crawl:\n  allowed_private_ranges: [127.0.0.0/8]\n");
+  auto allowed = RunCommand(Adwatch() + " --config " + cfg + " check " + server.Url("/iklan") + " --lang en --db " +
+                            (dir / "db2"));
+  REQUIRE(allowed.exit_code == 0);
+  CHECK_THAT(allowed.out, Catch::Contains("level HIGH"));
+  CHECK_THAT(allowed.out, Catch::Contains("+6281255550101"));
+}
+
+TEST_CASE("crawl explains what is missing", "[app]") {
+  auto r = RunCommand(Adwatch() + " crawl --db /tmp/adwatch-never-created");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("nothing to crawl"));
+  auto bad = RunCommand(Adwatch() + " crawl --start ftp://example.com/ --db /tmp/adwatch-never-created");
+  CHECK(bad.exit_code == 2);
+}
