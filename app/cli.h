@@ -43,6 +43,7 @@ void AddClassifyCommand(CLI::App& app, AppContext& ctx);  // cmd_classify.cc
 void AddRulesCommands(CLI::App& app, AppContext& ctx);    // cmd_rules.cc
 void AddDemoCommand(CLI::App& app, AppContext& ctx);      // cmd_demo.cc
 void AddCrawlCommands(CLI::App& app, AppContext& ctx);    // crawl, check: cmd_crawl.cc
+void AddExtractCommand(CLI::App& app, AppContext& ctx);   // cmd_extract.cc
 // import, rescore, backup, restore, prune: cmd_storage.cc
 void AddStorageCommands(CLI::App& app, AppContext& ctx);
 // review list|show|label, evidence: cmd_review.cc

@@ -42,6 +42,7 @@ int Main(int argc, char** argv) {
   AddRulesCommands(app, ctx);
   AddDemoCommand(app, ctx);
   AddCrawlCommands(app, ctx);
+  AddExtractCommand(app, ctx);
   AddStorageCommands(app, ctx);
   AddReviewCommands(app, ctx);
 

@@ -99,6 +99,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Start() { DoRead(); }
 
+  // For Stop: sends FIN first so the peer sees an orderly end where it can, then Close().
+  void Shutdown() {
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    Close();
+  }
+
   // Abandons whatever the session is doing; its pending operations finish with errors.
   void Close() {
     closed_ = true;
@@ -585,7 +592,7 @@ void HttpServer::Stop() {
       for (auto& [id, weak] : impl->shared->sessions) {
         if (auto session = weak.lock()) alive.push_back(std::move(session));
       }
-      for (auto& session : alive) session->Close();
+      for (auto& session : alive) session->Shutdown();
     });
     if (impl->thread.joinable()) impl->thread.join();
   });

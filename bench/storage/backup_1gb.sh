@@ -24,15 +24,22 @@ timed() {  # timed LABEL COMMAND...: runs COMMAND and prints its wall time
 
 "$fill" "$work/db" "$size_mb"
 echo "database: $(du -sm "$work/db" | cut -f1) MiB on disk"
-sync
-if [ -w /proc/sys/vm/drop_caches ] && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then
-  echo "(page cache dropped before the backup)"
-else
-  echo "(page cache not dropped: the database may be read from memory)"
-fi
+drop_caches() {
+  sync
+  if [ -w /proc/sys/vm/drop_caches ] && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then
+    echo "(page cache dropped)"
+  else
+    echo "(page cache not dropped: files may be read from memory)"
+  fi
+}
+drop_caches
 timed "full backup" "$adwatch" backup "$work/backup" --db "$work/db"
 echo "backup folder: $(du -sm "$work/backup" | cut -f1) MiB"
-"$fill" "$work/db" $((size_mb + 32)) 100000000 > /dev/null
+drop_caches
+timed "baseline: cp -a of the same folder" cp -a "$work/db" "$work/copy"
+rm -rf "$work/copy"
+"$fill" "$work/db" $((size_mb + 32)) 100000000
 timed "incremental backup after ~32 MiB of new pages" "$adwatch" backup "$work/backup" --db "$work/db"
+drop_caches
 timed "restore (verify checksums, copy, swap in)" "$adwatch" restore "$work/backup" --db "$work/restored"
 echo "restored: $(du -sm "$work/restored" | cut -f1) MiB"

@@ -124,8 +124,11 @@ class MetaEvaluator {
         break;
       case Condition::Op::kCategory: {
         const auto& all = rules_.rules();
-        for (size_t i = 0; i < all.size(); ++i) {
-          if (fired_[i] && all[i].category == c.name && Counts(all[i])) {
+        auto in_category = rules_.engine().by_category.find(c.name);
+        if (in_category == rules_.engine().by_category.end()) break;
+        for (int idx : in_category->second) {
+          const auto i = static_cast<size_t>(idx);
+          if (fired_[i] && Counts(all[i])) {
             r.ok = true;
             for (const Evidence& e : evidence_[i]) AddEvidence(r.evidence, FieldName(e.field), e.span);
           }

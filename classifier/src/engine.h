@@ -69,6 +69,7 @@ struct RuleSet::Engine {
   std::unique_ptr<RE2> negation_cues;    // warning/negation words, on the folded view
   int negation_window_words = 8;
   std::unordered_map<std::string, int> by_id;
+  std::unordered_map<std::string, std::vector<int>> by_category;  // rule indices per category
 };
 
 // Scans `text` with one view's Set and fills `matched` with Set indices. When the Set's DFA runs

@@ -4,6 +4,7 @@
 #include <phonenumbers/phonenumbermatcher.h>
 #include <phonenumbers/phonenumberutil.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <algorithm>
 #include <array>
@@ -60,24 +61,36 @@ int DigitWord(std::string_view w) {
 }
 
 // The folded view with runs of four or more spelled digits ("nol delapan satu dua ...")
-// rewritten as digits, each digit keeping its word's origin.
-TextView SpelledDigitsToDigits(const TextView& folded) {
+// rewritten as digits, each digit keeping its word's origin; nullopt when the text has no such
+// run (nearly always), so that nothing is copied.
+std::optional<TextView> SpelledDigitsToDigits(const TextView& folded) {
   const std::string& t = folded.text;
   struct Token {
     size_t b, e;
     int digit;  // -1: not a digit word
   };
+  // Two passes: the first only looks for a run (nearly always in vain), the second, rare one
+  // keeps the tokens.
   std::vector<Token> tokens;
-  size_t i = 0;
-  while (i < t.size()) {
-    if (t[i] == ' ' || t[i] == '-' || t[i] == ',') {
-      ++i;
-      continue;
+  for (bool keep : {false, true}) {
+    size_t i = 0, run_len = 0;
+    bool any_run = false;
+    while (i < t.size()) {
+      if (t[i] == ' ' || t[i] == '-' || t[i] == ',') {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < t.size() && t[j] != ' ' && t[j] != '-' && t[j] != ',') ++j;
+      // Digit words are 2–8 letters: most tokens fail that before any comparison.
+      const size_t len = j - i;
+      const int digit = len >= 2 && len <= 8 ? DigitWord(std::string_view(t).substr(i, len)) : -1;
+      run_len = digit >= 0 ? run_len + 1 : 0;
+      any_run |= run_len >= 4;
+      if (keep) tokens.push_back({i, j, digit});
+      i = j;
     }
-    size_t j = i;
-    while (j < t.size() && t[j] != ' ' && t[j] != '-' && t[j] != ',') ++j;
-    tokens.push_back({i, j, DigitWord(std::string_view(t).substr(i, j - i))});
-    i = j;
+    if (!any_run) return std::nullopt;
   }
   TextView out;
   out.text.reserve(t.size());
@@ -146,7 +159,11 @@ std::vector<std::pair<size_t, size_t>> PhoneCandidates(const std::string& t) {
       size_t b = i;
       // Take a "+", "(" or country prefix just before the digits along.
       while (b > 0 && (t[b - 1] == '+' || t[b - 1] == '(' || t[b - 1] == ' ') && i - b < 3) --b;
-      out.emplace_back(b, last_digit + 1);
+      // A phone number is written with '+', a trunk '0', an area code in brackets or the
+      // country code 62; anything else short ("2024-03-23", "100 000 000") is a date or figure.
+      const bool plausible_start = t[b] == '+' || t[b] == '(' || t[i] == '0' ||
+                                   (i + 1 < t.size() && t[i] == '6' && t[i + 1] == '2');
+      if (plausible_start || digits >= 10) out.emplace_back(b, last_digit + 1);
     }
     i = std::max(j, i + 1);
   }
@@ -175,7 +192,8 @@ bool LooksLikeAmount(const std::string& w) {
 void FindPhones(std::string_view field, const NormalizedText& views, const Gazetteer& gazetteer,
                 const std::string& region, Entities& out) {
   if (views.folded.text.empty()) return;
-  const TextView digits = SpelledDigitsToDigits(views.folded);
+  const std::optional<TextView> rewritten = SpelledDigitsToDigits(views.folded);
+  const TextView& digits = rewritten ? *rewritten : views.folded;
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   std::set<std::pair<std::string, uint32_t>> seen;
   auto add = [&](const PhoneNumber& number, size_t b, size_t e) {
@@ -248,31 +266,31 @@ void AddContact(Entities& out, ContactKind kind, std::string value, std::string_
   out.contacts.push_back(std::move(c));
 }
 
-bool ContainsIgnoreCase(std::string_view hay, std::string_view needle) {
-  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         }) != hay.end();
-}
-
 void FindLinksAndHandles(std::string_view field, std::string_view text, Entities& out) {
-  // Most texts hold none of these; a byte search is far cheaper than a dozen regex scans.
-  const bool has_at = text.find('@') != std::string_view::npos;
-  const bool has_link = text.find(".me") != std::string_view::npos ||
-                        text.find(".dog") != std::string_view::npos ||
-                        ContainsIgnoreCase(text, "whatsapp");
-  const bool has_named = ContainsIgnoreCase(text, "line") || ContainsIgnoreCase(text, "we") ||
-                         ContainsIgnoreCase(text, "vx") || ContainsIgnoreCase(text, "wx") ||
-                         ContainsIgnoreCase(text, "te") || ContainsIgnoreCase(text, "tg") ||
-                         text.find("\xE5\xBE\xAE") != std::string_view::npos ||  // 微
-                         text.find("\xE9\xA3\x9E") != std::string_view::npos;    // 飞
-  if (!has_at && !has_link && !has_named) return;
   const re2::StringPiece input(text.data(), text.size());
   auto span_of = [&](const re2::StringPiece& whole) {
     const auto b = static_cast<uint32_t>(whole.data() - text.data());
     return Span{b, b + static_cast<uint32_t>(whole.size())};
   };
+  // Most texts hold no link or handle at all: one pass of a Set over every pattern below says
+  // which can match, and only those run (each run is a full scan of the text).
+  static const char* const kAll[] = {
+      "(?:wa\\.me/|whatsapp\\.com/send)", "chat\\.whatsapp\\.com/", "(?:t|telegram)\\.(?:me|dog)/",
+      "line\\.me/", "\\bline", "(?:wechat|weixin|微信|\\bvx|\\bwx)", "(?:telegram|\\btele|\\btg|飞机)", "@"};
+  static const RE2::Set* prefilter = [] {
+    auto* set = new RE2::Set(CaseInsensitive(), RE2::UNANCHORED);  // lives as long as the process
+    for (const char* p : kAll) set->Add(p, nullptr);
+    set->Compile();
+    return set;
+  }();
+  std::vector<int> which;
+  if (!prefilter->Match(re2::StringPiece(text.data(), text.size()), &which)) return;
+  bool has[8] = {};
+  for (int w : which) has[w] = true;
+  const bool has_at = has[7];
+
   // WhatsApp links first: their number also reads as a phone, and the link says more.
-  if (has_link) {
+  if (has[0]) {
     static const RE2 re(
         "((?:https?://)?(?:wa\\.me/|(?:api\\.)?whatsapp\\.com/send/?\\?phone=)\\+?(\\d{7,15}))",
         CaseInsensitive());
@@ -312,10 +330,9 @@ void FindLinksAndHandles(std::string_view field, std::string_view text, Entities
   }();
   for (size_t i = 0; i < kPatterns.size(); ++i) {
     const HandlePattern& p = kPatterns[i];
-    // Links need a link, handles after a network's name need that name, e-mail needs an '@'.
-    if ((i <= 2 && !has_link) || (i >= 3 && i <= 6 && !has_named && !has_at) || (i == 7 && !has_at)) {
-      continue;
-    }
+    // Each pattern runs only when its marker is in the text.
+    static constexpr int kNeeds[] = {1, 2, 3, 4, 5, 6, 6, 7};
+    if (!has[kNeeds[i]]) continue;
     const RE2& re = *(*compiled)[i];
     re2::StringPiece in = input, whole, value;
     const bool has_value = re.NumberOfCapturingGroups() >= 2;
@@ -554,28 +571,44 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   return !RE2::PartialMatch(after, pay);
 }
 
-bool SalaryContextBefore(const std::string& t, size_t pos) {
+// Where pay is named in a text ("gaji", "salary", "月薪"…): the end offset of each mention, found
+// in one pass so that each figure's context is a lookup, not another regex scan.
+std::vector<size_t> PayWordEnds(const std::string& t) {
   static const RE2 re(
-      "(?:gaji|salary|salaries|upah|income|penghasilan|pendapatan|luong|sahod|take home pay|\\bthp|"
-      "月薪|工资|薪资|收入|pay|komisi|bonus)",
+      "(gaji|salary|salaries|upah|income|penghasilan|pendapatan|luong|sahod|take home pay|\\bthp|"
+      "月薪|工资|薪资|收入|\\bpay|komisi|bonus)",
       CaseInsensitive());
-  const size_t from = pos > 40 ? pos - 40 : 0;
-  return RE2::PartialMatch(re2::StringPiece(t.data() + from, pos - from), re);
+  std::vector<size_t> ends;
+  re2::StringPiece in(t), m;
+  while (RE2::FindAndConsume(&in, re, &m)) ends.push_back(static_cast<size_t>(m.data() - t.data()) + m.size());
+  return ends;
+}
+
+// True when a pay word ends within 40 bytes before `pos`.
+bool SalaryContextBefore(const std::vector<size_t>& pay_ends, size_t pos) {
+  auto it = std::upper_bound(pay_ends.begin(), pay_ends.end(), pos);
+  return it != pay_ends.begin() && pos - *std::prev(it) <= 40;
 }
 
 void FindSalaries(std::string_view field, const TextView& folded, const Gazetteer& gazetteer,
                   Entities& out) {
   const std::string& t = folded.text;
-  static const RE2 number("(\\d+(?:[.,]\\d+)*)");
-  re2::StringPiece input(t), m;
-  size_t pos = 0;
   std::vector<Span> phone_spans;
   for (const Contact& c : out.contacts) {
     if (c.field == field) phone_spans.push_back(c.span);
   }
-  while (pos < t.size() && number.Match(input, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
-    const auto nb = static_cast<size_t>(m.data() - t.data());
-    const size_t ne = nb + m.size();
+  std::optional<std::vector<size_t>> pay_ends;  // computed at the first figure that needs it
+  size_t pos = 0;
+  while (pos < t.size()) {
+    // The next figure: digits, with '.' or ',' between digit groups.
+    while (pos < t.size() && !IsAsciiDigit(t[pos])) ++pos;
+    if (pos >= t.size()) break;
+    const size_t nb = pos;
+    size_t ne = nb;
+    while (ne < t.size() && (IsAsciiDigit(t[ne]) ||
+                             ((t[ne] == '.' || t[ne] == ',') && ne + 1 < t.size() && IsAsciiDigit(t[ne + 1])))) {
+      ++ne;
+    }
     pos = ne;
     if (nb > 0 && IsAsciiLetter(t[nb - 1]) && !(nb >= 2 && (t.compare(nb - 2, 2, "rp") == 0 ||
                                                             t.compare(nb - 2, 2, "rm") == 0))) {
@@ -588,6 +621,10 @@ void FindSalaries(std::string_view field, const TextView& folded, const Gazettee
     }
     auto first = ReadAmount(t, nb, ne);
     if (!first) continue;
+    const bool money_like = !first->currency.empty() || first->has_multiplier;
+    if (!pay_ends) pay_ends = PayWordEnds(t);
+    const bool has_context = SalaryContextBefore(*pay_ends, first->begin);
+    if (!money_like && !has_context) continue;  // a date, a count, an age
     if (NonSalaryMoneyBefore(t, first->begin)) {
       pos = std::max(pos, first->end);
       continue;
@@ -630,7 +667,6 @@ void FindSalaries(std::string_view field, const TextView& folded, const Gazettee
     Salary s;
     s.currency = !lo.currency.empty() ? lo.currency : hi.currency;
     if (s.currency.empty()) s.currency = lo.implied_currency;
-    const bool has_context = SalaryContextBefore(t, first->begin);
     double vlo = lo.value * lo.multiplier, vhi = hi.value * hi.multiplier;
     if (s.currency.empty()) {
       if (lo.has_multiplier) {

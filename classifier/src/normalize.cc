@@ -65,9 +65,12 @@ class Folder {
  public:
   explicit Folder(std::string_view text) : text_(text) {}
 
-  // Appends the folded code points of the whole text to `out`.
-  void Run(std::vector<Unit>& out, std::vector<Span>& obfuscations) {
-    out.reserve(text_.size());
+  // Writes the folded view of the whole text into `out`: UTF-8 with one origin per byte, runs of
+  // spaces collapsed and both ends trimmed.
+  void Run(TextView& out, std::vector<Span>& obfuscations) {
+    out_ = &out;
+    out.text.reserve(text_.size());
+    out.origin.reserve(text_.size());
     const auto* s = reinterpret_cast<const uint8_t*>(text_.data());
     const auto n = static_cast<int32_t>(text_.size());
     int32_t i = 0;
@@ -80,7 +83,7 @@ class Folder {
         c = s[i++];
         if (c < 0x20 || c == 0x7F) {
           if (c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-            Emit(out, ' ', start, i);
+            Emit(' ', start, i);
           }
           continue;
         }
@@ -89,7 +92,7 @@ class Folder {
           obfuscations.push_back({zero_width_at, static_cast<uint32_t>(start)});
         }
         pending_zero_width = false;
-        Emit(out, c, start, i);
+        Emit(c, start, i);
         continue;
       }
       U8_NEXT(s, i, n, c);
@@ -106,19 +109,19 @@ class Folder {
       i = end;
       const int8_t type = u_charType(c);
       if (type == U_CONTROL_CHAR) {
-        Emit(out, ' ', start, end);
+        Emit(' ', start, end);
         continue;
       }
       if (type == U_FORMAT_CHAR || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) {
         // Zero-width joiners, soft hyphens and the like: dropped; between letters they hide words.
-        if (!out.empty() && u_isalpha(static_cast<UChar32>(out.back().c))) {
+        if (u_isalpha(last_)) {
           pending_zero_width = true;
           zero_width_at = static_cast<uint32_t>(start);
         }
         continue;
       }
       if (u_isUWhiteSpace(c)) {
-        Emit(out, ' ', start, end);
+        Emit(' ', start, end);
         pending_zero_width = false;
         continue;
       }
@@ -127,16 +130,36 @@ class Folder {
       }
       pending_zero_width = false;
       if (IsStyledLetter(c)) obfuscations.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
-      FoldSegment(out, start, end);
+      FoldSegment(start, end);
+    }
+    while (!out.text.empty() && out.text.back() == ' ') {
+      out.text.pop_back();
+      out.origin.pop_back();
     }
   }
 
  private:
-  static void Emit(std::vector<Unit>& out, UChar32 c, int32_t begin, int32_t end) {
-    out.push_back({static_cast<char32_t>(c), {static_cast<uint32_t>(begin), static_cast<uint32_t>(end)}});
+  // Appends one code point of the view, from original bytes [begin, end). A space after a space
+  // (or at the start) is dropped.
+  void Emit(UChar32 c, int32_t begin, int32_t end) {
+    const Span origin{static_cast<uint32_t>(begin), static_cast<uint32_t>(end)};
+    if (c == ' ' && (out_->text.empty() || out_->text.back() == ' ')) return;
+    last_ = c;
+    if (c < 0x80) {
+      out_->text.push_back(static_cast<char>(c));
+      out_->origin.push_back(origin);
+      return;
+    }
+    char buf[4];
+    int32_t len = 0;
+    UBool error = false;
+    U8_APPEND(reinterpret_cast<uint8_t*>(buf), len, 4, c, error);
+    if (error) return;
+    out_->text.append(buf, static_cast<size_t>(len));
+    out_->origin.insert(out_->origin.end(), static_cast<size_t>(len), origin);
   }
 
-  void FoldSegment(std::vector<Unit>& out, int32_t begin, int32_t end) {
+  void FoldSegment(int32_t begin, int32_t end) {
     const icu::Normalizer2* nfkc = NfkcCasefold();
     const icu::Normalizer2* nfd = Nfd();
     icu::UnicodeString seg = icu::UnicodeString::fromUTF8(
@@ -152,16 +175,18 @@ class Folder {
       k += U16_LENGTH(c);
       if (IsCombiningDiacritic(c)) continue;
       if (u_isUWhiteSpace(c)) {
-        Emit(out, ' ', begin, end);
+        Emit(' ', begin, end);
         continue;
       }
       const int8_t type = u_charType(c);
       if (type == U_FORMAT_CHAR || type == U_CONTROL_CHAR) continue;
-      Emit(out, StripStroke(c), begin, end);
+      Emit(StripStroke(c), begin, end);
     }
   }
 
   std::string_view text_;
+  TextView* out_ = nullptr;
+  UChar32 last_ = 0;  // the last code point written
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -237,19 +262,31 @@ bool IsEmojiLike(char32_t c) {
          (c >= 0x2B00 && c <= 0x2BFF) || (c >= 0x2190 && c <= 0x21FF) || (c >= 0x25A0 && c <= 0x25FF);
 }
 
-bool IsLetter(char32_t c) {
-  if (c < 0x80) return c >= 'a' && c <= 'z';
+// The hot character tests run once or more per character of every ad: ASCII takes a table and
+// is forced inline; only other code points ask ICU.
+enum : uint8_t { kAsciiLetter = 1, kAsciiDigit = 2, kAsciiWordish = 4 };
+constexpr std::array<uint8_t, 128> kAsciiClass = [] {
+  std::array<uint8_t, 128> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = kAsciiLetter | kAsciiWordish;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kAsciiDigit | kAsciiWordish;
+  for (char c : {'@', '$', '!', '*'}) t[static_cast<size_t>(c)] = kAsciiWordish;
+  return t;
+}();
+
+[[gnu::always_inline]] inline bool IsLetter(char32_t c) {
+  if (c < 0x80) return kAsciiClass[c] & kAsciiLetter;
   return u_isalpha(static_cast<UChar32>(c));
 }
 
-bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
+[[gnu::always_inline]] inline bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
 
 // Latin letters, including those with diacritics (Latin-1 Supplement and Extended-A/B).
 bool IsLatinLetter(char32_t c) { return c < 0x250 && IsLetter(c); }
 
 // Characters that may sit inside an obfuscated word: letters, digits, leet symbols, masks.
-bool IsWordish(char32_t c) {
-  return IsLetter(c) || IsDigit(c) || c == '@' || c == '$' || c == '!' || c == '*';
+[[gnu::always_inline]] inline bool IsWordish(char32_t c) {
+  if (c < 0x80) return kAsciiClass[c] & kAsciiWordish;
+  return u_isalpha(static_cast<UChar32>(c));
 }
 
 bool IsSpacedSeparator(char32_t c) { return c == ' ' || c == '.' || c == '-' || c == '_' || c == 0xB7;
@@ -389,74 +426,89 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
 }
 
 // Pass 3: joins three or more single letters separated by one and the same separator
-// ("k a m b o j a", "j.u.d.i", "s-l-o-t"). A leet character counts as a letter here.
-std::vector<Unit> JoinSpacedLetters(const std::vector<Unit>& in, std::vector<Span>& obfuscations) {
-  std::vector<Unit> out;
-  out.reserve(in.size());
-  const size_t n = in.size();
+// ("k a m b o j a", "j.u.d.i", "s-l-o-t"). A leet character counts as a letter here. Works in
+// place: the output is never longer than the input.
+void JoinSpacedLetters(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
+  const size_t n = units.size();
   auto single_at = [&](size_t i) {
-    // in[i] is a letter (or leet char) standing alone between non-word characters.
+    // units[i] is a letter (or leet char) standing alone between non-word characters.
     if (i >= n) return false;
-    const char32_t c = in[i].c;
+    const char32_t c = units[i].c;
     if (!(IsLetter(c) || LeetLetter(c))) return false;
-    if (i > 0 && IsWordish(in[i - 1].c)) return false;
-    if (i + 1 < n && IsWordish(in[i + 1].c)) return false;
+    if (i > 0 && IsWordish(units[i - 1].c)) return false;
+    if (i + 1 < n && IsWordish(units[i + 1].c)) return false;
     return true;
   };
   // The separator must sit right between the two letters in the original text: where the folded
   // view collapsed a run of spaces ("L O K E R   K A M B O J A"), the wider gap is a word break.
   auto tight = [&](size_t a) {
-    return in[a].origin.end == in[a + 1].origin.begin && in[a + 1].origin.end == in[a + 2].origin.begin;
+    return units[a].origin.end == units[a + 1].origin.begin &&
+           units[a + 1].origin.end == units[a + 2].origin.begin;
   };
-  size_t i = 0;
+  // Reads run ahead of writes (out <= i), and the units left of i that single_at looks at are
+  // still the original ones, so compacting in place is safe.
+  size_t out = 0, i = 0;
   while (i < n) {
-    if (single_at(i) && i + 2 < n && IsSpacedSeparator(in[i + 1].c)) {
-      const char32_t sep = in[i + 1].c;
+    if (single_at(i) && i + 2 < n && IsSpacedSeparator(units[i + 1].c)) {
+      const char32_t sep = units[i + 1].c;
       size_t count = 1, j = i;
-      while (j + 2 < n && in[j + 1].c == sep && single_at(j + 2) && tight(j)) {
+      while (j + 2 < n && units[j + 1].c == sep && single_at(j + 2) && tight(j)) {
         j += 2;
         ++count;
       }
       size_t letters = 0;
-      for (size_t k = i; k <= j; k += 2) letters += IsLetter(in[k].c);
+      for (size_t k = i; k <= j; k += 2) letters += IsLetter(units[k].c);
       if (count >= 3 && letters >= 2) {
-        Span s = in[i].origin;
+        Span s = units[i].origin;
         for (size_t k = i; k <= j; k += 2) {
-          char32_t c = in[k].c;
+          char32_t c = units[k].c;
           if (!IsLetter(c)) c = LeetLetter(c);
-          out.push_back({c, in[k].origin});
-          s = Union(s, in[k].origin);
+          s = Union(s, units[k].origin);
+          units[out++] = {c, units[k].origin};
         }
         obfuscations.push_back(s);
         i = j + 1;
         continue;
       }
     }
-    out.push_back(in[i]);
-    ++i;
+    units[out++] = units[i++];
   }
-  return out;
+  units.resize(out);
 }
 
-// Collapses runs of spaces and trims both ends.
-std::vector<Unit> CollapseSpaces(std::vector<Unit> in) {
-  std::vector<Unit> out;
-  out.reserve(in.size());
-  for (const Unit& u : in) {
-    if (u.c == ' ' && (out.empty() || out.back().c == ' ')) continue;
-    out.push_back(u);
+// Collapses runs of spaces and trims both ends, in place.
+void CollapseSpaces(std::vector<Unit>& units) {
+  size_t out = 0;
+  for (size_t i = 0; i < units.size(); ++i) {
+    if (units[i].c == ' ' && (out == 0 || units[out - 1].c == ' ')) continue;
+    units[out++] = units[i];
   }
-  while (!out.empty() && out.back().c == ' ') out.pop_back();
-  return out;
+  while (out > 0 && units[out - 1].c == ' ') --out;
+  units.resize(out);
+}
+
+bool AllAscii(const std::vector<Unit>& units) {
+  return std::all_of(units.begin(), units.end(), [](const Unit& u) { return u.c < 0x80; });
 }
 
 }  // namespace
 
 TextView Encode(const std::vector<Unit>& units) {
   TextView v;
-  v.text.reserve(units.size());
-  v.origin.reserve(units.size());
-  for (const Unit& u : units) {
+  // ASCII units write one byte each straight into place; the rest is appended.
+  size_t ascii = 0;
+  while (ascii < units.size() && units[ascii].c < 0x80) ++ascii;
+  v.text.resize(ascii);
+  v.origin.resize(ascii);
+  for (size_t i = 0; i < ascii; ++i) {
+    v.text[i] = static_cast<char>(units[i].c);
+    v.origin[i] = units[i].origin;
+  }
+  if (ascii == units.size()) return v;
+  v.text.reserve(units.size() + 16);
+  v.origin.reserve(units.size() + 16);
+  for (size_t i = ascii; i < units.size(); ++i) {
+    const Unit& u = units[i];
     if (u.c < 0x80) {
       v.text.push_back(static_cast<char>(u.c));
       v.origin.push_back(u.origin);
@@ -473,24 +525,87 @@ TextView Encode(const std::vector<Unit>& units) {
   return v;
 }
 
-std::vector<Unit> FoldUnits(std::string_view text, std::vector<Span>& obfuscations) {
-  std::vector<Unit> units;
-  Folder(text).Run(units, obfuscations);
-  return CollapseSpaces(std::move(units));
+std::vector<Unit> SkeletonUnits(const std::vector<Unit>& folded, std::vector<Span>& obfuscations) {
+  // Homoglyphs, flags and emoji are all outside ASCII: most job ads need no mapping at all.
+  std::vector<Unit> s = AllAscii(folded) ? folded : MapSymbols(folded, obfuscations);
+  Deleet(s, obfuscations);
+  JoinSpacedLetters(s, obfuscations);
+  CollapseSpaces(s);
+  return s;
 }
 
-std::vector<Unit> SkeletonUnits(const std::vector<Unit>& folded, std::vector<Span>& obfuscations) {
-  std::vector<Unit> s = MapSymbols(folded, obfuscations);
-  Deleet(s, obfuscations);
-  s = JoinSpacedLetters(s, obfuscations);
-  return CollapseSpaces(std::move(s));
+namespace {
+
+// True when a skeleton pass could change the folded text `t`: a word mixing letters with digits
+// or leet symbols, a single letter followed by a separator (spaced-out letters), or a code point
+// the symbol pass maps (homoglyphs, flags, emoji). Most ads contain none, and then the skeleton
+// is the folded view itself.
+bool SkeletonMayDiffer(const std::string& t) {
+  const auto* s = reinterpret_cast<const uint8_t*>(t.data());
+  const auto n = static_cast<int32_t>(t.size());
+  int32_t i = 0;
+  bool in_word = false, letter = false, other = false;
+  int32_t word_len = 0;
+  auto end_word = [&](int32_t at) {
+    if (in_word && letter && other) return true;
+    // A single letter, a separator and another single letter ("k a", "j.u"): maybe spaced out.
+    if (in_word && word_len == 1 && at + 1 < n && s[at] < 0x80 && IsSpacedSeparator(static_cast<char32_t>(s[at])) &&
+        s[at + 1] < 0x80 && (kAsciiClass[s[at + 1]] & kAsciiWordish) &&
+        (at + 2 >= n || !(s[at + 2] < 0x80 && (kAsciiClass[s[at + 2]] & kAsciiWordish)))) {
+      return true;
+    }
+    in_word = letter = other = false;
+    word_len = 0;
+    return false;
+  };
+  while (i < n) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c < 0) continue;
+    const auto cc = static_cast<char32_t>(c);
+    if (cc >= 0x80 && (Homoglyph(cc) || IsRegionalIndicator(cc) || EmojiWord(cc) || IsEmojiLike(cc))) return true;
+    if (IsWordish(cc)) {
+      in_word = true;
+      ++word_len;
+      if (IsLetter(cc)) {
+        letter = true;
+      } else {
+        other = true;
+      }
+    } else if (end_word(at)) {
+      return true;
+    }
+  }
+  return end_word(n);
 }
+
+// The code points of a view, each with its origin.
+std::vector<Unit> UnitsOf(const TextView& v) {
+  std::vector<Unit> units;
+  units.reserve(v.text.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(v.text.data());
+  const auto n = static_cast<int32_t>(v.text.size());
+  int32_t i = 0;
+  while (i < n) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c >= 0) units.push_back({static_cast<char32_t>(c), v.origin[static_cast<size_t>(at)]});
+  }
+  return units;
+}
+
+}  // namespace
 
 NormalizedText Normalize(std::string_view text) {
   NormalizedText out;
-  std::vector<Unit> folded = FoldUnits(text, out.obfuscations);
-  out.folded = Encode(folded);
-  out.skeleton = Encode(SkeletonUnits(folded, out.obfuscations));
+  Folder(text).Run(out.folded, out.obfuscations);
+  if (SkeletonMayDiffer(out.folded.text)) {
+    out.skeleton = Encode(SkeletonUnits(UnitsOf(out.folded), out.obfuscations));
+  } else {
+    out.skeleton = out.folded;
+  }
   std::sort(out.obfuscations.begin(), out.obfuscations.end(),
             [](const Span& a, const Span& b) { return a.begin < b.begin; });
   return out;

@@ -403,6 +403,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
                                                                       first.file + ":" +
                                                                       std::to_string(first.line) + ")");
       }
+      engine.by_category[r.category].push_back(static_cast<int>(rep.rules.size()));
       rep.rules.push_back(std::move(r));
       whens.emplace_back(file, when);
     }

@@ -15,8 +15,6 @@ struct Unit {
   Span origin;
 };
 
-// The folded code points of `text`; appends decorative-letter and zero-width findings.
-std::vector<Unit> FoldUnits(std::string_view text, std::vector<Span>& obfuscations);
 // The skeleton of folded code points; appends what it undid.
 std::vector<Unit> SkeletonUnits(const std::vector<Unit>& folded, std::vector<Span>& obfuscations);
 // UTF-8 text with one origin per byte.

@@ -162,11 +162,17 @@ void Store::Rep::RunSyncer() {
   while (!stop_syncer) {
     sync_cv.wait_for(lock, std::chrono::milliseconds(options.sync_interval_ms));
     if (stop_syncer) break;
-    if (!sync_error.ok()) continue;
     lock.unlock();
-    rocksdb::Status s = db->SyncWAL();
+    {
+      // Under the write lock: a write that fails meanwhile records its error first, and the WAL
+      // is never synced after a failed append.
+      std::lock_guard write_lock(write_mu);
+      if (SyncError().ok()) {
+        rocksdb::Status s = db->SyncWAL();
+        if (!s.ok()) SetWriteError(FromRocks(s, "syncing the write-ahead log"));
+      }
+    }
     lock.lock();
-    if (!s.ok() && sync_error.ok()) sync_error = FromRocks(s, "syncing the write-ahead log");
   }
 }
 

@@ -23,6 +23,8 @@ struct CurlRequest {
   std::string method = "GET";
   // A request body, sent with POST (or with `method` when that is neither GET nor HEAD).
   std::string body;
+  // How long curl waits for "100 Continue" before sending a large body anyway.
+  long expect_100_timeout_ms = 1000;
   // Extra header lines, "Name: value".
   std::vector<std::string> headers;
   // nullopt: no Accept-Encoding and no decoding; "": every encoding curl knows, decoded.
@@ -98,6 +100,7 @@ class CurlClient {
       curl_easy_setopt(easy_, CURLOPT_TIMEVALUE_LARGE,
                        static_cast<curl_off_t>(*request.if_modified_since_unix));
     }
+    curl_easy_setopt(easy_, CURLOPT_EXPECT_100_TIMEOUT_MS, request.expect_100_timeout_ms);
     if (!request.body.empty()) {
       curl_easy_setopt(easy_, CURLOPT_POSTFIELDS, request.body.data());
       curl_easy_setopt(easy_, CURLOPT_POSTFIELDSIZE_LARGE,

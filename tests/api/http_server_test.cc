@@ -125,18 +125,20 @@ TEST_CASE("HttpServer sends no body for HEAD, 204 and 304 but announces the HEAD
 TEST_CASE("HttpServer delays one answer without holding up another connection", "[api]") {
   auto server = StartOrDie([](const HttpRequest& request) {
     HttpResponse r = Text("done");
-    if (request.path == "/slow") r.delay_ms = 800;
+    if (request.path == "/slow") r.delay_ms = 1500;
     return r;
   });
   auto slow = std::async(std::launch::async, [&] { return Get(server->base_url() + "/slow"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (server->stats().requests_in_flight == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   const CurlResult fast = Get(server->base_url() + "/fast");
   CHECK(fast.code == CURLE_OK);
-  CHECK(fast.seconds < 0.4);
+  CHECK(fast.seconds < 1.0);  // had it waited behind /slow it would take over 1.4 s
   const CurlResult s = slow.get();
   CHECK(s.code == CURLE_OK);
   CHECK(s.body == "done");
-  CHECK(s.seconds >= 0.75);
+  CHECK(s.seconds >= 1.45);
   CHECK(server->stats().max_requests_in_flight == 2);
   CHECK(server->stats().max_connections_open == 2);
 }
@@ -231,10 +233,11 @@ TEST_CASE("HttpServer reads request bodies and answers Expect: 100-continue", "[
   post.url = server->base_url() + "/submit";
   post.method = "POST";
   post.body = std::string(3 << 20, 'b');  // large enough for curl to ask before sending
+  post.expect_100_timeout_ms = 10'000;     // without "100 Continue" this would take 10 s
   const CurlResult r = client.Fetch(post);
   CHECK(r.status == 200);
   CHECK(r.body == "POST " + std::to_string(3 << 20) + " 100-continue");
-  CHECK(r.seconds < 0.9);  // curl waits a full second for a server that never says continue
+  CHECK(r.seconds < 5);
 
   post.body = "small=1";
   CHECK(client.Fetch(post).body == "POST 7 ");
@@ -322,7 +325,9 @@ TEST_CASE("HttpServer stops promptly with idle and busy connections open", "[api
   server->Stop();
   const auto took = std::chrono::steady_clock::now() - start;
   CHECK(took < std::chrono::seconds(1));
-  CHECK(slow.get().code == CURLE_GOT_NOTHING);
+  // The waiting client gets no answer: an orderly close, or a reset when the close races it.
+  const CURLcode slow_code = slow.get().code;
+  CHECK((slow_code == CURLE_GOT_NOTHING || slow_code == CURLE_RECV_ERROR));
   CHECK(server->stats().connections_open == 0);
   server->Stop();  // idempotent
   // Nothing listens any more.

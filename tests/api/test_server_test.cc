@@ -76,15 +76,15 @@ TEST_CASE("TestServer fallback generates pages for unrouted paths", "[test_serve
 
 TEST_CASE("TestServer delays headers without stalling other connections", "[test_server]") {
   auto server = StartOrDie();
-  server->Set("/slow", Route::Html("late").WithDelay(700));
+  server->Set("/slow", Route::Html("late").WithDelay(1500));
   server->Serve("/fast", "quick");
   auto slow = std::async(std::launch::async, [&] { return Fetch(server->Url("/slow")); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (server->Log().empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const CurlResult fast = Fetch(server->Url("/fast"));
-  CHECK(fast.seconds < 0.4);
+  CHECK(fast.seconds < 1.0);  // had it waited behind /slow it would take over 1.4 s
   const CurlResult s = slow.get();
   CHECK(s.body == "late");
-  CHECK(s.seconds >= 0.65);
+  CHECK(s.seconds >= 1.45);
   CHECK(server->max_connections_open() == 2);
   CHECK(server->max_requests_in_flight() == 2);
   const auto log = server->Log();
@@ -356,7 +356,7 @@ TEST_CASE("TestServer logs headers, connections and arrival times", "[test_serve
 
 TEST_CASE("TestServer counts simultaneous connections", "[test_server]") {
   auto server = StartOrDie();
-  server->Set("/hold", Route::Html("x").WithDelay(400));
+  server->Set("/hold", Route::Html("x").WithDelay(1000));
   std::vector<std::future<CurlResult>> clients;
   for (int i = 0; i < 4; ++i) {
     clients.push_back(std::async(std::launch::async, [&] { return Fetch(server->Url("/hold")); }));
@@ -434,7 +434,8 @@ TEST_CASE("TestServer stops with a slow answer in progress", "[test_server]") {
   const auto start = std::chrono::steady_clock::now();
   server->Stop();
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
-  CHECK(pending.get().code == CURLE_PARTIAL_FILE);
+  const CURLcode code = pending.get().code;
+  CHECK((code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR));
   CHECK(server->connections_open() == 0);
   const LoggedRequest e = WaitFinished(*server, 0);
   CHECK_FALSE(e.complete);

@@ -73,3 +73,28 @@ TEST_CASE("A wider gap between spaced letters separates words", "[classifier]") 
   CHECK(n.skeleton.text == "loker kamboja");
   CHECK(Behind(text, n.skeleton, "kamboja") == "K A M B O J A");
 }
+
+TEST_CASE("The ASCII fast path gives the views the general path gives", "[classifier]") {
+  // Appending a non-ASCII word sends a text down the general path; the views must then be the
+  // ASCII views plus that word.
+  const std::string alphabet = "abcdeKLMNOjudi 4013@$!*.-_\n\t  XYZ15jt,gacor";
+  uint32_t seed = 12345;
+  for (int round = 0; round < 500; ++round) {
+    std::string s;
+    const int len = 1 + static_cast<int>(seed % 60);
+    for (int i = 0; i < len; ++i) {
+      seed = seed * 1103515245u + 12345u;
+      s += alphabet[(seed >> 16) % alphabet.size()];
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\t')) s.pop_back();
+    if (s.empty()) continue;
+    INFO("text: " << s);
+    const auto ascii = Normalize(s);
+    const auto general = Normalize(s + "\n\xC3\x89\xC3\x89\xC3\x89");  // "\nÉÉÉ"
+    CHECK(general.folded.text == ascii.folded.text + " eee");
+    CHECK(general.skeleton.text == ascii.skeleton.text + " eee");
+    REQUIRE(general.folded.origin.size() >= ascii.folded.origin.size());
+    for (size_t i = 0; i < ascii.folded.origin.size(); ++i) CHECK(general.folded.origin[i] == ascii.folded.origin[i]);
+    CHECK(general.obfuscations == ascii.obfuscations);
+  }
+}

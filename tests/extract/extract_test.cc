@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -674,6 +675,37 @@ TEST_CASE("Extract returns a page for any bytes", "[extract][limits]") {
   // No URL at all: absolute links still resolve, relative ones are dropped.
   const Page no_url = MustExtract(Fetched("<a href='/x'>a</a><a href='https://b.example/y'>b</a>", ""));
   CHECK(no_url.links.size() == 1);
+}
+
+TEST_CASE("Inputs that once broke the fuzz target give valid pages", "[extract][limits]") {
+  // fuzz/regressions holds the crashes found by fuzz/extract_fuzz.cc, in its input format: the
+  // first byte chooses source kind, Content-Type and limits, the rest is the body.
+  ExtractOptions tight;
+  tight.max_input_bytes = 4096;
+  tight.max_page_text_bytes = 256;
+  tight.max_text_bytes = 64;
+  tight.max_candidates = 2;
+  tight.max_links = 4;
+  tight.max_json_ld_bytes = 512;
+  tight.max_nesting_depth = 16;
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(ADWATCH_SOURCE_DIR) + "/fuzz/regressions")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string data = ss.str();
+    if (data.empty()) continue;
+    ++count;
+    const auto mode = static_cast<unsigned char>(data[0]);
+    FetchResult fetch = Fetched(data.substr(1), (mode & 0x40) ? "https://fuzz.example/ad/1?x=1" : "https://t.me/s/fuzz",
+                                static_cast<SourceKind>(mode % 5),
+                                (mode & 0x08) ? "text/html; charset=windows-1252"
+                                : (mode & 0x20) ? "text/html; charset=utf-16" : "text/html");
+    INFO(entry.path().filename().string());
+    const Page page = MustExtract(fetch, (mode & 0x10) ? tight : ExtractOptions{});
+    CHECK_NOTHROW(nlohmann::json(page).dump());  // strict: throws on invalid UTF-8 anywhere
+  }
+  CHECK(count >= 3);
 }
 
 TEST_CASE("A page survives the JSON codec", "[extract]") {

@@ -88,6 +88,13 @@ std::string TrimLower(std::string_view s) {
 std::optional<Encoding> ResolveLabel(std::string_view raw) {
   const std::string label = TrimLower(raw);
   if (label.empty() || label.size() > 64) return std::nullopt;
+  for (char c : label) {
+    // ICU matches names loosely, skipping characters it does not expect; labels are plain ASCII.
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+          c == ':' || c == '+')) {
+      return std::nullopt;
+    }
+  }
   for (const auto& m : kLabels) {
     if (label == m.label) {
       return Encoding{m.kind, m.icu_name, m.name,

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <string>
@@ -354,6 +355,7 @@ Result<Page> Extractor::Rep::Run(const FetchResult& fetch) const {
   // 4. Candidates.
   const PageRole role = RoleOf(fetch.source, page.url);
   std::vector<AdCandidate> candidates;
+  size_t found = 0;  // candidates on the page, before max_candidates
   if (role != PageRole::kListing) {
     CandidateContext ctx;
     ctx.resolver = &resolver;
@@ -361,8 +363,13 @@ Result<Page> Extractor::Rep::Run(const FetchResult& fetch) const {
     ctx.source = fetch.source;
     ctx.lang = page.lang;
     ctx.max_text_bytes = o.max_text_bytes;
+    ctx.max_candidates = o.max_candidates;
     candidates = sd.JobPostings(ctx, &problems);
-    if (candidates.empty()) candidates = std::move(w.posts);
+    found = std::max(candidates.size(), sd.posting_count());
+    if (candidates.empty()) {
+      candidates = std::move(w.posts);
+      found = candidates.size();
+    }
     const bool social = fetch.source_kind == SourceKind::kSocialPost || HostIn(HostOf(page.url), o.social_hosts);
     if (!candidates.empty()) {
       // Structured data or channel posts.
@@ -384,8 +391,9 @@ Result<Page> Extractor::Rep::Run(const FetchResult& fetch) const {
       candidates.push_back(MainText(page, w, sd, fetch.source, &problems));
     }
   }
+  found = std::max(found, candidates.size());
   if (candidates.size() > o.max_candidates) {
-    problems.push_back(std::to_string(candidates.size() - o.max_candidates) + " candidates over max_candidates (" +
+    problems.push_back(std::to_string(found - o.max_candidates) + " candidates over max_candidates (" +
                        std::to_string(o.max_candidates) + ") dropped");
     candidates.resize(o.max_candidates);
   }

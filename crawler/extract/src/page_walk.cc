@@ -21,6 +21,7 @@ constexpr size_t kMaxItems = 1000;
 constexpr size_t kMaxProps = 200;
 constexpr int kMaxItemDepth = 16;
 constexpr int kContentScanBudget = 2000;
+constexpr size_t kMaxOpenCaptures = 8;  // text is copied into every open capture
 
 enum FrameFlag : uint32_t {
   kSuppress = 1u << 0,      // hidden or boilerplate: no page text
@@ -196,7 +197,9 @@ class Walker {
   void AddPostLink(const std::string& url);
   void StartPost(const char* post_id);
   void FinishPost();
-  json ItemToJson(size_t index, int depth) const;
+  // `budget` counts item expansions left: an item named by several properties (itemprop="a b")
+  // is copied under each, which nesting would otherwise multiply without bound.
+  json ItemToJson(size_t index, int depth, size_t* budget) const;
 
   const WalkConfig& config_;
   const ExtractOptions& options_;
@@ -347,6 +350,7 @@ void Walker::Space() {
 
 void Walker::OpenCapture(Frame* f, CaptureKind kind, size_t max, bool single_line, size_t target,
                          size_t first, size_t count) {
+  if (captures_.size() >= kMaxOpenCaptures) return;
   captures_.push_back(Capture{TextBuilder(max, single_line), kind, target, first, count});
   ++f->captures;
 }
@@ -466,10 +470,15 @@ void Walker::HandleLink(const Attrs& a) {
 }
 
 void Walker::HandleAnchor(const Attrs& a, Frame* f) {
+  const bool for_post = post_ && post_->reply_depth == 0 && (post_->text_open || post_->preview_depth > 0);
+  if (out_->page.links.size() >= options_.max_links && !for_post && !(rel_next_.empty() && HasToken(a.rel, "next"))) {
+    ++out_->links_dropped;  // not worth resolving (a page of a million links)
+    return;
+  }
   std::string url = resolver_->Resolve(a.href);
   if (url.empty()) return;
   if (rel_next_.empty() && HasToken(a.rel, "next")) rel_next_ = url;
-  if (post_ && post_->reply_depth == 0 && (post_->text_open || post_->preview_depth > 0)) AddPostLink(url);
+  if (for_post) AddPostLink(url);
   const size_t index = AddLink(std::move(url), a.rel);
   if (index != SIZE_MAX && out_->page.links[index].text.empty()) {
     OpenCapture(f, CaptureKind::kLinkText, kMaxLinkText, /*single_line=*/true, index);
@@ -846,13 +855,14 @@ void Walker::Leave(const Frame& f) {
   if (f.flags & kSuppress) --suppress_;
 }
 
-json Walker::ItemToJson(size_t index, int depth) const {
+json Walker::ItemToJson(size_t index, int depth, size_t* budget) const {
   const MicroItem& item = items_[index];
   json obj = json::object();
   if (!item.type.empty()) obj["@type"] = item.type;
   for (const auto& [name, value] : item.props) {
-    json v = (value.item >= 0 && depth < kMaxItemDepth) ? ItemToJson(static_cast<size_t>(value.item), depth + 1)
-                                                         : json(value.text);
+    const bool expand = value.item >= 0 && depth < kMaxItemDepth && *budget > 0;
+    if (expand) --*budget;
+    json v = expand ? ItemToJson(static_cast<size_t>(value.item), depth + 1, budget) : json(value.text);
     const auto it = obj.find(name);
     if (it == obj.end()) {
       obj.emplace(name, std::move(v));
@@ -910,7 +920,8 @@ void Walker::Run(const GumboNode* root) {
   page.text = page_text_.Take();
   if (out_->has_main && out_->main_end < out_->main_begin) out_->main_end = page.text.size();
   page.next_page = !more_before_.empty() ? more_before_ : rel_next_;
-  for (int index : top_items_) out_->microdata.push_back(ItemToJson(static_cast<size_t>(index), 0));
+  size_t budget = 4 * kMaxItems;
+  for (int index : top_items_) out_->microdata.push_back(ItemToJson(static_cast<size_t>(index), 0, &budget));
 }
 
 }  // namespace

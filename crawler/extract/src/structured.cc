@@ -19,6 +19,7 @@ constexpr int kMaxJsonDepth = 64;     // nesting accepted in a JSON-LD block
 constexpr int kMaxIndexDepth = 32;    // nesting searched for types and postings
 constexpr size_t kMaxShortField = 1024;
 constexpr size_t kMaxTypes = 32;
+constexpr size_t kMaxArrayScan = 16;  // elements of one array value read
 
 // Types recorded wherever they appear: they say what the page is.
 constexpr std::string_view kDocumentTypes[] = {
@@ -218,12 +219,16 @@ class PostingReader {
           }
         }
         return {};
-      case json::value_t::array:
+      case json::value_t::array: {
+        // The first few elements only: a page may name one huge array from many postings.
+        size_t seen = 0;
         for (const json& e : *v) {
+          if (++seen > kMaxArrayScan) break;
           std::string s = Str(&e, depth + 1);
           if (!s.empty()) return s;
         }
         return {};
+      }
       default:
         return {};
     }
@@ -247,7 +252,9 @@ class PostingReader {
     v = Deref(v);
     if (v == nullptr) return;
     if (v->is_array()) {
+      size_t seen = 0;
       for (const json& e : *v) {
+        if (++seen > kMaxArrayScan) break;
         const json* o = Deref(&e);
         if (o != nullptr) f(*o);
       }
@@ -366,7 +373,9 @@ AdCandidate ToCandidate(const json& posting, bool microdata, const PostingReader
   c.valid_through = CleanShort(r.Str(Get(posting, "validThrough")));
   const json* types = r.Deref(Get(posting, "employmentType"));
   if (types != nullptr && types->is_array()) {
+    size_t seen = 0;
     for (const json& t : *types) {
+      if (++seen > kMaxArrayScan) break;
       const std::string s = CleanShort(r.Str(&t));
       if (s.empty()) continue;
       if (!c.employment_type.empty()) c.employment_type += ", ";
@@ -545,6 +554,7 @@ std::vector<AdCandidate> StructuredData::JobPostings(const CandidateContext& ctx
   std::vector<AdCandidate> out;
   std::vector<std::string> json_ld_titles;
   for (const Posting& p : postings_) {
+    if (out.size() > ctx.max_candidates) break;  // one over, so that the caller notes the cut
     AdCandidate c = ToCandidate(*p.object, p.microdata, reader, ctx, problems);
     if (p.microdata) {
       bool seen = false;

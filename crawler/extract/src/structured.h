@@ -24,6 +24,7 @@ struct CandidateContext {
   std::string source;
   std::string lang;
   size_t max_text_bytes = 0;
+  size_t max_candidates = 0;  // postings converted: at most one more than this
 };
 
 // Headline, date and author of a news or blog article described on the page.
@@ -55,7 +56,7 @@ class StructuredData {
 
   // One candidate per JobPosting, JSON-LD ones first; a microdata posting whose title a JSON-LD
   // posting already has is left out. Each candidate's text is cut at ctx.max_text_bytes (noted in
-  // `problems`).
+  // `problems`). Stops after ctx.max_candidates + 1 candidates.
   std::vector<AdCandidate> JobPostings(const CandidateContext& ctx, std::vector<std::string>* problems) const;
 
   // The first article-like object (NewsArticle, Article, BlogPosting, ...), if any.
