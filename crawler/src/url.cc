@@ -103,7 +103,56 @@ Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
   return Canonicalize(u.get(), r);
 }
 
+namespace {
+
+// The parts of a plain http(s) URL without userinfo — every canonical URL — found with string
+// operations; the crawler asks for them several times per link, and a curl parse costs
+// microseconds. Returns false for anything else, which then goes through curl.
+struct Authority {
+  std::string_view scheme, host, port, rest;  // rest: from the first '/', '?' or '#'
+};
+
+bool SplitSimple(std::string_view url, Authority& a) {
+  if (url.substr(0, 7) == "http://") {
+    a.scheme = "http";
+    url.remove_prefix(7);
+  } else if (url.substr(0, 8) == "https://") {
+    a.scheme = "https";
+    url.remove_prefix(8);
+  } else {
+    return false;
+  }
+  const size_t end = url.find_first_of("/?#");
+  std::string_view authority = url.substr(0, end);
+  a.rest = end == std::string_view::npos ? std::string_view() : url.substr(end);
+  if (authority.empty() || authority.find('@') != std::string_view::npos) return false;
+  if (authority.front() == '[') {  // IPv6 literal
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) return false;
+    a.host = authority.substr(0, close + 1);
+    const std::string_view after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') return false;
+    a.port = after.empty() ? std::string_view() : after.substr(1);
+  } else {
+    const size_t colon = authority.find(':');
+    a.host = authority.substr(0, colon);
+    a.port = colon == std::string_view::npos ? std::string_view() : authority.substr(colon + 1);
+  }
+  for (char c : a.host) {
+    if (c >= 'A' && c <= 'Z') return false;  // not canonical: let curl lower-case it
+  }
+  for (char c : a.port) {
+    if (c < '0' || c > '9') return false;
+  }
+  return !a.host.empty();
+}
+
+}  // namespace
+
 std::string HostKey(std::string_view url) {
+  if (Authority a; SplitSimple(url, a)) {
+    return std::string(a.host) + ":" + (a.port.empty() ? (a.scheme == "https" ? "443" : "80") : std::string(a.port));
+  }
   UrlHandle u = Parse(url);
   if (!u) return "";
   std::string host = GetPart(u.get(), CURLUPART_HOST);
@@ -113,6 +162,11 @@ std::string HostKey(std::string_view url) {
 }
 
 std::string HostName(std::string_view url) {
+  if (Authority a; SplitSimple(url, a)) {
+    std::string_view h = a.host;
+    if (h.size() > 1 && h.front() == '[') h = h.substr(1, h.size() - 2);
+    return std::string(h);
+  }
   UrlHandle u = Parse(url);
   if (!u) return "";
   std::string host = GetPart(u.get(), CURLUPART_HOST);
@@ -121,6 +175,11 @@ std::string HostName(std::string_view url) {
 }
 
 std::string PathAndQuery(std::string_view url) {
+  if (Authority a; SplitSimple(url, a)) {
+    std::string_view rest = a.rest.substr(0, a.rest.find('#'));
+    if (rest.empty() || rest.front() == '?') return "/" + std::string(rest);
+    return std::string(rest);
+  }
   UrlHandle u = Parse(url);
   if (!u) return "/";
   std::string path = GetPart(u.get(), CURLUPART_PATH);

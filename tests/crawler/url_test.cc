@@ -38,3 +38,20 @@ TEST_CASE("Host keys carry the port for politeness", "[crawler]") {
   CHECK(PathAndQuery("https://example.com/a?b=1") == "/a?b=1");
   CHECK(PathAndQuery("https://example.com") == "/");
 }
+
+TEST_CASE("Host keys and paths agree between the quick split and curl's parser", "[crawler]") {
+  for (const char* u : {"https://example.com/x?y=1#f", "http://127.0.0.1:8080", "http://[::1]:9000/a",
+                        "https://[2001:db8::1]/p", "HTTP://Example.com/A", "http://user@host.com/x",
+                        "https://example.com?q=1"}) {
+    INFO(u);
+    auto canonical = CanonicalUrl(u);
+    REQUIRE(canonical.has_value());
+    // The canonical form takes the quick path; the original may not. Both must agree.
+    CHECK(HostKey(*canonical) == HostKey(u));
+    CHECK(HostName(*canonical) == HostName(u));
+    CHECK(PathAndQuery(*canonical) == PathAndQuery(u));
+  }
+  CHECK(HostKey("http://[::1]:9000/a") == "[::1]:9000");
+  CHECK(HostName("http://[::1]:9000/a") == "::1");
+  CHECK(PathAndQuery("https://example.com?q=1") == "/?q=1");
+}

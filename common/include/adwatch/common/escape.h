@@ -1,0 +1,50 @@
+// The one HTML escaper and the one CSV escaper of adwatch. Ad text is hostile input: every string
+// that reaches an HTML page (digests now, the API's pages later) or a spreadsheet goes through
+// these. Pure functions; thread-safe.
+#ifndef ADWATCH_COMMON_ESCAPE_H_
+#define ADWATCH_COMMON_ESCAPE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace adwatch {
+
+// Returns `text` safe to place in HTML element content and in double- or single-quoted
+// attribute values: & < > " ' become character references, NUL and the C0/C1 control
+// characters other than tab, line feed and carriage return are dropped, and bytes that are not
+// valid UTF-8 become U+FFFD. Nothing else changes, so escaped text reads as the original.
+// Not for unquoted attributes, <script>/<style> content or URLs (see SafeHttpUrl).
+std::string HtmlEscape(std::string_view text);
+
+// Appends HtmlEscape(text) to `out` (for writers that build one large page).
+void AppendHtmlEscaped(std::string_view text, std::string& out);
+
+// Returns `url` when it is an absolute http:// or https:// URL without whitespace or control
+// characters, else "". A link built from ad data is written only when this is non-empty (then
+// still through HtmlEscape), so "javascript:", "data:" and other schemes never become links.
+std::string SafeHttpUrl(std::string_view url);
+
+// Returns one CSV field (RFC 4180) that spreadsheet programs read back as the same text:
+//  - quoted with '"' (and inner '"' doubled) when it holds a comma, semicolon, quote, CR or LF,
+//    or starts or ends with a space, so it is safe with either separator;
+//  - prefixed with an apostrophe when it starts with = + - @ TAB or CR, so that Excel,
+//    LibreOffice and Google Sheets show it as text instead of evaluating a formula ("=HYPERLINK(…)"
+//    in a hostile ad) or turning "+6281234567890" into 6.28E+12;
+//  - invalid UTF-8 replaced with U+FFFD.
+// Tools other than spreadsheets see that apostrophe; docs/digest.md says so.
+std::string CsvField(std::string_view value);
+
+// Joins CsvField of each value with `separator` (',' or ';') and ends the record with CRLF.
+// Spreadsheets under Indonesian (and most European) regional settings split CSV on ';'.
+std::string CsvRecord(const std::vector<std::string>& values, char separator = ',');
+
+// The UTF-8 byte order mark that makes Excel read a CSV file as UTF-8.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// Returns `text` with every byte sequence that is not valid UTF-8 replaced by U+FFFD.
+std::string ValidUtf8(std::string_view text);
+
+}  // namespace adwatch
+
+#endif  // ADWATCH_COMMON_ESCAPE_H_
