@@ -48,6 +48,15 @@ void AddExtractCommand(CLI::App& app, AppContext& ctx);   // cmd_extract.cc
 void AddStorageCommands(CLI::App& app, AppContext& ctx);
 // review list|show|label, evidence: cmd_review.cc
 void AddReviewCommands(CLI::App& app, AppContext& ctx);
+// digest, export: cmd_digest.cc
+void AddDigestCommands(CLI::App& app, AppContext& ctx);
+
+// Writes the digest of `day` ("YYYY-MM-DD", "today", "yesterday") of the subscription `only`
+// (every configured one when empty; a national one when none is configured) from `store` into
+// `out_dir` (digest.out_dir when empty), prints the files, and with `mail` sends each to its
+// recipients. Returns an exit code. cmd_digest.cc; also run by the demo.
+int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string& day,
+                 const std::string& only, const std::string& out_dir, bool mail);
 
 // Opens the store at `db` (storage.path from the config when empty) for `command`. Prints
 // "adwatch COMMAND: error" and returns nullptr when the config or the database cannot be opened.

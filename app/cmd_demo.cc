@@ -132,7 +132,12 @@ int Run(const DemoArgs& args, AppContext& ctx) {
               "  adwatch review list --db %s --day %s\n"
               "  adwatch review show --db %s AD_ID\n",
               db.c_str(), db.c_str(), store->DayOf(stats->started_ms).c_str(), db.c_str());
-  return kExitOk;
+
+  // 5. The day's digest for every subscription (a national one when none is configured), in a
+  // folder next to the database.
+  const std::string digests = (fs::path(db).parent_path() / "digest").string();
+  std::printf("\nThe digest of the day (open the .html in a browser):\n");
+  return WriteDigests(ctx, *store, store->DayOf(stats->started_ms), "", digests, /*mail=*/false);
 }
 
 }  // namespace

@@ -112,6 +112,9 @@ Result<Config> LoadConfig(const std::string& path) {
   ADWATCH_RETURN_IF_ERROR(ParseScoring(file, top, c));
   ADWATCH_RETURN_IF_ERROR(ParseStorage(file, top, base, c));
   ADWATCH_RETURN_IF_ERROR(ParseCrawl(file, top, base, c.crawl));
+  ADWATCH_RETURN_IF_ERROR(ParseDigest(file, top, base,
+                                      c.lang == classifier::Lang::kEn ? exporter::DigestLang::kEn : exporter::DigestLang::kId,
+                                      c.digest));
   // Sections of other modules are parsed here as those modules arrive.
   ADWATCH_RETURN_IF_ERROR(top.Finish());
   return c;

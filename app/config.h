@@ -10,6 +10,7 @@
 #include "adwatch/common/status.h"
 #include "adwatch/storage/options.h"
 #include "crawl_config.h"
+#include "digest_config.h"
 
 namespace adwatch::app {
 
@@ -21,6 +22,7 @@ struct Config {
   classifier::ClassifyOptions scoring;
   storage::StoreOptions storage;  // storage.timezone is always `timezone`
   CrawlConfig crawl;
+  DigestConfig digest;  // digest: subscriptions, limits, SMTP
 };
 
 // Reads `path`. An empty path means: ./adwatch.yaml when it exists, else built-in defaults.

@@ -45,6 +45,7 @@ int Main(int argc, char** argv) {
   AddExtractCommand(app, ctx);
   AddStorageCommands(app, ctx);
   AddReviewCommands(app, ctx);
+  AddDigestCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-system-dev catch2 libyaml-cpp-dev nlohmann-json3-dev libicu-dev
   libphonenumber-dev libprotobuf-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev libuchardet-dev libzstd-dev
   libbenchmark-dev clang libclang-rt-14-dev
+  zlib1g-dev
   ca-certificates curl
 )
 

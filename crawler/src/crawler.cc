@@ -700,12 +700,14 @@ struct Crawler::Impl {
     std::vector<FetchTask> tasks;
     if (d.result.http_status != 304) {
       CompiledSource* own = SourceOf(d.task.source);
+      std::vector<std::string> outside;
       for (const std::string& link : d.outcome.links) {
         auto url = CanonicalUrl(link);
         if (!url) continue;
         CompiledSource* src = SourceFor(*url, d.task.source);
         if (!src) {
           ++out_of_scope_links;
+          outside.push_back(std::move(url.value()));
           continue;
         }
         const int depth = src == own ? d.task.depth + 1 : 0;
@@ -718,6 +720,7 @@ struct Crawler::Impl {
         tasks.push_back(std::move(t));
       }
       AddLinks(tasks);
+      if (Status s = frontier.RecordOutOfScope(outside, d.task.source); !s.ok()) Fail(s.WithContext("frontier"));
       ++stats.pages;
       End(d.task, Outcome::kFetched, "", d.result.http_status, &d.result);
     } else {

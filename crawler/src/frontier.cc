@@ -257,6 +257,26 @@ Status Frontier::Record(const std::string& url, const UrlRecord& record) {
   return store_.Apply(batch);
 }
 
+Status Frontier::RecordOutOfScope(const std::vector<std::string>& urls, const std::string& source) {
+  TableBatch batch;
+  std::set<std::string> done;
+  const int64_t now = clock_.NowMs();
+  for (const std::string& url : urls) {
+    if (!done.insert(url).second) continue;
+    auto existing = store_.Get(Table::kSeen, url);
+    if (existing.has_value()) continue;
+    if (!existing.error().IsNotFound()) return existing.error();
+    UrlRecord r;
+    r.outcome = Outcome::kOutOfScope;
+    r.reason = "outside every source's scope";
+    r.at_ms = now;
+    r.source = source;
+    batch.Put(Table::kSeen, url, EncodeRecord(r));
+  }
+  if (batch.empty()) return Status::OK();
+  return store_.Apply(batch);
+}
+
 Result<UrlRecord> Frontier::Lookup(const std::string& url) const {
   auto v = store_.Get(Table::kSeen, url);
   if (!v) return v.error();

@@ -434,8 +434,9 @@ TEST_CASE("TestServer stops with a slow answer in progress", "[test_server]") {
   const auto start = std::chrono::steady_clock::now();
   server->Stop();
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+  // Cut off after the first byte, or (when Stop wins the race with it) before the header.
   const CURLcode code = pending.get().code;
-  CHECK((code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR));
+  CHECK((code == CURLE_PARTIAL_FILE || code == CURLE_GOT_NOTHING));
   CHECK(server->connections_open() == 0);
   const LoggedRequest e = WaitFinished(*server, 0);
   CHECK_FALSE(e.complete);

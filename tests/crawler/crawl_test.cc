@@ -218,6 +218,7 @@ TEST_CASE("Every URL ends with an outcome: fetched, denied, redirected, too larg
   CHECK(h.Outcome(server->Url("/loop-b")).outcome == Outcome::kRedirected);
   CHECK(server->Hits("/loop-a") == 1);  // dedup ends the loop
   CHECK(stats.out_of_scope_links == 1);
+  CHECK(h.Outcome("https://elsewhere.example/out").outcome == Outcome::kOutOfScope);
   CHECK(h.sink.max_body <= (2u << 20));
   // 50 MB and a 1 GB bomb did not pass through memory (ru_maxrss is in KiB).
   CHECK(after.ru_maxrss - before.ru_maxrss < 40 * 1024);

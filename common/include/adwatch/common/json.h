@@ -103,7 +103,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdRecord, ad_id, page_id, ad, ve
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DigestRow, ad_id, day, score, level, kind, title,
                                                 snippet, url, source, reasons, contacts,
                                                 destinations, regions, routed_because,
-                                                first_seen_ms, label)
+                                                first_seen_ms, label, highlights, matched, site,
+                                                pickup_points, region_names, last_seen_ms,
+                                                network, same_text)
 
 // Parses `text` as JSON and converts it to T. Returns Corruption with nlohmann's message when the
 // text is not JSON or does not fit T. `what` names the thing for the message ("verdict").

@@ -313,12 +313,20 @@ struct DigestRow {
   std::string url;
   std::string source;
   std::vector<std::string> reasons;   // rule descriptions in the reader's language
-  std::vector<std::string> contacts;  // normalised values
+  std::vector<std::string> contacts;  // "kind:value", values normalised ("whatsapp:+62812...")
   std::vector<std::string> destinations;
   std::vector<std::string> regions;
   std::string routed_because;  // why this ad reached this region's digest
   int64_t first_seen_ms = 0;
   std::string label;  // latest review label, or ""
+  std::vector<Span> highlights;             // the matched words inside `snippet`
+  std::vector<std::string> matched;         // the words the rules matched, as written
+  std::string site;                         // host the ad was found on ("t.me/channel")
+  std::vector<std::string> pickup_points;   // pickup and transit points named (Batam, Entikong)
+  std::vector<std::string> region_names;    // display names of `regions`
+  int64_t last_seen_ms = 0;
+  int network = 0;    // the digest's recruiter network the ad belongs to, 0 for none
+  int same_text = 0;  // other stored ads with exactly the same text
 };
 
 }  // namespace adwatch

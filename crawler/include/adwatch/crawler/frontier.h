@@ -86,6 +86,10 @@ class Frontier {
   // Records the outcome of a URL that never entered the queue (e.g. a start URL out of scope).
   Status Record(const std::string& url, const UrlRecord& record);
 
+  // Records `urls` as out of scope (found on a page of `source`), skipping URLs already seen,
+  // in one write.
+  Status RecordOutOfScope(const std::vector<std::string>& urls, const std::string& source);
+
   // The seen-table record of `url`, or NotFound.
   Result<UrlRecord> Lookup(const std::string& url) const;
 

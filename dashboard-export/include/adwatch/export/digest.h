@@ -53,7 +53,8 @@ struct Subscription {
   std::vector<std::string> languages;
   DigestLang lang = DigestLang::kId;
   // Regional subscriptions only: list the distress posts (victims asking for help) routed to
-  // these regions. National digests never hold them; Validate refuses true there.
+  // these regions, for the police and the task force of the region. National digests never list
+  // them, whatever this says; set it false for an NGO's regional subscription.
   bool distress = true;
   // Separator of the CSV file: ';' opens directly in spreadsheets set to Indonesian (and most
   // European) regional settings, ',' in English ones.
@@ -68,8 +69,8 @@ struct Subscription {
 inline bool IsNational(const Subscription& s) { return s.regions.empty(); }
 
 // Returns OK, or InvalidArgument (prefixed with `where`) for a bad name, a region id the
-// gazetteer does not know or that is not an Indonesian province or regency, distress posts asked
-// for in a national digest, a separator other than ',' or ';', or a recipient without '@'.
+// gazetteer does not know or that is not an Indonesian province or regency, a separator other
+// than ',' or ';', or a recipient that is not a plain address.
 Status Validate(const Subscription& subscription, const classifier::Gazetteer& gazetteer);
 
 struct DigestOptions {
@@ -85,7 +86,7 @@ struct DigestOptions {
   // At most this many ads (besides the day's flagged ones) are read to build networks; the
   // digest says when the limit cut a network short.
   size_t max_network_ads = 20000;
-  // At most this many networks are shown, largest first.
+  // At most this many networks are shown in the HTML, largest first (the JSON has all).
   size_t max_networks = 25;
   // Flagged ads shown in the HTML (highest scores); the CSV and JSON always hold every one.
   size_t html_max_ads = 200;
@@ -115,7 +116,8 @@ struct DigestInput {
   std::string day;       // the digest's day, YYYY-MM-DD
   std::string timezone;  // the zone days are counted in ("Asia/Jakarta")
   int64_t generated_at_ms = 0;
-  // DigestOptions::trend_days days ending with `day`, oldest first.
+  // The days ending with `day`, oldest first: as many as the trend, the baseline (plus the day)
+  // and the lookback (plus the day) need, whichever is most.
   std::vector<DayTotals> days;
   // The day's recruitment-risk ads at or above min_level in scope (not reposts; languages
   // applied), with their reviews.
@@ -219,8 +221,8 @@ struct Digest {
   std::vector<Tally> pickup_points;  // transit and departure points named (Batam, Entikong)
   std::vector<Tally> sites;
 
-  std::vector<Network> networks;  // largest first, at most max_networks
-  size_t networks_total = 0;      // before the cut
+  std::vector<Network> networks;  // every one, largest first
+  size_t html_max_networks = 25;  // how many the HTML shows (the JSON has all)
 
   std::vector<DayTotals> trend;  // oldest first, ending with `day`
 

@@ -1,0 +1,227 @@
+#include "text.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "adwatch/common/escape.h"
+#include "adwatch/common/names.h"
+#include "i18n.h"
+
+namespace adwatch::exporter {
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v'; }
+
+// Length of the UTF-8 character starting at s[i], or 0 when the bytes there are not valid.
+size_t CharLen(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  // Overlong forms, surrogates and the like are caught by ValidUtf8 on each character.
+  const std::string_view ch = s.substr(i, n);
+  return ValidUtf8(ch) == ch ? n : 0;
+}
+
+bool Counted(const Hit& h) { return h.weight > 0 && !h.negated; }
+
+const std::string& FieldText(const AdRecord& r, std::string_view field) {
+  return field == "title" ? r.ad.title : r.ad.text;
+}
+
+bool SentenceEndAt(std::string_view t, size_t i) {  // t[i] ends a sentence
+  const char c = t[i];
+  if (c == '\n') return true;
+  if (c != '.' && c != '!' && c != '?') return false;
+  return i + 1 >= t.size() || IsSpace(t[i + 1]);
+}
+
+}  // namespace
+
+std::string Collapse(std::string_view text, size_t max_bytes) {
+  std::string out;
+  bool space = false;
+  for (size_t i = 0; i < text.size();) {
+    if (IsSpace(text[i])) {
+      space = !out.empty();
+      ++i;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    const size_t n = CharLen(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  if (out.size() <= max_bytes) return out;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+  out.resize(cut);
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out + "…";
+}
+
+Snippet EvidenceSnippet(const AdRecord& record, size_t max_bytes) {
+  const Hit* lead = nullptr;
+  for (const Hit& h : record.verdict.hits) {
+    if (Counted(h) && !h.evidence.empty()) {
+      lead = &h;
+      break;
+    }
+  }
+  Snippet out;
+  if (lead == nullptr) {
+    out.text = Collapse(record.ad.text.empty() ? record.ad.title : record.ad.text, max_bytes);
+    return out;
+  }
+  const std::string field = lead->evidence.front().field;
+  const std::string_view t = FieldText(record, field);
+  const Span first = lead->evidence.front().span;
+  if (first.begin >= first.end || first.end > t.size()) {
+    out.text = Collapse(t, max_bytes);
+    return out;
+  }
+  // The sentence around the span, at most about max_bytes long.
+  size_t begin = first.begin;
+  while (begin > 0 && !SentenceEndAt(t, begin - 1)) --begin;
+  size_t end = first.end;
+  while (end < t.size() && !SentenceEndAt(t, end - 1)) ++end;
+  bool cut_front = false, cut_back = false;
+  const size_t half = max_bytes / 2;
+  if (first.begin - begin > half) {
+    begin = first.begin - half;
+    while (begin < first.begin && !IsSpace(t[begin])) ++begin;  // start at a word
+    cut_front = true;
+  }
+  if (end - begin > max_bytes) {
+    end = std::max<size_t>(first.end, begin + max_bytes);
+    while (end > first.end && !IsSpace(t[end - 1])) --end;  // end at a word
+    cut_back = end < t.size();
+  }
+  while (begin > 0 && begin < t.size() && (static_cast<unsigned char>(t[begin]) & 0xC0) == 0x80) --begin;
+  while (end < t.size() && (static_cast<unsigned char>(t[end]) & 0xC0) == 0x80) ++end;
+
+  // Copy with whitespace collapsed, remembering where each input byte went.
+  std::vector<uint32_t> before(end - begin + 1, 0), after(end - begin + 1, 0);
+  std::string& s = out.text;
+  if (cut_front) s += "… ";
+  bool space = false;
+  for (size_t i = begin; i < end;) {
+    if (IsSpace(t[i])) {
+      space = s.size() > (cut_front ? 4 : 0);
+      before[i - begin] = after[i - begin] = static_cast<uint32_t>(s.size());
+      ++i;
+      continue;
+    }
+    if (space) s += ' ';
+    space = false;
+    const size_t n = CharLen(t, i);
+    const auto at = static_cast<uint32_t>(s.size());
+    if (n == 0) {
+      s += "\xEF\xBF\xBD";
+    } else {
+      s.append(t.substr(i, n));
+    }
+    const size_t len = n == 0 ? 1 : n;
+    for (size_t k = 0; k < len && i + k < end; ++k) {
+      before[i + k - begin] = at;
+      after[i + k - begin] = static_cast<uint32_t>(s.size());
+    }
+    i += len;
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  if (cut_back) s += " …";
+
+  // Highlights: every counted evidence span of this field inside the sentence.
+  std::vector<Span> spans;
+  for (const Hit& h : record.verdict.hits) {
+    if (!Counted(h)) continue;
+    for (const Evidence& e : h.evidence) {
+      if (e.field != field) continue;
+      const size_t b = std::max<size_t>(e.span.begin, begin);
+      const size_t en = std::min<size_t>(e.span.end, end);
+      if (b >= en) continue;
+      spans.push_back({before[b - begin], after[en - 1 - begin]});
+    }
+  }
+  std::sort(spans.begin(), spans.end(),
+            [](const Span& a, const Span& b) { return a.begin < b.begin; });
+  for (const Span& sp : spans) {
+    if (sp.begin >= sp.end || sp.end > s.size()) continue;
+    if (!out.highlights.empty() && sp.begin <= out.highlights.back().end) {
+      out.highlights.back().end = std::max(out.highlights.back().end, sp.end);
+    } else {
+      out.highlights.push_back(sp);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> MatchedWords(const AdRecord& record, size_t max) {
+  std::vector<std::string> out;
+  for (const Hit& h : record.verdict.hits) {
+    if (!Counted(h)) continue;
+    for (const Evidence& e : h.evidence) {
+      const std::string& t = FieldText(record, e.field);
+      if (e.span.begin >= e.span.end || e.span.end > t.size()) continue;
+      std::string w = Collapse(std::string_view(t).substr(e.span.begin, e.span.end - e.span.begin), 80);
+      if (w.empty() || std::find(out.begin(), out.end(), w) != out.end()) continue;
+      out.push_back(std::move(w));
+      if (out.size() >= max) return out;
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> Reasons(const Verdict& verdict, DigestLang lang) {
+  std::vector<std::string> out;
+  for (const Hit& h : verdict.hits) {
+    if (!Counted(h)) continue;
+    std::string d = lang == DigestLang::kEn ? h.describe_en : h.describe_id;
+    if (d.empty()) d = lang == DigestLang::kEn ? h.describe_id : h.describe_en;
+    if (d.empty()) d = h.rule_id;
+    d = Collapse(d, 300);
+    if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::string LocalTime(const LocalDays& days, int64_t unix_ms) {
+  if (unix_ms <= 0) return "";
+  const std::string day = days.DayOf(unix_ms);
+  auto start = days.StartOf(day);
+  if (!start) return day;
+  const int64_t minutes = (unix_ms - *start) / 60'000;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s %02lld:%02lld", day.c_str(),
+                static_cast<long long>(minutes / 60), static_cast<long long>(minutes % 60));
+  return buf;
+}
+
+std::string ContactKey(const Contact& contact) {
+  return std::string(Name(contact.kind)) + ":" + contact.value;
+}
+
+std::string ContactDisplay(std::string_view key, DigestLang lang) {
+  const Words& w = WordsFor(lang);
+  const size_t colon = key.find(':');
+  if (colon == std::string_view::npos) return std::string(key);
+  const std::string_view kind = key.substr(0, colon);
+  const std::string value(key.substr(colon + 1));
+  if (kind == "tel" || kind == "phone") return std::string(w.contact_phone) + " " + value;
+  if (kind == "whatsapp") return std::string(w.contact_whatsapp) + " " + value;
+  if (kind == "telegram") return std::string(w.contact_telegram) + " @" + value;
+  if (kind == "line") return std::string(w.contact_line) + " " + value;
+  if (kind == "email") return std::string(w.contact_email) + " " + value;
+  if (kind == "wechat") return std::string(w.contact_wechat) + " " + value;
+  return std::string(key);
+}
+
+}  // namespace adwatch::exporter

@@ -1,0 +1,50 @@
+// Text helpers of the digest builder and writers: the evidence sentence with its highlights,
+// the matched words, local times, and contacts as readers know them.
+#ifndef ADWATCH_EXPORT_SRC_TEXT_H_
+#define ADWATCH_EXPORT_SRC_TEXT_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adwatch/common/records.h"
+#include "adwatch/common/time.h"
+#include "adwatch/export/digest.h"
+
+namespace adwatch::exporter {
+
+// Collapses runs of whitespace to one space, trims, and cuts to at most `max_bytes` on a UTF-8
+// boundary, marking a cut with "…". Invalid UTF-8 becomes U+FFFD.
+std::string Collapse(std::string_view text, size_t max_bytes);
+
+struct Snippet {
+  std::string text;
+  std::vector<Span> highlights;  // byte ranges of `text`, ascending, not overlapping
+};
+
+// The evidence sentence of a verdict: the sentence (or line) holding the first evidence span of
+// the strongest counted hit, whitespace collapsed and cut to about `max_bytes`, with every
+// evidence span of a counted hit inside it highlighted. Falls back to the start of the text when
+// no hit has evidence.
+Snippet EvidenceSnippet(const AdRecord& record, size_t max_bytes);
+
+// The words each counted hit matched, as written in the ad (collapsed), first occurrence order,
+// at most `max` of them.
+std::vector<std::string> MatchedWords(const AdRecord& record, size_t max);
+
+// Rule descriptions of the counted hits (weight > 0, not negated) in `lang`, deduplicated.
+std::vector<std::string> Reasons(const Verdict& verdict, DigestLang lang);
+
+// "2026-11-22 12:05" in the zone of `days`.
+std::string LocalTime(const LocalDays& days, int64_t unix_ms);
+
+// "whatsapp:+6281234567890" (DigestRow::contacts form) for a contact.
+std::string ContactKey(const Contact& contact);
+// "WhatsApp +6281234567890", "Telegram @rekrut_kh" from a ContactKey or a storage::ContactTerm
+// ("tel:+62…" reads as a phone number).
+std::string ContactDisplay(std::string_view key, DigestLang lang);
+
+}  // namespace adwatch::exporter
+
+#endif  // ADWATCH_EXPORT_SRC_TEXT_H_
