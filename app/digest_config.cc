@@ -88,7 +88,7 @@ Status ParseDigest(const std::string& file, YamlMap& top, const std::string& bas
   ADWATCH_RETURN_IF_ERROR(m.Read("trend_days", o.trend_days));
   ADWATCH_RETURN_IF_ERROR(m.Read("baseline_days", o.baseline_days));
   ADWATCH_RETURN_IF_ERROR(m.Read("lookback_days", o.lookback_days));
-  ADWATCH_RETURN_IF_ERROR(m.Read("near_duplicate_bits", o.grouping.max_distance));
+  ADWATCH_RETURN_IF_ERROR(m.Read("near_duplicate_similarity", o.grouping.min_similarity));
   ADWATCH_RETURN_IF_ERROR(ReadSize(m, "max_ads_per_contact", o.grouping.max_ads_per_contact, 2, 1000000));
   ADWATCH_RETURN_IF_ERROR(ReadSize(m, "max_network_ads", o.max_network_ads, 0, 10000000));
   ADWATCH_RETURN_IF_ERROR(ReadSize(m, "html_max_ads", o.html_max_ads, 1, 100000));

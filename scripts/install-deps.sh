@@ -11,6 +11,7 @@ packages=(
   libbenchmark-dev clang libclang-rt-14-dev
   zlib1g-dev
   ca-certificates curl
+  chromium  # tests/export renders the HTML digest in headless Chromium
 )
 
 missing=()

@@ -14,7 +14,10 @@ namespace adwatch::exporter {
 namespace {
 
 constexpr size_t kSnippetBytes = 280;
-constexpr size_t kMaxMatched = 12;
+constexpr size_t kMaxMatched = 8;
+// Reasons listed per ad: the strongest ones. A secretary reads six; the analyst sees every rule
+// in `adwatch review show`.
+constexpr size_t kMaxReasons = 6;
 
 bool IsNotice(DocKind k) { return k == DocKind::kNews || k == DocKind::kDistress; }
 
@@ -43,9 +46,16 @@ std::string RoutedBecause(const AdRecord& record, const Subscription& sub,
   const Words& w = WordsFor(lang);
   const auto routes = classifier::RouteRegions(record.verdict.entities, g, record.region_hint);
   std::vector<std::string> why;
+  std::vector<std::string> named;  // places already given as "names X"
   for (const classifier::RegionRoute& r : routes) {
     if (!IsNational(sub) &&
         std::find(sub.regions.begin(), sub.regions.end(), r.region_id) == sub.regions.end()) {
+      continue;
+    }
+    if (r.reason == classifier::RouteReason::kMentions) named.push_back(r.detail);
+    // The national digest need not add "(in its province)" after naming the regency itself.
+    if (IsNational(sub) && r.reason == classifier::RouteReason::kInProvince &&
+        std::find(named.begin(), named.end(), r.detail) != named.end()) {
       continue;
     }
     AddUnique(why, DescribeRoute(r, g, lang));
@@ -141,8 +151,8 @@ Status Validate(const DigestOptions& o) {
   if (o.trend_days < 1 || o.trend_days > 366) return Status::InvalidArgument("digest.trend_days", "must be 1 to 366");
   if (o.baseline_days < 0 || o.baseline_days > 90) return Status::InvalidArgument("digest.baseline_days", "must be 0 to 90");
   if (o.lookback_days < 0 || o.lookback_days > 90) return Status::InvalidArgument("digest.lookback_days", "must be 0 to 90");
-  if (o.grouping.max_distance < 0 || o.grouping.max_distance > 3) {
-    return Status::InvalidArgument("digest.near_duplicate_bits", "must be 0 to 3");
+  if (!(o.grouping.min_similarity >= 0.3 && o.grouping.min_similarity <= 1.0)) {
+    return Status::InvalidArgument("digest.near_duplicate_similarity", "must be 0.3 to 1.0");
   }
   if (o.grouping.max_ads_per_contact < 2) return Status::InvalidArgument("digest.max_ads_per_contact", "must be at least 2");
   return Status::OK();
@@ -210,18 +220,18 @@ Digest BuildDigest(const DigestInput& in, const Subscription& sub, const DigestC
     row.level = r->verdict.level;
     row.kind = r->verdict.kind;
     row.title = Collapse(r->ad.title, 300);
-    Snippet sn = EvidenceSnippet(*r, kSnippetBytes);
+    Snippet sn = EvidenceSnippet(*r, ctx.categories, kSnippetBytes);
     row.snippet = std::move(sn.text);
     row.highlights = std::move(sn.highlights);
-    row.matched = MatchedWords(*r, kMaxMatched);
+    row.matched = MatchedWords(*r, ctx.categories, kMaxMatched);
     row.url = r->ad.url;
     row.source = r->ad.source;
     row.site = SiteOf(r->ad);
-    row.reasons = Reasons(r->verdict, lang);
+    row.reasons = Reasons(r->verdict, ctx.categories, lang, kMaxReasons);
     for (const Contact& c : r->verdict.entities.contacts) AddUnique(row.contacts, ContactKey(c));
     std::set<std::string> ad_categories;
     for (const Hit& h : r->verdict.hits) {
-      if (h.weight > 0 && !h.negated && !h.category.empty()) ad_categories.insert(h.category);
+      if (Counted(h, ctx.categories) && !h.category.empty()) ad_categories.insert(h.category);
     }
     for (const std::string& c : ad_categories) {
       std::string label = c;

@@ -67,10 +67,14 @@ Result<DigestInput> ReadDigestInput(const storage::Store& store, const Subscript
       for (const storage::QueueEntry& e : *entries) {
         if (scopes.size() > 1 && !seen.insert(e.ad_id).second) continue;
         ++t.scanned;
-        if (e.repost) ++t.reposts;
+        if (e.repost) {
+          // Counted once, on the first ad with the text: the digest lists each text once.
+          ++t.reposts;
+          continue;
+        }
         if (e.kind == DocKind::kNews) {
           ++t.news;
-          if (back == 0 && !e.repost) news_ids.push_back(e.ad_id);
+          if (back == 0) news_ids.push_back(e.ad_id);
           continue;
         }
         if (e.kind == DocKind::kDistress) {
@@ -81,7 +85,7 @@ Result<DigestInput> ReadDigestInput(const storage::Store& store, const Subscript
         ++t.by_level[static_cast<size_t>(e.level)];
         if (e.level < sub.min_level) continue;
         ++t.flagged;
-        if (back == 0 && !e.repost) flagged_ids.push_back(e.ad_id);
+        if (back == 0) flagged_ids.push_back(e.ad_id);
         if (back > 0 && back <= options.lookback_days) lookback_ids.push_back(e.ad_id);
       }
     }

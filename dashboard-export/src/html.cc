@@ -33,7 +33,7 @@ p{margin:.4em 0}
 .warn{border:1px solid var(--high);border-radius:6px;padding:8px 12px;background:#fff5f4}
 table{width:100%;border-collapse:collapse;font-size:.95rem}
 th,td{padding:6px 8px;text-align:left;vertical-align:top;border-bottom:1px solid var(--line)}
-th{font-weight:600;color:var(--muted);font-size:.85rem}
+th{font-weight:600;color:var(--muted);font-size:.85rem;white-space:normal}
 .n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .up{color:var(--high);font-weight:600}.down{color:#067647;font-weight:600}
 svg{display:block;max-width:100%;height:auto}
@@ -58,7 +58,7 @@ ul{margin:.2em 0;padding-left:1.25em}
 .bar{width:100%;min-width:60px}
 .tops{display:grid;grid-template-columns:1fr 1fr;gap:0 24px}
 footer{margin-top:2em;padding-top:.6em;border-top:1px solid var(--line);color:var(--muted);font-size:.88rem}
-@media (max-width:640px){body{font-size:15px}main{padding:10px 12px 24px}dl{grid-template-columns:1fr}dt{margin-top:5px}.tops{grid-template-columns:1fr}th,td{padding:5px 4px}}
+@media (max-width:640px){body{font-size:15px}main{padding:10px 12px 24px}dl{grid-template-columns:1fr}dt{margin-top:5px}.tops{grid-template-columns:1fr}th,td{padding:5px 4px}table{font-size:.9rem}th{font-size:.75rem}}
 @media print{body{background:#fff;font-size:10.5pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}h2{break-after:avoid;page-break-after:avoid}figure,table{break-inside:avoid}}
 )CSS";
 
@@ -199,7 +199,7 @@ class Page {
     Raw("</p>\n<table><thead><tr><th></th><th class=\"n\">");
     T(w_.today);
     Raw("</th><th class=\"n\">");
-    T(Format(w_.average, d_.baseline_days));
+    T(d_.baseline_days > 0 ? Format(w_.average, d_.baseline_days) : std::string(w_.average_none));
     Raw("</th><th class=\"n\">");
     T(w_.change);
     Raw("</th></tr></thead><tbody>\n");
@@ -224,7 +224,7 @@ class Page {
     for (size_t l = 1; l < 4; ++l) {
       max = std::max({max, static_cast<double>(t.by_level[l]), d_.avg_by_level[l]});
     }
-    const int width = 600, label_w = 150, bar_w = width - label_w - 60, row_h = 44;
+    const int width = 600, label_w = 160, bar_w = width - label_w - 70, row_h = 48;
     Raw("<figure><svg role=\"img\" viewBox=\"0 0 600 ");
     Raw(std::to_string(3 * row_h + 28));
     Raw("\" width=\"600\"><title>");
@@ -237,18 +237,18 @@ class Page {
       const int y = 6 + i * row_h;
       const double today_w = bar_w * static_cast<double>(t.by_level[l]) / max;
       const double avg_w = bar_w * d_.avg_by_level[l] / max;
-      Raw(Format("<text x=\"0\" y=\"%d\" font-size=\"15\" fill=\"#1b1f24\">", y + 20));
+      Raw(Format("<text x=\"0\" y=\"%d\" font-size=\"18\" fill=\"#1b1f24\">", y + 20));
       T(names[i]);
       Raw("</text>");
       Raw(Format("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>", label_w, y + 4,
                  std::max(today_w, 1.0), LevelColor(levels[i])));
-      Raw(Format("<text x=\"%.1f\" y=\"%d\" font-size=\"14\" fill=\"#1b1f24\">", label_w + today_w + 6, y + 18));
+      Raw(Format("<text x=\"%.1f\" y=\"%d\" font-size=\"18\" font-weight=\"700\" fill=\"#1b1f24\">", label_w + today_w + 6, y + 20));
       T(Count(t.by_level[l]));
       Raw("</text>");
       if (d_.baseline_days > 0) {
         Raw(Format("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"9\" fill=\"#c9d1da\"/>", label_w,
                    y + 25, std::max(avg_w, 1.0)));
-        Raw(Format("<text x=\"%.1f\" y=\"%d\" font-size=\"12\" fill=\"#56606b\">", label_w + avg_w + 6, y + 33));
+        Raw(Format("<text x=\"%.1f\" y=\"%d\" font-size=\"15\" fill=\"#56606b\">", label_w + avg_w + 6, y + 35));
         T("⌀ " + FormatDecimal(d_.avg_by_level[l], d_.lang));
         Raw("</text>");
       }
@@ -277,7 +277,7 @@ class Page {
       max = std::max<int64_t>(max, t.by_level[1] + t.by_level[2] + t.by_level[3]);
       max_scanned = std::max(max_scanned, t.scanned);
     }
-    const double left = 44, right = 596, top = 12, bottom = 190;
+    const double left = 48, right = 596, top = 12, bottom = 186;
     const double slot = days.empty() ? 0 : (right - left) / static_cast<double>(days.size());
     const double bar = std::max(1.0, slot * 0.72);
     Raw("<figure><svg role=\"img\" viewBox=\"0 0 600 230\" width=\"600\"><title>");
@@ -285,9 +285,9 @@ class Page {
     Raw("</title>\n");
     Raw(Format("<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#d5dbe1\"/>", left, top, right, top));
     Raw(Format("<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#56606b\"/>", left, bottom, right, bottom));
-    Raw(Format("<text x=\"%.0f\" y=\"%.0f\" font-size=\"13\" text-anchor=\"end\" fill=\"#56606b\">", left - 6, top + 5));
+    Raw(Format("<text x=\"%.0f\" y=\"%.0f\" font-size=\"16\" text-anchor=\"end\" fill=\"#56606b\">", left - 6, top + 6));
     T(Count(max));
-    Raw(Format("</text><text x=\"%.0f\" y=\"%.0f\" font-size=\"13\" text-anchor=\"end\" fill=\"#56606b\">0</text>\n", left - 6, bottom));
+    Raw(Format("</text><text x=\"%.0f\" y=\"%.0f\" font-size=\"16\" text-anchor=\"end\" fill=\"#56606b\">0</text>\n", left - 6, bottom));
     for (size_t i = 0; i < days.size(); ++i) {
       const DayTotals& t = days[i];
       const double x = left + slot * static_cast<double>(i) + (slot - bar) / 2;
@@ -308,20 +308,21 @@ class Page {
       Raw("</g>");
       const bool last = i + 1 == days.size();
       if (last || (days.size() - 1 - i) % 7 == 0) {
-        Raw(Format("<text x=\"%.1f\" y=\"%.0f\" font-size=\"13\" text-anchor=\"middle\" fill=\"%s\"%s>",
-                   x + bar / 2, bottom + 18, last ? "#1b1f24" : "#56606b", last ? " font-weight=\"700\"" : ""));
+        Raw(Format("<text x=\"%.1f\" y=\"%.0f\" font-size=\"16\" text-anchor=\"%s\" fill=\"%s\"%s>",
+                   last ? x + bar : x + bar / 2, bottom + 20, last ? "end" : "middle",
+                   last ? "#1b1f24" : "#56606b", last ? " font-weight=\"700\"" : ""));
         T(ShortDay(t.day, d_.lang));
         Raw("</text>");
       }
     }
-    Raw("\n<g font-size=\"13\" fill=\"#56606b\">");
+    Raw("\n<g font-size=\"16\" fill=\"#56606b\">");
     double lx = left;
     for (const Level l : {Level::kHigh, Level::kMedium, Level::kLow}) {
-      Raw(Format("<rect x=\"%.0f\" y=\"212\" width=\"11\" height=\"11\" fill=\"%s\"/><text x=\"%.0f\" y=\"222\">", lx,
+      Raw(Format("<rect x=\"%.0f\" y=\"214\" width=\"13\" height=\"13\" fill=\"%s\"/><text x=\"%.0f\" y=\"226\">", lx,
                  LevelColor(l), lx + 16));
       T(LevelWord(l, d_.lang));
       Raw("</text>");
-      lx += 110;
+      lx += 130;
     }
     Raw("</g></svg><figcaption>");
     T(Format(w_.trend_scanned, Count(max_scanned).c_str()));

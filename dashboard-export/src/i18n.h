@@ -29,6 +29,7 @@ struct Words {
   const char* lead_new;   // %s flagged today (no baseline)
   const char* today;
   const char* average;  // %d days
+  const char* average_none;
   const char* change;
   const char* row_scanned;
   const char* row_high;

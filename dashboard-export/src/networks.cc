@@ -1,8 +1,6 @@
 #include "adwatch/export/networks.h"
 
 #include <algorithm>
-#include <array>
-#include <bit>
 #include <map>
 #include <numeric>
 #include <set>
@@ -50,7 +48,7 @@ class UnionFind {
 
 }  // namespace
 
-std::optional<uint64_t> SimHash(std::string_view text) {
+std::vector<uint32_t> MinHashSignature(std::string_view text) {
   const std::string norm = storage::NormalizeText(text);
   std::vector<std::string_view> words;
   for (size_t i = 0; i < norm.size();) {
@@ -58,8 +56,8 @@ std::optional<uint64_t> SimHash(std::string_view text) {
     if (end > i) words.emplace_back(norm.data() + i, end - i);
     i = end + 1;
   }
-  if (words.size() < kMinFingerprintWords) return std::nullopt;
-  std::array<int, 64> votes{};
+  if (words.size() < kMinSignatureWords) return {};
+  std::vector<uint32_t> sig(kMinHashes, UINT32_MAX);
   for (size_t i = 0; i + kShingleWords <= words.size(); ++i) {
     uint64_t h = 0xCBF29CE484222325ULL;  // FNV-1a over the shingle's words, space-separated
     for (size_t k = 0; k < kShingleWords; ++k) {
@@ -70,17 +68,20 @@ std::optional<uint64_t> SimHash(std::string_view text) {
       h ^= ' ';
       h *= 0x100000001B3ULL;
     }
-    h = Mix(h);
-    for (int b = 0; b < 64; ++b) votes[b] += ((h >> b) & 1) != 0 ? 1 : -1;
+    for (size_t f = 0; f < kMinHashes; ++f) {
+      const auto v = static_cast<uint32_t>(Mix(h + 0x9E3779B97F4A7C15ULL * (f + 1)) >> 32);
+      sig[f] = std::min(sig[f], v);
+    }
   }
-  uint64_t out = 0;
-  for (int b = 0; b < 64; ++b) {
-    if (votes[b] > 0) out |= uint64_t{1} << b;
-  }
-  return out;
+  return sig;
 }
 
-int HammingDistance(uint64_t a, uint64_t b) { return std::popcount(a ^ b); }
+double EstimatedSimilarity(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b) {
+  if (a.empty() || a.size() != b.size()) return 0;
+  size_t same = 0;
+  for (size_t i = 0; i < a.size(); ++i) same += a[i] == b[i] ? 1 : 0;
+  return static_cast<double>(same) / static_cast<double>(a.size());
+}
 
 std::string SiteOf(const AdCandidate& ad) {
   std::string_view url = ad.url;
@@ -125,7 +126,7 @@ LinkedAd ToLinkedAd(const AdRecord& record, std::string_view day) {
       l.contact_terms.push_back(std::move(term));
     }
   }
-  l.simhash = SimHash(record.ad.title + "\n" + record.ad.text);
+  l.signature = MinHashSignature(record.ad.title + "\n" + record.ad.text);
   l.repost_of = record.repost_of;
   return l;
 }
@@ -157,40 +158,45 @@ std::vector<AdGroup> GroupAds(const std::vector<LinkedAd>& ads, const GroupOptio
     text_edge[i] = text_edge[it->second] = 1;
   }
 
-  // 3. Near-duplicate texts. Identical fingerprints are joined first, then the distinct ones are
-  // compared within the buckets of each 16-bit band.
-  std::map<uint64_t, std::vector<size_t>> by_hash;
+  // 3. Near-duplicate texts. Identical signatures are joined first; the distinct ones are then
+  // compared within the buckets of each band.
+  std::map<std::vector<uint32_t>, std::vector<size_t>> by_signature;
   for (size_t i = 0; i < n; ++i) {
-    if (ads[i].simhash) by_hash[*ads[i].simhash].push_back(i);
+    if (!ads[i].signature.empty()) by_signature[ads[i].signature].push_back(i);
   }
-  std::vector<std::pair<uint64_t, size_t>> distinct;  // fingerprint, a representative
-  for (const auto& [h, members] : by_hash) {
+  std::vector<const std::vector<uint32_t>*> distinct;  // signatures
+  std::vector<const std::vector<size_t>*> holders;     // the ads with each
+  for (const auto& [sig, members] : by_signature) {
     for (size_t k = 1; k < members.size(); ++k) uf.Union(members[0], members[k]);
     if (members.size() > 1) {
       for (size_t m : members) text_edge[m] = 1;
     }
-    distinct.emplace_back(h, members[0]);
+    distinct.push_back(&sig);
+    holders.push_back(&members);
   }
-  if (options.max_distance > 0) {
-    // A bucket larger than this is compared only with its neighbours in fingerprint order: a
-    // pathological input (thousands of texts differing in one band) stays linear.
-    constexpr size_t kMaxBucketPairs = 64;
-    for (int band = 0; band < 4; ++band) {
-      std::unordered_map<uint16_t, std::vector<size_t>> buckets;
-      for (size_t d = 0; d < distinct.size(); ++d) {
-        buckets[static_cast<uint16_t>(distinct[d].first >> (16 * band))].push_back(d);
+  // A bucket larger than this is compared only with each entry's next neighbours: a flood of
+  // one template stays linear (its copies are still joined through their neighbours).
+  constexpr size_t kMaxNeighbours = 64;
+  for (size_t band = 0; band < kBands; ++band) {
+    std::unordered_map<uint64_t, std::vector<size_t>> buckets;
+    for (size_t d = 0; d < distinct.size(); ++d) {
+      uint64_t key = band;
+      for (size_t r = 0; r < kRowsPerBand; ++r) {
+        key = Mix(key ^ (*distinct[d])[band * kRowsPerBand + r]);
       }
-      for (const auto& [key, ds] : buckets) {
-        for (size_t a = 0; a < ds.size(); ++a) {
-          const size_t limit = std::min(ds.size(), a + 1 + kMaxBucketPairs);
-          for (size_t b = a + 1; b < limit; ++b) {
-            const auto& [ha, ia] = distinct[ds[a]];
-            const auto& [hb, ib] = distinct[ds[b]];
-            if (HammingDistance(ha, hb) > options.max_distance) continue;
-            uf.Union(ia, ib);
-            for (size_t m : by_hash[ha]) text_edge[m] = 1;
-            for (size_t m : by_hash[hb]) text_edge[m] = 1;
-          }
+      buckets[key].push_back(d);
+    }
+    for (const auto& [key, ds] : buckets) {
+      for (size_t a = 0; a < ds.size(); ++a) {
+        const size_t limit = std::min(ds.size(), a + 1 + kMaxNeighbours);
+        for (size_t b = a + 1; b < limit; ++b) {
+          const size_t ia = holders[ds[a]]->front(), ib = holders[ds[b]]->front();
+          // Already joined by text: nothing to learn from comparing them.
+          if (text_edge[ia] != 0 && text_edge[ib] != 0 && uf.Find(ia) == uf.Find(ib)) continue;
+          if (EstimatedSimilarity(*distinct[ds[a]], *distinct[ds[b]]) < options.min_similarity) continue;
+          uf.Union(ia, ib);
+          for (size_t m : *holders[ds[a]]) text_edge[m] = 1;
+          for (size_t m : *holders[ds[b]]) text_edge[m] = 1;
         }
       }
     }

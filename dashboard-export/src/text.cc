@@ -25,8 +25,6 @@ size_t CharLen(std::string_view s, size_t i) {
   return ValidUtf8(ch) == ch ? n : 0;
 }
 
-bool Counted(const Hit& h) { return h.weight > 0 && !h.negated; }
-
 const std::string& FieldText(const AdRecord& r, std::string_view field) {
   return field == "title" ? r.ad.title : r.ad.text;
 }
@@ -38,7 +36,19 @@ bool SentenceEndAt(std::string_view t, size_t i) {  // t[i] ends a sentence
   return i + 1 >= t.size() || IsSpace(t[i + 1]);
 }
 
+std::string AsciiLower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 }  // namespace
+
+bool Counted(const Hit& h, const Categories* categories) {
+  if (h.weight <= 0 || h.negated) return false;
+  if (categories == nullptr) return true;
+  auto it = categories->find(h.category);
+  return it == categories->end() || it->second.kind.empty();
+}
 
 std::string Collapse(std::string_view text, size_t max_bytes) {
   std::string out;
@@ -68,22 +78,29 @@ std::string Collapse(std::string_view text, size_t max_bytes) {
   return out + "…";
 }
 
-Snippet EvidenceSnippet(const AdRecord& record, size_t max_bytes) {
-  const Hit* lead = nullptr;
-  for (const Hit& h : record.verdict.hits) {
-    if (Counted(h) && !h.evidence.empty()) {
-      lead = &h;
-      break;
+Snippet EvidenceSnippet(const AdRecord& record, const Categories* categories, size_t max_bytes) {
+  const Evidence* lead = nullptr;
+  for (const std::string_view want : {"body", "title"}) {
+    for (const Hit& h : record.verdict.hits) {
+      if (!Counted(h, categories)) continue;
+      for (const Evidence& e : h.evidence) {
+        if ((e.field == "title") == (want == "title")) {
+          lead = &e;
+          break;
+        }
+      }
+      if (lead != nullptr) break;
     }
+    if (lead != nullptr) break;
   }
   Snippet out;
   if (lead == nullptr) {
     out.text = Collapse(record.ad.text.empty() ? record.ad.title : record.ad.text, max_bytes);
     return out;
   }
-  const std::string field = lead->evidence.front().field;
+  const std::string field = lead->field;
   const std::string_view t = FieldText(record, field);
-  const Span first = lead->evidence.front().span;
+  const Span first = lead->span;
   if (first.begin >= first.end || first.end > t.size()) {
     out.text = Collapse(t, max_bytes);
     return out;
@@ -142,7 +159,7 @@ Snippet EvidenceSnippet(const AdRecord& record, size_t max_bytes) {
   // Highlights: every counted evidence span of this field inside the sentence.
   std::vector<Span> spans;
   for (const Hit& h : record.verdict.hits) {
-    if (!Counted(h)) continue;
+    if (!Counted(h, categories)) continue;
     for (const Evidence& e : h.evidence) {
       if (e.field != field) continue;
       const size_t b = std::max<size_t>(e.span.begin, begin);
@@ -164,15 +181,18 @@ Snippet EvidenceSnippet(const AdRecord& record, size_t max_bytes) {
   return out;
 }
 
-std::vector<std::string> MatchedWords(const AdRecord& record, size_t max) {
-  std::vector<std::string> out;
+std::vector<std::string> MatchedWords(const AdRecord& record, const Categories* categories,
+                                      size_t max) {
+  std::vector<std::string> out, seen;
   for (const Hit& h : record.verdict.hits) {
-    if (!Counted(h)) continue;
+    if (!Counted(h, categories)) continue;
     for (const Evidence& e : h.evidence) {
       const std::string& t = FieldText(record, e.field);
       if (e.span.begin >= e.span.end || e.span.end > t.size()) continue;
       std::string w = Collapse(std::string_view(t).substr(e.span.begin, e.span.end - e.span.begin), 80);
-      if (w.empty() || std::find(out.begin(), out.end(), w) != out.end()) continue;
+      std::string key = AsciiLower(w);
+      if (w.empty() || std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+      seen.push_back(std::move(key));
       out.push_back(std::move(w));
       if (out.size() >= max) return out;
     }
@@ -180,10 +200,12 @@ std::vector<std::string> MatchedWords(const AdRecord& record, size_t max) {
   return out;
 }
 
-std::vector<std::string> Reasons(const Verdict& verdict, DigestLang lang) {
+std::vector<std::string> Reasons(const Verdict& verdict, const Categories* categories,
+                                 DigestLang lang, size_t max) {
   std::vector<std::string> out;
   for (const Hit& h : verdict.hits) {
-    if (!Counted(h)) continue;
+    if (out.size() >= max) break;
+    if (!Counted(h, categories)) continue;
     std::string d = lang == DigestLang::kEn ? h.describe_en : h.describe_id;
     if (d.empty()) d = lang == DigestLang::kEn ? h.describe_id : h.describe_en;
     if (d.empty()) d = h.rule_id;
@@ -215,7 +237,9 @@ std::string ContactDisplay(std::string_view key, DigestLang lang) {
   if (colon == std::string_view::npos) return std::string(key);
   const std::string_view kind = key.substr(0, colon);
   const std::string value(key.substr(colon + 1));
-  if (kind == "tel" || kind == "phone") return std::string(w.contact_phone) + " " + value;
+  // A contacts index term does not say whether the number was given for calls or WhatsApp.
+  if (kind == "tel") return std::string(w.contact_phone) + "/" + w.contact_whatsapp + " " + value;
+  if (kind == "phone") return std::string(w.contact_phone) + " " + value;
   if (kind == "whatsapp") return std::string(w.contact_whatsapp) + " " + value;
   if (kind == "telegram") return std::string(w.contact_telegram) + " @" + value;
   if (kind == "line") return std::string(w.contact_line) + " " + value;

@@ -55,6 +55,8 @@ rocksdb::DBOptions MakeDbOptions(const StoreOptions& o, rocksdb::Env* env, bool 
   d.bytes_per_sync = 1 << 20;
   // Sixteen tables share the WAL; tables written rarely would keep old WAL files alive.
   d.max_total_wal_size = static_cast<uint64_t>(o.write_buffer_bytes) * 4;
+  // And their write buffers share one memory budget, so that a small VM is not surprised.
+  d.db_write_buffer_size = static_cast<size_t>(o.write_buffer_bytes) * 4;
   return d;
 }
 

@@ -395,7 +395,7 @@ TEST_CASE("Channel selectors come from the options", "[extract][channel]") {
   const std::string html =
       "<html><body><div class='post card' data-msg='kanal/7'><div class='body'>Lowongan <b>kapal</b></div>"
       "<span class='seen'>2.5K</span><time datetime='2024-01-02T03:04:05Z'>x</time></div>"
-      "<a class='older' data-older='7' href='/s/kanal?before=7'>lagi</a></body></html>";
+      "<a class='older' older-than='7' href='/s/kanal?before=7'>lagi</a></body></html>";
   ExtractOptions options;
   options.channel.post_class = "post";
   options.channel.post_id_attribute = "data-msg";
@@ -403,7 +403,7 @@ TEST_CASE("Channel selectors come from the options", "[extract][channel]") {
   options.channel.text_class = "body";
   options.channel.views_class = "seen";
   options.channel.more_class = "older";
-  options.channel.more_before_attribute = "data-older";
+  options.channel.more_before_attribute = "older-than";
   const Page page = MustExtract(Fetched(html, "https://chat.example/s/kanal"), options);
   REQUIRE(page.candidates.size() == 1);
   CHECK(page.candidates[0].url == "https://chat.example/kanal/7");
@@ -629,6 +629,17 @@ TEST_CASE("Candidate, text and link limits from the options", "[extract][limits]
   CHECK(page.links.size() == 3);
 }
 
+TEST_CASE("A page with more elements than max_elements is cut", "[extract][limits]") {
+  std::string html = "<html><body>";
+  for (int i = 0; i < 300; ++i) html += "<p>Lowongan " + std::to_string(i) + "</p>";
+  ExtractOptions options;
+  options.max_elements = 100;
+  const Page page = MustExtract(Fetched(html, "https://a.example/"), options);
+  CHECK(HasProblem(page, "more than max_elements (100) start tags; the page is cut at byte"));
+  CHECK_THAT(page.text, Contains("Lowongan 97"));
+  CHECK(page.text.find("Lowongan 98") == std::string::npos);
+}
+
 TEST_CASE("Deep nesting and formatting bombs are flattened before parsing, text kept", "[extract][limits]") {
   // 200,000 unclosed <div>s (1 MB) take Gumbo minutes; 60 open formatting elements re-opened in
   // each of 100,000 paragraphs take gigabytes.
@@ -649,6 +660,20 @@ TEST_CASE("Deep nesting and formatting bombs are flattened before parsing, text 
   CHECK(HasProblem(a, "nested deeper than max_nesting_depth (256) removed"));
   CHECK_THAT(b.text, Contains("Akhir"));
   CHECK(HasProblem(b, "formatting tags removed"));
+}
+
+TEST_CASE("A body that is not HTML yields no text and no candidates", "[extract]") {
+  const Page image = MustExtract(Fetched(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16), "https://a.example/x.png",
+                                         SourceKind::kGeneric, "image/png"));
+  CHECK(image.candidates.empty());
+  CHECK(image.text.empty());
+  CHECK(HasProblem(image, "not HTML (image/png)"));
+  // Plain text and XHTML are read.
+  CHECK(MustExtract(Fetched("Lowongan kerja", "https://a.example/x.txt", SourceKind::kGeneric, "text/plain"))
+            .candidates.size() == 1);
+  CHECK(MustExtract(Fetched("<html><body><p>Kerja</p></body></html>", "https://a.example/",
+                            SourceKind::kGeneric, "application/xhtml+xml; charset=utf-8"))
+            .candidates.size() == 1);
 }
 
 TEST_CASE("Extract returns a page for any bytes", "[extract][limits]") {

@@ -96,6 +96,14 @@ std::string TrimLines(std::string_view s) {
   return std::string(s);
 }
 
+// True for a Content-Type Extract reads: none given, HTML, XML, or any text/*.
+bool LooksLikeMarkup(std::string_view content_type) {
+  if (content_type.empty()) return true;
+  return FindIgnoreCase(content_type, "html") != std::string_view::npos ||
+         FindIgnoreCase(content_type, "xml") != std::string_view::npos ||
+         StartsWithIgnoreCase(content_type, "text/");
+}
+
 const std::string* Og(const Page& page, const char* key) {
   const auto it = page.open_graph.find(key);
   return it == page.open_graph.end() || it->second.empty() ? nullptr : &it->second;
@@ -123,6 +131,7 @@ Status Validate(const ExtractOptions& o) {
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_candidates, "max_candidates"));
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_links, "max_links"));
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_json_ld_bytes, "max_json_ld_bytes"));
+  ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_elements, "max_elements"));
   if (o.max_nesting_depth < 16 || o.max_nesting_depth > 4096) {
     return Status::InvalidArgument("extract options", "max_nesting_depth must be between 16 and 4096");
   }
@@ -295,6 +304,11 @@ Result<Page> Extractor::Rep::Run(const FetchResult& fetch) const {
   std::string_view content_type = fetch.content_type;
   if (content_type.empty()) content_type = HeaderValue(fetch, "content-type");
 
+  if (!LooksLikeMarkup(content_type)) {
+    problems.push_back("not HTML (" + std::string(Utf8Prefix(content_type, 100)) + "): not read");
+    return std::move(w.page);
+  }
+
   // 1. Bytes → UTF-8 → the HTML Gumbo reads.
   std::string prepared;
   {
@@ -304,6 +318,7 @@ Result<Page> Extractor::Rep::Run(const FetchResult& fetch) const {
     const std::string_view html = decoded.converted ? std::string_view(*decoded.converted) : body;
     PrepareLimits limits;
     limits.max_depth = o.max_nesting_depth;
+    limits.max_elements = o.max_elements;
     PrepareStats stats;
     prepared = PrepareHtml(html, limits, &stats);
     if (stats.flattened_tags > 0) {
@@ -314,6 +329,10 @@ Result<Page> Extractor::Rep::Run(const FetchResult& fetch) const {
     if (stats.dropped_formatting > 0) {
       problems.push_back("markup: " + std::to_string(stats.dropped_formatting) +
                          " formatting tags removed (too many left open)");
+    }
+    if (stats.cut_at > 0) {
+      problems.push_back("markup: more than max_elements (" + std::to_string(o.max_elements) +
+                         ") start tags; the page is cut at byte " + std::to_string(stats.cut_at));
     }
     if (stats.dropped_attributes > 0) {
       problems.push_back("markup: " + std::to_string(stats.dropped_attributes) +

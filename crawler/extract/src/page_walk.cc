@@ -222,6 +222,9 @@ class Walker {
   std::string rel_next_;
   std::string more_before_;
   std::unordered_map<std::string, size_t> link_index_;
+  // href as written → resolved URL, for hrefs under the current base. The keys point into
+  // Gumbo's tree, which outlives the walk.
+  std::unordered_map<std::string_view, std::string> resolved_;
   std::unique_ptr<PostState> post_;
   std::vector<MicroItem> items_;
   std::vector<int> item_stack_;
@@ -235,6 +238,15 @@ Attrs Walker::ReadAttrs(const GumboElement& el) const {
     const auto* at = static_cast<const GumboAttribute*>(el.attributes.data[i]);
     const char* n = at->name;
     const char* v = at->value;
+    // The channel attributes are configurable; Validate makes them non-empty.
+    if (n[0] == ch.post_id_attribute[0] && ch.post_id_attribute == n) {
+      a.post_id = v;
+      continue;
+    }
+    if (n[0] == ch.more_before_attribute[0] && ch.more_before_attribute == n) {
+      a.more_before = v;
+      continue;
+    }
     switch (n[0]) {
       case 'a':
         if (std::strcmp(n, "aria-hidden") == 0) a.aria_hidden = EqualsIgnoreCase(v, "true");
@@ -251,10 +263,6 @@ Attrs Walker::ReadAttrs(const GumboElement& el) const {
           a.datetime = v;
         } else if (std::strcmp(n, "data") == 0) {
           a.data = v;
-        } else if (ch.post_id_attribute == n) {
-          a.post_id = v;
-        } else if (ch.more_before_attribute == n) {
-          a.more_before = v;
         }
         break;
       case 'h':
@@ -305,11 +313,6 @@ Attrs Walker::ReadAttrs(const GumboElement& el) const {
         if (std::strcmp(n, "value") == 0) a.value = v;
         break;
       default:
-        if (ch.post_id_attribute == n) {
-          a.post_id = v;
-        } else if (ch.more_before_attribute == n) {
-          a.more_before = v;
-        }
         break;
     }
   }
@@ -475,7 +478,15 @@ void Walker::HandleAnchor(const Attrs& a, Frame* f) {
     ++out_->links_dropped;  // not worth resolving (a page of a million links)
     return;
   }
-  std::string url = resolver_->Resolve(a.href);
+  // Pages repeat hrefs (every card links its ad twice, every page links "/"): resolve each once.
+  std::string url;
+  const auto cached = resolved_.find(std::string_view(a.href));
+  if (cached != resolved_.end()) {
+    url = cached->second;
+  } else {
+    url = resolver_->Resolve(a.href);
+    if (resolved_.size() < 4 * options_.max_links) resolved_.emplace(a.href, url);
+  }
   if (url.empty()) return;
   if (rel_next_.empty() && HasToken(a.rel, "next")) rel_next_ = url;
   if (for_post) AddPostLink(url);
@@ -757,7 +768,10 @@ bool Walker::Enter(const GumboNode* node, Frame* f) {
       HandleLink(a);
       return false;
     case GUMBO_TAG_BASE:
-      if (!base_seen_ && a.href != nullptr) base_seen_ = resolver_->SetBase(a.href);
+      if (!base_seen_ && a.href != nullptr) {
+        base_seen_ = resolver_->SetBase(a.href);
+        resolved_.clear();
+      }
       return false;
     case GUMBO_TAG_SCRIPT:
       if (a.type != nullptr && FindIgnoreCase(a.type, "ld+json") != std::string_view::npos) {

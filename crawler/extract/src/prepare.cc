@@ -697,6 +697,7 @@ std::string PrepareHtml(std::string_view s, const PrepareLimits& limits, Prepare
   };
 
   size_t pos = 0;
+  size_t elements = 0;
   while (pos < n) {
     const void* hit = std::memchr(s.data() + pos, '<', n - pos);
     if (hit == nullptr) {
@@ -720,6 +721,12 @@ std::string PrepareHtml(std::string_view s, const PrepareLimits& limits, Prepare
         }
       });
       if (!tok.complete) break;  // Gumbo drops a tag cut by the end of input
+      if (++elements > limits.max_elements) {
+        emit_until(lt);
+        copied = n;
+        stats->cut_at = lt;
+        break;
+      }
       const TagName name = Identify(tok.name);
       const size_t out_begin = out.size() + (lt - copied);
       const size_t out_len = tok.cut_end > tok.cut_begin ? (tok.end - tok.begin) - (tok.cut_end - tok.cut_begin)

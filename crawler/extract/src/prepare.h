@@ -11,6 +11,8 @@
 //    attributes past the limit are replaced by a space before Gumbo sees them. Text is kept.
 //    The model over-estimates rather than under-estimates depth, and a real page never comes
 //    near the limits.
+// 3. Bounds Gumbo's memory, about 200 bytes per node: a page with more start tags than the limit
+//    is cut before the first one over it.
 #ifndef ADWATCH_EXTRACT_PREPARE_H_
 #define ADWATCH_EXTRACT_PREPARE_H_
 
@@ -25,6 +27,7 @@ struct PrepareLimits {
   int max_formatting = 32;         // active formatting elements after the last marker
   int max_clones = 4;              // times one formatting element may be reconstructed
   size_t max_attributes = 256;     // per tag
+  size_t max_elements = 200000;    // start tags; the page is cut before the next one
 };
 
 struct PrepareStats {
@@ -32,6 +35,7 @@ struct PrepareStats {
   size_t dropped_formatting = 0;   // formatting start tags removed (limit or clone budget)
   size_t dropped_attributes = 0;   // attributes removed past max_attributes
   size_t repeated_roots = 0;       // repeated <html>/<body> start tags removed
+  size_t cut_at = 0;               // byte offset where the page was cut for max_elements, or 0
 };
 
 // Returns the HTML to hand to Gumbo; fills `stats`.

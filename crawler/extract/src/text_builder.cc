@@ -1,17 +1,24 @@
 #include "text_builder.h"
 
+#include <array>
+#include <cstdint>
+
 namespace adwatch::extract {
 namespace {
 
-inline bool IsSpace(unsigned char c) {
-  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
+// 1: ASCII whitespace; 2: 0xC2, the first byte of U+00A0 (no-break space); 0: anything else.
+constexpr auto kClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (unsigned char c : {' ', '\n', '\t', '\r', '\f', '\v'}) t[c] = 1;
+  t[0xC2] = 2;
+  return t;
+}();
 
-// Length of the whitespace at p (0 if none): ASCII whitespace or U+00A0 (C2 A0).
-inline size_t SpaceLen(const char* p, const char* end) {
-  const auto c = static_cast<unsigned char>(*p);
-  if (IsSpace(c)) return 1;
-  if (c == 0xC2 && p + 1 < end && static_cast<unsigned char>(p[1]) == 0xA0) return 2;
+// Length of the whitespace at p (0 if none).
+inline size_t SpaceLen(const unsigned char* p, const unsigned char* end) {
+  const uint8_t k = kClass[*p];
+  if (k == 1) return 1;
+  if (k == 2 && p + 1 < end && p[1] == 0xA0) return 2;
   return 0;
 }
 
@@ -64,19 +71,27 @@ void TextBuilder::Flush() {
 
 void TextBuilder::Append(std::string_view text) {
   if (truncated_) return;
-  const char* p = text.data();
-  const char* end = p + text.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
   while (p < end) {
-    size_t sp;
-    if ((sp = SpaceLen(p, end)) != 0) {
+    if (const size_t sp = SpaceLen(p, end); sp != 0) {
       pending_space_ = true;
       p += sp;
       continue;
     }
-    const char* run = p;
-    while (p < end && SpaceLen(p, end) == 0) ++p;
+    const auto* run = p;
+    while (p < end) {
+      const uint8_t k = kClass[*p];
+      if (k == 0) {
+        ++p;
+      } else if (k == 1 || (p + 1 < end && p[1] == 0xA0)) {
+        break;
+      } else {
+        ++p;
+      }
+    }
     Flush();
-    Put(run, static_cast<size_t>(p - run));
+    Put(reinterpret_cast<const char*>(run), static_cast<size_t>(p - run));
     if (truncated_) return;
   }
 }

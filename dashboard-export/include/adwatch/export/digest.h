@@ -103,7 +103,7 @@ Status Validate(const DigestOptions& options);
 struct DayTotals {
   std::string day;       // YYYY-MM-DD
   int64_t scanned = 0;   // ads first seen that day (reposts included)
-  int64_t reposts = 0;   // of which repeat the text of an earlier ad
+  int64_t reposts = 0;   // of which repeat the text of an earlier ad; not counted below
   // Recruitment-risk ads by level (Level as index); news and distress posts are not in here.
   std::array<int64_t, 4> by_level{};
   int64_t flagged = 0;   // recruitment-risk ads at or above the subscription's min_level

@@ -2,6 +2,13 @@
 // a fake or point the SMTP sender at a loopback sink); NewSmtpSender sends through an SMTP server
 // with libcurl. A message is multipart/mixed: a plain-text and an HTML alternative of the body,
 // then the attachments (base64). A sender may be used from one thread at a time.
+//
+//   auto sender = NewSmtpSender({.url = "smtp://mail.example.org:587", .username = "adwatch",
+//                                .password = getenv(...), .from = "adwatch <adwatch@example.org>"});
+//   if (!sender) return sender.error();
+//   Status sent = (*sender)->Send(DigestMail(digest, options.from, subscription.recipients));
+//
+// Nothing here reads the config or the environment: app/ does, and passes the values in.
 #ifndef ADWATCH_EXPORT_MAIL_H_
 #define ADWATCH_EXPORT_MAIL_H_
 
@@ -14,12 +21,15 @@
 
 namespace adwatch::exporter {
 
+// One attached file, sent base64-encoded with its name and type.
 struct MailAttachment {
   std::string filename;      // "adwatch-digest-2026-11-22-kepri.csv"
   std::string content_type;  // "text/csv; charset=utf-8"
   std::string data;
 };
 
+// A message to send. Header values (from, to, subject, file names) lose any control characters
+// before they are written, so no value can add a header of its own.
 struct MailMessage {
   std::string from;             // "adwatch <adwatch@example.org>" or a bare address
   std::vector<std::string> to;  // bare addresses
@@ -46,6 +56,7 @@ enum class SmtpTls : uint8_t {
   kRequired,  // STARTTLS or fail
 };
 
+// Where and how to send. Plain values; Validate() checks them.
 struct SmtpOptions {
   // "smtp://mail.example.org:587" or "smtps://mail.example.org:465".
   std::string url;

@@ -74,7 +74,7 @@ struct ChannelSelectors {
 // Page::problems and extraction goes on with what fits; none makes Extract fail.
 struct ExtractOptions {
   // Bytes of FetchResult::body read; the rest is ignored. Bounds time and memory per page:
-  // parsing runs at roughly 20 MB/s and Gumbo's tree takes about 10 times the input in memory.
+  // parsing runs at 15–20 MB/s on one core and peak memory is 15–20 times the input.
   size_t max_input_bytes = size_t{8} << 20;
 
   // Bytes of Page::text kept (cut at a UTF-8 character boundary).
@@ -92,6 +92,11 @@ struct ExtractOptions {
   // Bytes of one application/ld+json block that are parsed; a longer block is skipped.
   size_t max_json_ld_bytes = size_t{1} << 20;
 
+  // Start tags read. Gumbo needs about 200 bytes per node, so a page of a million tiny elements
+  // would take gigabytes; the page is cut before the first start tag over the limit. A 5 MB
+  // listing page has under 100,000.
+  size_t max_elements = 200000;
+
   // Element nesting the HTML parser is allowed to build. Gumbo's tree building costs time in
   // proportion to the depth of open elements for every tag, so a page of 100,000 unclosed
   // <div>s would take minutes; start tags that would nest deeper are removed before parsing
@@ -106,8 +111,9 @@ struct ExtractOptions {
   // Page::text and of main-text candidates (their links are still collected).
   bool drop_boilerplate = true;
   // An element whose id or class contains one of these words (ASCII, lower case) is
-  // boilerplate, as are <nav>, <aside>, <footer> and <header> outside an <article>, and ARIA
-  // roles navigation, banner, contentinfo, complementary and search.
+  // boilerplate, as are <nav>, <aside>, <footer> and <header> outside <main> and <article>, and
+  // ARIA roles navigation, banner, contentinfo, complementary and search — unless it holds the
+  // page's <main>, <h1>, microdata or a channel post.
   std::vector<std::string> boilerplate_words = {"cookie",  "consent", "gdpr",   "breadcrumb",
                                                 "navbar",  "topbar",  "top-bar", "menu",
                                                 "sidebar", "footer"};
@@ -124,9 +130,10 @@ struct ExtractOptions {
   std::vector<SourcePatterns> sources;
 };
 
-// Returns OK, or InvalidArgument naming the first bad field: a zero limit, a limit too large to
-// be a limit (max_input_bytes over 1 GiB), a URL pattern RE2 does not accept (with the source
-// name and RE2's error), an empty channel class, or an upper-case boilerplate word.
+// Returns OK, or InvalidArgument naming the first bad field: a zero limit, a limit out of range
+// (max_input_bytes over 1 GiB, max_nesting_depth outside 16–4096), a URL pattern RE2 does not
+// accept (with the source name and RE2's error), a source listed twice, an empty channel class
+// or an upper-case channel attribute, or a boilerplate word that is not lower-case ASCII.
 Status Validate(const ExtractOptions& options);
 
 // Holds options with their URL patterns compiled. Create one at start-up and share it: Extract
@@ -144,6 +151,8 @@ class Extractor {
   // JSON-LD, undecodable bytes, a limit hit — is data in the returned Page (Page::problems), so
   // this returns a Page for any input; a non-OK Status means an internal failure (Internal).
   //
+  // A body whose Content-Type is neither HTML, XML nor text/* (an image, a PDF) is not read.
+  //
   // What it takes out, from one HTML parse (docs/extraction.md has the details):
   //  - Page::charset: the body is decoded to UTF-8 from, in order, its BOM, the Content-Type
   //    charset, a <meta> declaration, else detection (uchardet); a declaration the bytes
@@ -159,8 +168,9 @@ class Extractor {
   //      2. else every post of a channel page (see ChannelSelectors);
   //      3. else, for a social post page, its og:description;
   //      4. else one candidate from the main text (<main>, a single <article>, or the page).
-  //    A page that the source's patterns call a listing has none. Every candidate carries the
-  //    page's schema.org and og:type types in AdCandidate::page_types.
+  //    A page that the source's patterns call a listing has none, nor has a channel-preview
+  //    page without posts. Every candidate carries the page's schema.org and og:type types in
+  //    AdCandidate::page_types.
   // The returned Page owns all its strings; nothing points into `fetch`.
   Result<Page> Extract(const FetchResult& fetch) const;
 
