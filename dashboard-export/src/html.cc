@@ -37,6 +37,7 @@ th{font-weight:600;color:var(--muted);font-size:.85rem;white-space:normal}
 .n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .up{color:var(--high);font-weight:600}.down{color:#067647;font-weight:600}
 svg{display:block;max-width:100%;height:auto}
+.chart{width:100%;max-width:680px}
 svg text{font-family:inherit}
 figure{margin:.8em 0}
 figcaption{color:var(--muted);font-size:.85rem}
@@ -225,9 +226,9 @@ class Page {
       max = std::max({max, static_cast<double>(t.by_level[l]), d_.avg_by_level[l]});
     }
     const int width = 600, label_w = 160, bar_w = width - label_w - 70, row_h = 48;
-    Raw("<figure><svg role=\"img\" viewBox=\"0 0 600 ");
+    Raw("<figure><svg class=\"chart\" role=\"img\" viewBox=\"0 0 600 ");
     Raw(std::to_string(3 * row_h + 28));
-    Raw("\" width=\"600\"><title>");
+    Raw("\"><title>");
     T(w_.chart_today_vs_avg);
     Raw("</title>\n");
     const Level levels[] = {Level::kHigh, Level::kMedium, Level::kLow};
@@ -280,7 +281,7 @@ class Page {
     const double left = 48, right = 596, top = 12, bottom = 186;
     const double slot = days.empty() ? 0 : (right - left) / static_cast<double>(days.size());
     const double bar = std::max(1.0, slot * 0.72);
-    Raw("<figure><svg role=\"img\" viewBox=\"0 0 600 230\" width=\"600\"><title>");
+    Raw("<figure><svg class=\"chart\" role=\"img\" viewBox=\"0 0 600 230\"><title>");
     T(Format(w_.trend_h, static_cast<int>(days.size())));
     Raw("</title>\n");
     Raw(Format("<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#d5dbe1\"/>", left, top, right, top));
@@ -326,7 +327,15 @@ class Page {
     }
     Raw("</g></svg><figcaption>");
     T(Format(w_.trend_scanned, Count(max_scanned).c_str()));
-    Raw("</figcaption></figure></section>\n");
+    Raw("</figcaption></figure>\n");
+    // The last week in words too: mail clients that drop SVG still show the numbers.
+    Raw("<p class=\"note\">");
+    T(w_.trend_week);
+    Raw(" ");
+    for (size_t i = days.size() > 7 ? days.size() - 7 : 0; i < days.size(); ++i) {
+      T(ShortDay(days[i].day, d_.lang) + " " + Count(days[i].flagged) + (i + 1 < days.size() ? " · " : "."));
+    }
+    Raw("</p></section>\n");
   }
 
   void Snippet(const DigestRow& row) {

@@ -46,6 +46,7 @@ const Words kId = {
     .trend_h = "Tren %d hari",
     .trend_desc = "Iklan yang ditandai per hari menurut tingkat risiko; hari ini paling kanan.",
     .trend_scanned = "Iklan baru per hari: paling banyak %s.",
+    .trend_week = "Ditandai per hari, 7 hari terakhir:",
 
     .flagged_h = "Iklan yang ditandai",
     .flagged_none = "Tidak ada iklan yang ditandai hari ini.",
@@ -187,6 +188,7 @@ const Words kEn = {
     .trend_h = "%d-day trend",
     .trend_desc = "Flagged ads per day by risk level; today is on the right.",
     .trend_scanned = "New ads per day: at most %s.",
+    .trend_week = "Flagged per day, last 7 days:",
 
     .flagged_h = "Flagged ads",
     .flagged_none = "No ads were flagged today.",

@@ -44,6 +44,7 @@ struct Words {
   const char* trend_h;  // %d days
   const char* trend_desc;
   const char* trend_scanned;  // %s max scanned
+  const char* trend_week;
 
   const char* flagged_h;
   const char* flagged_none;

@@ -93,7 +93,8 @@ TEST_CASE("The HTML digest escapes every ad field and loads nothing from outside
     at = found;
   }
   // Charts are inline SVG.
-  CHECK(html.find("<svg role=\"img\" viewBox=\"0 0 600 230\"") != std::string::npos);
+  CHECK(html.find("<svg class=\"chart\" role=\"img\" viewBox=\"0 0 600 230\"") != std::string::npos);
+  CHECK(html.find("16 Nov 1 · 17 Nov 2 · 18 Nov 1 · 19 Nov 2 · 20 Nov 1 · 21 Nov 1 · 22 Nov 4.") != std::string::npos);
   // The evidence sentence highlights the matched words.
   CHECK(html.find("<mark>Phnom Penh</mark>") != std::string::npos);
 }
