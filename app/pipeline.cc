@@ -55,7 +55,15 @@ void Pipeline::Work() {
 
 Result<ProcessedPage> Pipeline::Process(const crawler::PageJob& job) {
   ProcessedPage out;
-  if (job.result.http_status == 304) return out;  // unchanged since the last visit
+  if (job.result.http_status == 304) {
+    // Unchanged since the last visit: its ads were seen again now; nothing else to store.
+    if (!job.previous_ad_ids.empty()) {
+      auto touched = store_.Touch(job.previous_ad_ids, job.result.fetched_at_ms);
+      if (!touched) return touched.error().WithContext("store");
+    }
+    out.outcome.ad_ids = job.previous_ad_ids;  // the URL's record keeps naming them
+    return out;
+  }
   // 3. Extract.
   auto page = extractor_.Extract(job.result);
 
@@ -93,6 +101,7 @@ Result<ProcessedPage> Pipeline::Process(const crawler::PageJob& job) {
     ++out.outcome.ads;
     if (v.kind == DocKind::kRecruitmentAd && v.level >= options_.flag_level) ++out.outcome.flagged;
     out.ads.emplace_back(i < written->ads.size() ? written->ads[i].ad_id : "", v);
+    if (i < written->ads.size()) out.outcome.ad_ids.push_back(written->ads[i].ad_id);
   }
   return out;
 }

@@ -390,13 +390,14 @@ struct Crawler::Impl {
   // --- Completions -----------------------------------------------------------------------------
 
   void End(const FetchTask& task, Outcome outcome, std::string reason, int status,
-           const FetchResult* result = nullptr) {
+           const FetchResult* result = nullptr, std::vector<std::string> ad_ids = {}) {
     UrlRecord r;
     r.outcome = outcome;
     r.reason = std::move(reason);
     r.http_status = status;
     r.attempts = task.attempt + 1;
     r.source = task.source;
+    r.ad_ids = std::move(ad_ids);
     if (result) {
       r.etag = HeaderValue(*result, "ETag");
       r.last_modified = HeaderValue(*result, "Last-Modified");
@@ -512,7 +513,11 @@ struct Crawler::Impl {
     if (status == 304 || (status >= 200 && status < 300)) {
       CompiledSource* src = SourceOf(d.task.source);
       if (src && status != 304) ++src->pages;
-      PageJob job{std::move(d.task), std::move(d.result), src ? src->config : nullptr};
+      PageJob job{std::move(d.task), std::move(d.result), src ? src->config : nullptr, {}};
+      if (status == 304) {
+        // The page did not change: its ads were seen again. The URL's record names them.
+        if (auto prev = frontier.Lookup(job.task.url)) job.previous_ad_ids = std::move(prev->ad_ids);
+      }
       Offer(std::move(job));
       return;
     }
@@ -722,9 +727,9 @@ struct Crawler::Impl {
       AddLinks(tasks);
       if (Status s = frontier.RecordOutOfScope(outside, d.task.source); !s.ok()) Fail(s.WithContext("frontier"));
       ++stats.pages;
-      End(d.task, Outcome::kFetched, "", d.result.http_status, &d.result);
+      End(d.task, Outcome::kFetched, "", d.result.http_status, &d.result, std::move(d.outcome.ad_ids));
     } else {
-      End(d.task, Outcome::kNotModified, "", 304, &d.result);
+      End(d.task, Outcome::kNotModified, "", 304, &d.result, std::move(d.outcome.ad_ids));
     }
     // Room in the sink again: offer what waited.
     while (!pending_offers.empty() && TryOffer(pending_offers.front())) pending_offers.pop_front();

@@ -30,6 +30,7 @@ std::string EncodeRecord(const UrlRecord& r) {
                    {"attempts", r.attempts},     {"at_ms", r.at_ms},     {"source", r.source},
                    {"depth", r.depth},           {"etag", r.etag},       {"last_modified", r.last_modified},
                    {"next_revisit_ms", r.next_revisit_ms}};
+  if (!r.ad_ids.empty()) j["ad_ids"] = r.ad_ids;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -50,6 +51,11 @@ Result<UrlRecord> DecodeRecord(std::string_view text) {
   r.etag = j.value("etag", "");
   r.last_modified = j.value("last_modified", "");
   r.next_revisit_ms = j.value("next_revisit_ms", int64_t{0});
+  if (auto it = j.find("ad_ids"); it != j.end() && it->is_array()) {
+    for (const auto& id : *it) {
+      if (id.is_string()) r.ad_ids.push_back(id.get<std::string>());
+    }
+  }
   return r;
 }
 

@@ -3,7 +3,20 @@
 namespace adwatch::storage::internal {
 
 std::string EncodeAd(const AdRecord& rec, const std::string& text_key) {
-  nlohmann::json j = rec;
+  // Without its verdict and reviews (their own tables): copied empty rather than converted and
+  // erased, because turning a verdict into JSON is most of the cost of a write.
+  // Every field but those two (keep in step with records.h).
+  const AdRecord bare{.ad_id = rec.ad_id,
+                      .page_id = rec.page_id,
+                      .ad = rec.ad,
+                      .verdict = {},
+                      .first_seen_ms = rec.first_seen_ms,
+                      .last_seen_ms = rec.last_seen_ms,
+                      .repost_of = rec.repost_of,
+                      .regions = rec.regions,
+                      .region_hint = rec.region_hint,
+                      .reviews = {}};
+  nlohmann::json j = bare;
   j.erase("verdict");
   j.erase("reviews");
   j["text_key"] = text_key;

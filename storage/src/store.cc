@@ -660,6 +660,29 @@ Result<WriteResult> Store::Write(const PageWrite& w) {
   return result;
 }
 
+Result<int> Store::Touch(const std::vector<std::string>& ad_ids, int64_t seen_ms) {
+  Rep& r = *rep_;
+  if (r.read_only()) return Status::Unavailable("touching ads", "the store is open read-only");
+  if (seen_ms <= 0) seen_ms = r.clock->NowMs();
+  std::lock_guard lock(r.write_mu);
+  rocksdb::ReadOptions ro;
+  rocksdb::WriteBatch batch;
+  int moved = 0;
+  std::set<std::string_view> done;
+  for (const std::string& id : ad_ids) {
+    if (!done.insert(id).second) continue;
+    auto loaded = r.LoadAd(ro, id);
+    if (!loaded) return loaded.error();
+    if (!loaded->has_value() || (**loaded).rec.last_seen_ms >= seen_ms) continue;
+    AdState& st = **loaded;
+    st.rec.last_seen_ms = seen_ms;
+    (void)batch.Put(r.h(Cf::kAds), id, internal::EncodeAd(st.rec, st.text_key));
+    ++moved;
+  }
+  if (moved > 0) ADWATCH_RETURN_IF_ERROR(r.Commit(batch, "marking ads as seen again"));
+  return moved;
+}
+
 Result<bool> Store::UpdateVerdict(std::string_view ad_id, const Verdict& verdict,
                                   const std::vector<std::string>& regions, std::string_view cause) {
   Rep& r = *rep_;

@@ -32,8 +32,11 @@ class LinkSink final : public PageSink {
       if (end == std::string::npos) break;
       if (auto u = ResolveUrl(job.task.url, body.substr(at + 6, end - at - 6)); u) out.links.push_back(*u);
     }
+    // Stands in for the store: one "ad" per page, named after its URL.
+    if (job.result.http_status != 304) out.ad_ids = {"ad:" + job.task.url};
     {
       std::lock_guard lock(mu);
+      previous_ad_ids.push_back(job.previous_ad_ids);
       pages.push_back(job.task.url);
       statuses.push_back(job.result.http_status);
       max_body = std::max(max_body, job.result.body.size());
@@ -44,6 +47,7 @@ class LinkSink final : public PageSink {
   std::mutex mu;
   std::vector<std::string> pages;
   std::vector<int> statuses;
+  std::vector<std::vector<std::string>> previous_ad_ids;
   size_t max_body = 0;
 };
 
@@ -320,4 +324,11 @@ TEST_CASE("Revisits send If-None-Match and If-Modified-Since; a 304 ends as not 
   CHECK_FALSE(log[1].if_modified_since.empty());
   CHECK(log[1].status == 304);
   CHECK(h.Outcome(server->Url("/")).outcome == Outcome::kNotModified);
+  // The 304 reaches the sink with the ads of the last 2xx, so their last_seen can move, and the
+  // URL's record keeps naming them for the next revisit.
+  const std::string url = *CanonicalUrl(server->Url("/"));
+  REQUIRE(h.sink.statuses == std::vector<int>{200, 304});
+  CHECK(h.sink.previous_ad_ids[0].empty());
+  CHECK(h.sink.previous_ad_ids[1] == std::vector<std::string>{"ad:" + url});
+  CHECK(h.Outcome(server->Url("/")).ad_ids == std::vector<std::string>{"ad:" + url});
 }

@@ -103,20 +103,7 @@ struct AdSpec {
 };
 
 inline Contact WhatsApp(const std::string& e164) {
-  Contact c;
-  c.kind = ContactKind::kWhatsApp;
-  c.value = e164;
-  c.field = "body";
-  c.region = "ID";
-  return c;
-}
-
-inline Contact TelegramHandle(const std::string& handle) {
-  Contact c;
-  c.kind = ContactKind::kTelegram;
-  c.value = handle;
-  c.field = "body";
-  return c;
+  return storage::testing::Phone(e164, ContactKind::kWhatsApp);
 }
 
 inline PlaceMention Place(const classifier::Gazetteer& g, const std::string& id) {
@@ -246,7 +233,7 @@ inline std::vector<AdSpec> FixtureAds() {
   malang.text = kMalangText;
   malang.score = 45;
   malang.level = Level::kMedium;
-  malang.contacts = {TelegramHandle("rekrut_kh")};
+  malang.contacts = {storage::testing::Telegram("rekrut_kh")};
   malang.places = {"id.jatim.malang"};
   malang.hits = {{"NO_EXPERIENCE", "LOWBAR_NO_EXPERIENCE", 6, "Tanpa pengalaman", "No experience needed", {"tanpa pengalaman"}},
                  {"TELEGRAM_ONLY", "CONTACT_PRIVATE_CHANNEL", 6, "Kontak hanya lewat Telegram", "Contact only through Telegram", {"Telegram @rekrut_kh"}}};
@@ -260,7 +247,7 @@ inline std::vector<AdSpec> FixtureAds() {
   channel.text = "Loker luar negeri, gaji besar, proses cepat. Minat? DM Telegram @rekrut_kh ya kak.";
   channel.score = 30;
   channel.level = Level::kLow;
-  channel.contacts = {TelegramHandle("rekrut_kh")};
+  channel.contacts = {storage::testing::Telegram("rekrut_kh")};
   channel.hits = {{"TELEGRAM_ONLY", "CONTACT_PRIVATE_CHANNEL", 6, "Kontak hanya lewat Telegram", "Contact only through Telegram", {"DM Telegram @rekrut_kh"}}};
   channel.lang = "";
   channel.at_ms = kNoonJakarta + 3600'000;
@@ -320,7 +307,7 @@ inline std::vector<AdSpec> FixtureAds() {
   old.url = "https://loker.example/lowongan/data-entry-malang-lama";
   old.text = kMalangText;
   old.text.replace(old.text.find("@rekrut_kh"), 10, "@loker_cepat");
-  old.contacts = {TelegramHandle("loker_cepat")};
+  old.contacts = {storage::testing::Telegram("loker_cepat")};
   old.hits[1].words = {"Telegram @loker_cepat"};
   old.score = 44;
   old.at_ms = kNoonJakarta - kDayMs;

@@ -115,6 +115,36 @@ TEST_CASE("The same ad seen again keeps first_seen, moves last_seen and is one a
   RequireClean(*store);
 }
 
+TEST_CASE("A page answering 304 marks its ads seen again and changes nothing else", "[storage]") {
+  TempDir dir;
+  ManualClock clock(kNoonJakarta);
+  auto store = OpenOrDie(TestOptions(dir.Sub("db")), clock);
+  PageWrite w;
+  w.page = MakeFetch("https://loker.example/jobs/1", "<p>one</p>", kNoonJakarta);
+  w.ads.push_back(MakeAdWrite(MakeAd("https://loker.example/jobs/1", testing::AdText(3), ""),
+                              MakeVerdict(70, Level::kHigh)));
+  const WriteResult r = WriteOrDie(*store, w);
+  const std::string id = r.ads[0].ad_id;
+
+  auto moved = store->Touch({id, id, "0123456789abcdef"}, kNoonJakarta + 2 * kDayMs);
+  REQUIRE(moved.has_value());
+  CHECK(*moved == 1);  // the unknown id is skipped, the repeated one counted once
+  auto rec = store->GetAd(id);
+  REQUIRE(rec.has_value());
+  CHECK(rec->first_seen_ms == kNoonJakarta);
+  CHECK(rec->last_seen_ms == kNoonJakarta + 2 * kDayMs);
+  CHECK(rec->page_id == r.page_id);
+  // An older time never moves it back.
+  auto again = store->Touch({id}, kNoonJakarta + kDayMs);
+  REQUIRE(again.has_value());
+  CHECK(*again == 0);
+  CHECK(store->GetAd(id)->last_seen_ms == kNoonJakarta + 2 * kDayMs);
+  auto history = store->VerdictHistory(id);
+  REQUIRE(history.has_value());
+  CHECK(history->size() == 1);
+  RequireClean(*store);
+}
+
 TEST_CASE("A refetch with the same bytes keeps the first evidence", "[storage]") {
   TempDir dir;
   ManualClock clock(kNoonJakarta);

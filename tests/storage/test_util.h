@@ -87,9 +87,9 @@ inline AdCandidate MakeAd(const std::string& url, const std::string& text,
   return a;
 }
 
-inline Contact Phone(const std::string& e164) {
+inline Contact Phone(const std::string& e164, ContactKind kind = ContactKind::kPhone) {
   Contact c;
-  c.kind = ContactKind::kPhone;
+  c.kind = kind;
   c.value = e164;
   c.field = "body";
   c.region = "ID";

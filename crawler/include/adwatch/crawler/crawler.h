@@ -81,6 +81,8 @@ struct PageJob {
   FetchTask task;
   FetchResult result;  // 2xx with body, or 304 for a revisit that did not change
   std::shared_ptr<const SourceConfig> source;
+  // For a 304: the ads the URL's last 2xx produced, which the sink marks as seen again.
+  std::vector<std::string> previous_ad_ids;
 };
 
 // What the sink made of a page.
@@ -88,6 +90,7 @@ struct PageOutcome {
   std::vector<std::string> links;  // absolute URLs found on the page (incl. its next page)
   int ads = 0;                     // ads stored
   int flagged = 0;                 // ads at medium level or above
+  std::vector<std::string> ad_ids; // ids of the ads stored (kept for a later 304)
   // A failure of the pipeline itself (e.g. the disk is full): the crawl stops with this error
   // and the page stays queued. Extraction problems of a bad page are not errors.
   Status error;

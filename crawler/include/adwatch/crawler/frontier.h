@@ -46,6 +46,7 @@ struct UrlRecord {
   std::string etag;          // from the last 2xx, for If-None-Match on revisits
   std::string last_modified; // from the last 2xx, for If-Modified-Since
   int64_t next_revisit_ms = 0;  // 0: never
+  std::vector<std::string> ad_ids;  // ads the last 2xx produced; a 304 marks them seen again
 };
 
 struct FrontierOptions {

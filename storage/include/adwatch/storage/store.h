@@ -220,6 +220,11 @@ class Store {
   // further writes until reopened).
   Result<WriteResult> Write(const PageWrite& write);
 
+  // Marks ads as seen again at `seen_ms` with nothing new to store (a revisit answered 304 Not
+  // Modified): moves each known ad's last_seen_ms forward (0: now), in one batch. Unknown
+  // ids are skipped. Returns how many ads moved. Errors as Write.
+  Result<int> Touch(const std::vector<std::string>& ad_ids, int64_t seen_ms);
+
   // The ad with its current verdict and every review (oldest first). NotFound when unknown.
   Result<AdRecord> GetAd(std::string_view ad_id) const;
 
