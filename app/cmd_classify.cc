@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "adwatch/common/names.h"
+#include "adwatch/extract/extract.h"
 #include "cli.h"
 #include "services.h"
 
@@ -12,6 +13,7 @@ namespace {
 struct ClassifyArgs {
   std::string file = "-";
   std::string input = "text";
+  std::string url;  // --input html: the page's address, for links and ad ids
   bool explain = false;
   std::string lang;
   std::string rules_dir;
@@ -66,6 +68,35 @@ int Run(const ClassifyArgs& args, AppContext& ctx) {
     in.ad.origin = CandidateOrigin::kImport;
     in.ad.text = std::move(data.value());
     emit(in);
+  } else if (args.input == "html") {
+    // A saved page goes through the crawler's own extraction stage, so what is classified here
+    // is what a crawl would classify: JSON-LD job postings, channel posts, or the main text.
+    auto extractor = extract::Extractor::Create(config->crawl.extract);
+    if (!extractor) {
+      std::fprintf(stderr, "adwatch classify: %s\n", extractor.error().message().c_str());
+      return kExitFailure;
+    }
+    FetchResult fetch;
+    fetch.requested_url = fetch.final_url = args.url;
+    fetch.http_status = 200;
+    fetch.source = "cli";
+    fetch.body = std::move(data.value());
+    auto page = extractor->Extract(fetch);
+    if (!page) {
+      std::fprintf(stderr, "adwatch classify: %s: %s\n", name.c_str(), page.error().ToString().c_str());
+      return kExitFailure;
+    }
+    if (page->candidates.empty()) {
+      std::fprintf(stderr, "adwatch classify: %s: no text to classify on the page\n", name.c_str());
+      return kExitFailure;
+    }
+    for (size_t i = 0; i < page->candidates.size(); ++i) {
+      JsonAd in;
+      in.ad = std::move(page->candidates[i]);
+      in.id = !in.ad.post_id.empty() ? in.ad.post_id
+              : page->candidates.size() > 1 ? std::to_string(i + 1) : "";
+      emit(in);
+    }
   } else {  // jsonl
     std::istringstream lines(data.value());
     std::string line;
@@ -99,14 +130,17 @@ void AddClassifyCommand(CLI::App& app, AppContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "classify",
       "Score ads for scam and trafficking markers and explain every point.\n"
-      "Input is one plain text (--input text, the default) or JSONL, one object per line with\n"
-      "\"text\" and optional \"id\", \"title\", \"url\", \"lang\" (--input jsonl). Prints one JSON\n"
+      "Input is one plain text (--input text, the default), a saved web page (--input html: the\n"
+      "crawler's extraction finds its ads: JSON-LD job postings, channel posts or the main text),\n"
+      "or JSONL, one object per line with \"text\" and optional \"id\", \"title\", \"url\", \"lang\"\n"
+      "(--input jsonl). Prints one JSON\n"
       "verdict per ad (schema: docs/verdict.md) or, with --explain, a readable report.\n"
       "A bad JSONL line is reported with its line number and skipped; the exit code is then 1.");
   cmd->add_option("file", args->file, "Input file, or - for standard input")->default_val("-");
-  cmd->add_option("--input", args->input, "Input format: text or jsonl")
-      ->check(CLI::IsMember({"text", "jsonl"}))
+  cmd->add_option("--input", args->input, "Input format: text, html or jsonl")
+      ->check(CLI::IsMember({"text", "html", "jsonl"}))
       ->default_val("text");
+  cmd->add_option("--url", args->url, "With --input html: the page's URL (resolves its links)");
   cmd->add_flag("--explain", args->explain, "Print a readable report with the evidence highlighted");
   cmd->add_option("--lang", args->lang, "Language of descriptions: id (Indonesian) or en")
       ->check(CLI::IsMember({"id", "en"}));

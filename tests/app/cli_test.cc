@@ -1,6 +1,7 @@
 // The adwatch command line as a user meets it: exit codes, messages, outputs.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "support/run.h"
@@ -33,6 +34,25 @@ TEST_CASE("classify prints one JSON verdict per JSONL line and skips bad lines b
   CHECK_THAT(r.out, Catch::Contains("\"id\":\"d\""));
   CHECK_THAT(r.out, Catch::Contains("\"ruleset_version\":\"rs-"));
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 2);
+}
+
+TEST_CASE("classify --input html classifies each ad the page holds", "[app]") {
+  const std::string site = std::string(ADWATCH_SOURCE_DIR) + "/examples/site";
+  // A channel preview: one verdict per post, each named by its post id.
+  auto channel = RunCommand(Adwatch() + " classify --input html --url https://t.me/s/lokerasia_demo " +
+                            site + "/s/lokerasia_demo/index.html");
+  REQUIRE(channel.exit_code == 0);
+  CHECK_THAT(channel.out, Catch::Contains("{\"id\":\"lokerasia_demo/103\",\"score\":"));
+  CHECK(std::count(channel.out.begin(), channel.out.end(), '\n') >= 5);
+  // A job-board detail page with JSON-LD: its JobPosting, flagged.
+  auto job = RunCommand(Adwatch() + " classify --input html --explain --lang en " + site +
+                        "/lowongan/customer-service-online-kamboja.html");
+  REQUIRE(job.exit_code == 0);
+  CHECK_THAT(job.out, Catch::Contains("level HIGH"));
+  // A page with nothing to read is refused clearly.
+  auto empty = RunCommand(Adwatch() + " classify --input html", "<html><body></body></html>");
+  CHECK(empty.exit_code == 1);
+  CHECK_THAT(empty.err, Catch::Contains("no text to classify"));
 }
 
 TEST_CASE("A broken rule file stops rules test and classify with its file and line", "[app]") {
