@@ -71,7 +71,7 @@ struct StoreOptions {
   // Size of each in-memory write buffer before it is flushed to a table file. Larger buffers
   // mean fewer, larger files and faster bulk ingest, at the cost of memory and recovery time.
   // All tables' buffers together are capped at four times this.
-  int64_t write_buffer_bytes = 32LL << 20;
+  int64_t write_buffer_bytes = 16LL << 20;
   // ZSTD level of page bodies (1–19). Higher packs evidence tighter but ingests slower; 3 is
   // zstd's own default. Other tables use level 1.
   int zstd_level = 3;
