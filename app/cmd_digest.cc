@@ -135,9 +135,10 @@ int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string
       ++failures;
       continue;
     }
-    std::printf("%s %s: %lld flagged (%lld high), %zu networks\n", s.name.c_str(), digest->day.c_str(),
-                static_cast<long long>(digest->today.flagged), static_cast<long long>(digest->today.by_level[3]),
-                digest->networks.size());
+    std::printf("%s %s: %lld flagged (%lld high), %zu recruiter network%s\n", s.name.c_str(),
+                digest->day.c_str(), static_cast<long long>(digest->today.flagged),
+                static_cast<long long>(digest->today.by_level[3]), digest->networks.size(),
+                digest->networks.size() == 1 ? "" : "s");
     std::printf("  %s\n  %s\n  %s\n", files->html.c_str(), files->csv.c_str(), files->json.c_str());
     if (sender && !s.recipients.empty()) {
       const auto message = exporter::DigestMail(*digest, config->digest.smtp.from, s.recipients);
