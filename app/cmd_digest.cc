@@ -1,6 +1,7 @@
 // adwatch digest and adwatch export: the daily digests task forces receive (HTML, CSV, JSON,
 // optionally by mail) and the streaming export analysts load into their own tools. Both only read
 // the store, so they run while `adwatch crawl` writes.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -74,6 +75,13 @@ int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string
     national.distress = false;
     national.csv_separator = national.lang == exporter::DigestLang::kEn ? ',' : ';';
     subs.push_back(national);
+  }
+  if (only.empty() && std::none_of(subs.begin(), subs.end(), exporter::IsNational)) {
+    // Ads that name no Indonesian region are routed to the national digest; without one they
+    // reach nobody. Say so every morning rather than drop them silently.
+    std::fprintf(stderr,
+                 "adwatch digest: warning: no national subscription (one without regions) is configured, "
+                 "so ads routed to no region appear in no digest\n");
   }
   if (!only.empty()) {
     std::vector<exporter::Subscription> chosen;

@@ -9,6 +9,7 @@
 #include "adwatch/common/time.h"
 #include "adwatch/storage/store.h"
 #include "cli.h"
+#include "pipeline.h"
 #include "services.h"
 
 namespace adwatch::app {
@@ -43,14 +44,6 @@ namespace {
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::vector<std::string> RegionIds(const std::vector<classifier::RegionRoute>& routes) {
-  std::vector<std::string> ids;
-  for (const auto& r : routes) {
-    if (std::find(ids.begin(), ids.end(), r.region_id) == ids.end()) ids.push_back(r.region_id);
-  }
-  return ids;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,21 +117,15 @@ int RunImport(const ImportArgs& args, AppContext& ctx) {
     ad.origin = CandidateOrigin::kImport;
     ad.post_id = in->id;
     if (ad.source.empty()) ad.source = args.source;
-    auto verdict = (*classifier)->Classify(ad);
-    if (!verdict) {
+    auto w = ClassifyAd(**classifier, std::move(ad), args.region_hint);
+    if (!w) {
       std::fprintf(stderr, "adwatch import: %s:%d: %s; line skipped\n", name.c_str(), line_no,
-                   verdict.error().ToString().c_str());
+                   w.error().ToString().c_str());
       ++skipped;
       continue;
     }
-    flagged += verdict->level >= Level::kMedium ? 1 : 0;
-    storage::AdWrite w;
-    w.regions = RegionIds(classifier::RouteRegions(
-        verdict->entities, (*classifier)->rules().gazetteer(), args.region_hint));
-    w.region_hint = args.region_hint;
-    w.ad = std::move(ad);
-    w.verdict = std::move(*verdict);
-    group.ads.push_back(std::move(w));
+    flagged += w->verdict.level >= Level::kMedium ? 1 : 0;
+    group.ads.push_back(std::move(w.value()));
     if (group.ads.size() >= kGroup && !flush()) return kExitFailure;
   }
   if (!flush()) return kExitFailure;
@@ -185,8 +172,7 @@ int RunRescore(const RescoreArgs& args, AppContext& ctx) {
       ++failed;
       return true;
     }
-    const auto regions = RegionIds(classifier::RouteRegions(
-        verdict->entities, (*classifier)->rules().gazetteer(), rec.region_hint));
+    const auto regions = RoutedRegions(*verdict, **classifier, rec.region_hint);
     auto updated = store->UpdateVerdict(rec.ad_id, *verdict, regions, "rescore");
     if (!updated) {
       stop = updated.error();
@@ -330,7 +316,8 @@ void AddStorageCommands(CLI::App& app, AppContext& ctx) {
         "backup",
         "Write a consistent backup of the database into DIR (RocksDB BackupEngine). Backups\n"
         "into the same folder are incremental. Needs the database not to be open for writing\n"
-        "by another process (stop `adwatch crawl`/`serve` first).");
+        "by another process; a running `adwatch crawl` backs up the database it holds itself\n"
+        "when crawl.backup_dir is set in the config.");
     cmd->add_option("dir", args->dir, "Backup folder (outside the database folder)")->required();
     AddDbOption(*cmd, args->db);
     cmd->add_option("--keep", args->keep, "Keep only the newest N backups in DIR (0: all)")

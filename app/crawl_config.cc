@@ -81,6 +81,21 @@ Status ParseCrawl(const std::string& file, YamlMap& top, const std::string& base
   if (queue < 1) return m.Error("queue_capacity", "must be at least 1");
   c.queue_capacity = static_cast<size_t>(queue);
   if (c.workers < 1 || c.workers > 64) return m.Error("workers", "must be between 1 and 64");
+  std::string every;
+  ADWATCH_RETURN_IF_ERROR(m.Read("maintenance_every", every));
+  if (!every.empty()) {
+    auto ms = ParseDurationMs(every);
+    if (!ms) return m.Error("maintenance_every", ms.error().message());
+    c.maintenance_every_ms = *ms;
+  }
+  std::string backup_dir;
+  ADWATCH_RETURN_IF_ERROR(m.Read("backup_dir", backup_dir));
+  if (!backup_dir.empty()) {
+    c.backup_dir = fs::path(backup_dir).is_absolute() || base.empty() ? backup_dir
+                                                                      : (fs::path(base) / backup_dir).string();
+  }
+  ADWATCH_RETURN_IF_ERROR(m.Read("backup_keep", c.backup_keep));
+  if (c.backup_keep < 0) return m.Error("backup_keep", "must not be negative (0 keeps every backup)");
   ADWATCH_RETURN_IF_ERROR(m.Finish());
   f.max_total_connections = std::max(f.max_total_connections, cr.max_in_flight);
   if (Status s = crawler::Validate(cr); !s.ok()) return Status::InvalidArgument(m.Where() + ": crawl", s.message());

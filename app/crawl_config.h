@@ -21,6 +21,12 @@ struct CrawlConfig {
   int workers = 2;                  // pipeline threads
   size_t queue_capacity = 32;       // pages waiting for a worker
   std::string seeds;                // path of seeds.yaml, "" for none
+  // Upkeep while a crawl runs (it holds the database, so `adwatch prune` and `adwatch backup`
+  // cannot): at the start and then every maintenance_every_ms, retention (when
+  // storage.retention_days > 0) and a backup into backup_dir (when set), keeping backup_keep.
+  int64_t maintenance_every_ms = 24LL * 3600 * 1000;  // 0: never
+  std::string backup_dir;
+  int backup_keep = 7;
 };
 
 // Reads the `crawl:` mapping of adwatch.yaml into `c`. Paths are taken relative to `base`.

@@ -3,7 +3,11 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "adwatch/common/clock.h"
@@ -46,6 +50,65 @@ class SignalStopper {
   std::thread thread_;
 };
 
+// Keeps the database in shape while a crawl holds it (no other process can open it for writing
+// meanwhile): at the start and then every `every_ms`, drops the raw bodies retention allows and
+// writes a backup. Failures are logged and retried next time; they never stop the crawl.
+class Maintenance {
+ public:
+  Maintenance(storage::Store& store, const CrawlConfig& cfg) : store_(store), cfg_(cfg) {
+    const bool retention = store.options().retention_days > 0;
+    if (cfg.maintenance_every_ms <= 0 || (!retention && cfg.backup_dir.empty())) return;
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Maintenance() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      RunOnce();
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::milliseconds(cfg_.maintenance_every_ms), [this] { return stop_; });
+    }
+  }
+  void RunOnce() {
+    if (store_.options().retention_days > 0) {
+      auto r = store_.ApplyRetention(/*dry_run=*/false);
+      if (r && r->bodies_dropped == 0) {
+        spdlog::debug("retention: nothing to drop");
+      } else if (r) {
+        spdlog::info("retention: {} page bodies dropped ({} bytes), {} kept as flagged evidence",
+                     r->bodies_dropped, r->bytes_dropped, r->bodies_kept_flagged);
+      } else {
+        spdlog::warn("retention failed (tried again later): {}", r.error().ToString());
+      }
+    }
+    if (!cfg_.backup_dir.empty()) {
+      auto b = store_.Backup(cfg_.backup_dir, cfg_.backup_keep);
+      if (b) {
+        spdlog::info("backup {} written to {} ({} bytes)", b->backup_id, cfg_.backup_dir, b->bytes);
+      } else {
+        spdlog::warn("backup to {} failed (tried again later): {}", cfg_.backup_dir, b.error().ToString());
+      }
+    }
+  }
+
+  storage::Store& store_;
+  const CrawlConfig& cfg_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 Result<crawler::CrawlStats> RunCrawlWithSignals(const CrawlSetup& setup, const classifier::Classifier& classifier,
@@ -72,6 +135,7 @@ Result<crawler::CrawlStats> RunCrawlWithSignals(const CrawlSetup& setup, const c
   std::unique_ptr<crawler::Fetcher> fetcher;
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<crawler::Crawler> crawler_ptr;
+  std::unique_ptr<Maintenance> maintenance;
   {
     sigset_t set, old;
     sigemptyset(&set);
@@ -81,6 +145,7 @@ Result<crawler::CrawlStats> RunCrawlWithSignals(const CrawlSetup& setup, const c
     auto f = crawler::NewCurlFetcher(cfg.fetcher);
     if (f) fetcher = std::move(f.value());
     pipeline = std::make_unique<Pipeline>(popts, *extractor, classifier, store, setup.on_page);
+    if (setup.submission.empty()) maintenance = std::make_unique<Maintenance>(store, cfg);  // not for `check`
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
     if (!f) return f.error();
   }
@@ -100,6 +165,7 @@ Result<crawler::CrawlStats> RunCrawlWithSignals(const CrawlSetup& setup, const c
   crawler_ptr.reset();
   pipeline.reset();
   fetcher.reset();
+  maintenance.reset();
   return stats;
 }
 

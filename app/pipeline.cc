@@ -1,8 +1,35 @@
 #include "pipeline.h"
 
+#include <algorithm>
+
 #include "adwatch/classifier/gazetteer.h"
+#include "adwatch/crawler/url.h"
 
 namespace adwatch::app {
+
+std::vector<std::string> RoutedRegions(const Verdict& verdict, const classifier::Classifier& classifier,
+                                       const std::string& region_hint) {
+  std::vector<std::string> ids;
+  for (const auto& r : classifier::RouteRegions(verdict.entities, classifier.rules().gazetteer(), region_hint)) {
+    if (std::find(ids.begin(), ids.end(), r.region_id) == ids.end()) ids.push_back(r.region_id);
+  }
+  return ids;
+}
+
+Result<storage::AdWrite> ClassifyAd(const classifier::Classifier& classifier, AdCandidate ad,
+                                    const std::string& region_hint) {
+  if (!ad.url.empty()) {
+    if (auto canonical = crawler::CanonicalUrl(ad.url)) ad.url = std::move(*canonical);
+  }
+  auto verdict = classifier.Classify(ad);
+  if (!verdict) return verdict.error();
+  storage::AdWrite w;
+  w.regions = RoutedRegions(*verdict, classifier, region_hint);
+  w.region_hint = region_hint;
+  w.ad = std::move(ad);
+  w.verdict = std::move(verdict.value());
+  return w;
+}
 
 Pipeline::Pipeline(PipelineOptions options, const extract::Extractor& extractor,
                    const classifier::Classifier& classifier, storage::Store& store,
@@ -81,16 +108,9 @@ Result<ProcessedPage> Pipeline::Process(const crawler::PageJob& job) {
   for (AdCandidate& ad : out.page.candidates) {
     if (ad.source.empty()) ad.source = job.task.source;
     if (ad.url.empty()) ad.url = job.result.final_url.empty() ? job.task.url : job.result.final_url;
-    auto verdict = classifier_.Classify(ad);
-    if (!verdict) return verdict.error();
-    storage::AdWrite w;
-    for (const auto& route : classifier::RouteRegions(verdict->entities, classifier_.rules().gazetteer(), hint)) {
-      w.regions.push_back(route.region_id);
-    }
-    w.region_hint = hint;
-    w.ad = ad;
-    w.verdict = std::move(verdict.value());
-    write.ads.push_back(std::move(w));
+    auto w = ClassifyAd(classifier_, ad, hint);
+    if (!w) return w.error();
+    write.ads.push_back(std::move(w.value()));
   }
   // 6. Store the page as evidence with its ads, verdicts and index entries, all or nothing.
   write.page = job.result;

@@ -465,7 +465,7 @@ class Page {
       }
       if (!r.label.empty()) {
         Item(w_.label);
-        T(r.label);
+        T(ReviewLabelWord(r.label, d_.lang));
         Raw("</dd>");
       }
       Raw("</dl></article>\n");

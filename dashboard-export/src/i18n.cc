@@ -343,6 +343,25 @@ const char* KindWord(DocKind kind, DigestLang lang) {
   return w.kind_other;
 }
 
+std::string ReviewLabelWord(const std::string& name, DigestLang lang) {
+  struct Row {
+    const char* name;
+    const char* id;
+    const char* en;
+  };
+  static constexpr Row kRows[] = {
+      {"confirmed", "dikonfirmasi perekrutan berisiko", "confirmed risky recruitment"},
+      {"legit", "iklan sah", "legitimate ad"},
+      {"news", "berita / sosialisasi", "news / awareness"},
+      {"unsure", "belum pasti", "unsure"},
+      {"released", "dilepas (bukti tidak perlu disimpan)", "released (evidence need not be kept)"},
+  };
+  for (const Row& r : kRows) {
+    if (name == r.name) return lang == DigestLang::kEn ? r.en : r.id;
+  }
+  return name;
+}
+
 std::string Format(const char* format, ...) {
   va_list args;
   va_start(args, format);

@@ -140,6 +140,9 @@ const Words& WordsFor(DigestLang lang);
 // Level and kind in the reader's words.
 const char* LevelWord(Level level, DigestLang lang);
 const char* KindWord(DocKind kind, DigestLang lang);
+// A reviewer's label ("confirmed", "legit", "news", "unsure", "released", as records.h names them)
+// in the digest's language; an unknown name is returned as it is.
+std::string ReviewLabelWord(const std::string& name, DigestLang lang);
 
 // The summary's first sentence: flagged today against the baseline average.
 std::string LeadSentence(const Digest& digest);

@@ -7,7 +7,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -137,6 +139,38 @@ TEST_CASE("check refuses a private address unless the config allows it", "[app]"
   REQUIRE(allowed.exit_code == 0);
   CHECK_THAT(allowed.out, Catch::Contains("level HIGH"));
   CHECK_THAT(allowed.out, Catch::Contains("+6281255550101"));
+}
+
+TEST_CASE("A crawl backs up the database it holds, and the backup restores", "[app]") {
+  auto started = TestServer::Start({});
+  REQUIRE(started.has_value());
+  TestServer& server = **started;
+  std::string index = "<html><body>";
+  for (int i = 0; i < 5; ++i) {
+    server.Serve("/job/" + std::to_string(i), JobPage(i, 5));
+    index += "<a href=\"/job/" + std::to_string(i) + "\">job</a> ";
+  }
+  server.Serve("/", index + "</body></html>");
+  TempDir dir;
+  const std::string config = dir / "adwatch.yaml";
+  std::ofstream(config) << "crawl:\n  backup_dir: backups\n  backup_keep: 2\n";
+  const std::string db = dir / "db";
+  const std::string crawl_cmd = Adwatch() + " crawl --config " + config + " --start " + server.Url("/") +
+                                " --db " + db + " --host-connections 2 --host-delay 0";
+  // A backup is taken as each crawl starts (then every crawl.maintenance_every while it runs),
+  // into the folder named relative to the config file: the second run's holds the first's ads.
+  for (const char* want : {"backup 1 written to", "backup 2 written to"}) {
+    auto crawl = RunCommand(crawl_cmd);
+    INFO(crawl.out << crawl.err);
+    REQUIRE(crawl.exit_code == 0);
+    CHECK_THAT(crawl.err, Catch::Contains(want));
+  }
+  auto restored = RunCommand(Adwatch() + " restore " + (dir / "backups") + " --db " + (dir / "restored"));
+  INFO(restored.out << restored.err);
+  REQUIRE(restored.exit_code == 0);
+  auto exported = RunCommand(Adwatch() + " export --format jsonl --db " + (dir / "restored"));
+  REQUIRE(exported.exit_code == 0);
+  CHECK(std::count(exported.out.begin(), exported.out.end(), '\n') >= 5);
 }
 
 TEST_CASE("crawl explains what is missing", "[app]") {

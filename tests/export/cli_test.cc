@@ -60,6 +60,17 @@ TEST_CASE("adwatch digest writes every subscription's files and mails them", "[e
   CHECK(one.err.find("no subscription named 'nope'") != std::string::npos);
 }
 
+TEST_CASE("Without a national subscription, adwatch digest warns that unrouted ads reach nobody", "[export][cli]") {
+  testing::FixtureStore f;
+  f.Close();
+  const std::string config = Config(f, "digest:\n  subscriptions:\n    - name: kepri\n      regions: [id.kepri]\n");
+  const auto r = testing::RunCommand(Cmd(config, f.db(), "digest --day 2026-11-22 --out '" + f.path() + "/o'"));
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("no national subscription") != std::string::npos);
+  CHECK(fs::exists(f.path() + "/o/adwatch-digest-2026-11-22-kepri.html"));
+}
+
 TEST_CASE("A subscription naming an unknown region stops adwatch digest with file and line", "[export][cli]") {
   testing::FixtureStore f;
   f.Close();

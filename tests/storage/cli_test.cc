@@ -234,6 +234,13 @@ TEST_CASE("import stores good lines, reports bad ones by line number", "[storage
   // The same file again stores no new ad: ids come from the URL, else from the text.
   f.Run("import " + f.Sub("ads.jsonl"));
   CHECK_THAT(f.last().out, Catch::Contains("0 new, 3 already stored"));
+  // The URL is put in canonical form first: another spelling of the same post is the same ad.
+  std::ofstream(f.Sub("again.jsonl"))
+      << R"({"url": "HTTPS://T.me:443/loker/5?utm_source=fb#top", "text": "Operator online Myawaddy, paspor disimpan perusahaan, WA +855 12 345 678"})"
+      << "\n";
+  f.Run("import " + f.Sub("again.jsonl"));
+  CHECK(f.last().exit_code == 0);
+  CHECK_THAT(f.last().out, Catch::Contains("0 new, 1 already stored"));
 
   auto id = AdIdFor(MakeAd("https://t.me/loker/5", ""));
   const std::string show = f.Run("review show " + id + " --no-color");
