@@ -608,6 +608,11 @@ class Page {
       List(n.region_names);
       Raw("</dd>");
     }
+    if (!n.routed_because.empty()) {
+      Item(w_.region_route);
+      T(n.routed_because);
+      Raw("</dd>");
+    }
     Item(w_.source);
     T(n.site);
     Raw(" — ");
