@@ -88,7 +88,6 @@ Result<ProcessedPage> Pipeline::Process(const crawler::PageJob& job) {
       auto touched = store_.Touch(job.previous_ad_ids, job.result.fetched_at_ms);
       if (!touched) return touched.error().WithContext("store");
     }
-    out.outcome.ad_ids = job.previous_ad_ids;  // the URL's record keeps naming them
     return out;
   }
   // 3. Extract.

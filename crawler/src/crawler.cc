@@ -68,6 +68,7 @@ struct PageDone {
   FetchTask task;
   FetchResult result;  // headers only (body dropped): etag and last-modified
   PageOutcome outcome;
+  std::vector<std::string> previous_ad_ids;  // a 304's: the URL keeps naming them
 };
 
 using Event = std::variant<FetchDone, PageDone>;
@@ -685,8 +686,11 @@ struct Crawler::Impl {
     FetchResult meta;
     meta.http_status = job.result.http_status;
     meta.headers = job.result.headers;
-    const bool taken = sink.Offer(job, [box, task = job.task, meta = std::move(meta)](PageOutcome o) mutable {
-      if (auto b = box.lock()) b->Post(PageDone{std::move(task), std::move(meta), std::move(o)});
+    const bool taken = sink.Offer(job, [box, task = job.task, meta = std::move(meta),
+                                        previous = job.previous_ad_ids](PageOutcome o) mutable {
+      if (auto b = box.lock()) {
+        b->Post(PageDone{std::move(task), std::move(meta), std::move(o), std::move(previous)});
+      }
     });
     if (taken) ++jobs_in_sink;
     return taken;
@@ -729,7 +733,7 @@ struct Crawler::Impl {
       ++stats.pages;
       End(d.task, Outcome::kFetched, "", d.result.http_status, &d.result, std::move(d.outcome.ad_ids));
     } else {
-      End(d.task, Outcome::kNotModified, "", 304, &d.result, std::move(d.outcome.ad_ids));
+      End(d.task, Outcome::kNotModified, "", 304, &d.result, std::move(d.previous_ad_ids));
     }
     // Room in the sink again: offer what waited.
     while (!pending_offers.empty() && TryOffer(pending_offers.front())) pending_offers.pop_front();

@@ -110,16 +110,23 @@ Result<int> Frontier::Add(const std::vector<FetchTask>& tasks, bool force) {
   for (const FetchTask& t : tasks) {
     if (!in_batch.insert(t.url).second) continue;
     auto existing = store_.Get(Table::kSeen, t.url);
+    UrlRecord r;
     if (existing.has_value()) {
       if (!force) continue;
       auto rec = DecodeRecord(existing.value());
       if (rec && rec->outcome == Outcome::kQueued) continue;  // already waiting
+      if (rec) {
+        // What the last 2xx left stays with the URL while it waits: its validators, and the
+        // ads a 304 will mark as seen again.
+        r.etag = std::move(rec->etag);
+        r.last_modified = std::move(rec->last_modified);
+        r.ad_ids = std::move(rec->ad_ids);
+      }
     } else if (!existing.error().IsNotFound()) {
       return existing.error();
     }
     const std::string host = HostKey(t.url);
     if (host.empty()) continue;
-    UrlRecord r;
     r.outcome = Outcome::kQueued;
     r.at_ms = now;
     r.source = t.source;

@@ -168,7 +168,7 @@ TEST_CASE("429 with Retry-After is waited out, then the page is fetched", "[craw
   CHECK(stats.retries == 1);
 }
 
-TEST_CASE("Transient failures are retried a bounded number of times; others are not", "[crawler]") {
+TEST_CASE("Transient failures are retried a bounded number of times, others are not", "[crawler]") {
   auto server = Server();
   server->Serve("/", "<a href=\"/down\">d</a> <a href=\"/gone\">g</a> <a href=\"/flaky\">f</a>");
   server->Set("/down", Route::Error(503));
@@ -309,7 +309,7 @@ TEST_CASE("URLs from outside never reach private addresses unless allowed", "[cr
   }
 }
 
-TEST_CASE("Revisits send If-None-Match and If-Modified-Since; a 304 ends as not modified", "[crawler]") {
+TEST_CASE("Revisits send If-None-Match and If-Modified-Since, a 304 ends as not modified", "[crawler]") {
   auto server = Server();
   server->Set("/", Route::Html("same").WithValidators("\"v1\"", 1'700'000'000));
   Harness h;

@@ -34,14 +34,14 @@ TEST_CASE("robots.txt groups, longest match and wildcards", "[crawler]") {
   CHECK(r.IsAllowed("/robots.txt", "SomeBot"));
 }
 
-TEST_CASE("An empty or missing robots.txt allows everything; junk is skipped", "[crawler]") {
+TEST_CASE("An empty or missing robots.txt allows everything, junk is skipped", "[crawler]") {
   CHECK(RobotsTxt().IsAllowed("/anything", "adwatch"));
   const auto r = RobotsTxt::Parse("\xEF\xBB\xBFgarbage line\nDisallow: /before-any-agent\nUser-agent: *\nDisallow:\n");
   CHECK(r.IsAllowed("/before-any-agent", "adwatch"));
   CHECK(r.IsAllowed("/x", "adwatch"));
 }
 
-TEST_CASE("Allow wins a tie; patterns match as prefixes unless anchored", "[crawler]") {
+TEST_CASE("Allow wins a tie, patterns match as prefixes unless anchored", "[crawler]") {
   const auto r = RobotsTxt::Parse("User-agent: *\nDisallow: /a\nAllow: /a\nDisallow: /b$\n");
   CHECK(r.IsAllowed("/a/x", "x"));
   CHECK_FALSE(r.IsAllowed("/b", "x"));

@@ -90,7 +90,7 @@ struct PageOutcome {
   std::vector<std::string> links;  // absolute URLs found on the page (incl. its next page)
   int ads = 0;                     // ads stored
   int flagged = 0;                 // ads at medium level or above
-  std::vector<std::string> ad_ids; // ids of the ads stored (kept for a later 304)
+  std::vector<std::string> ad_ids; // ids of the ads stored from a 2xx (kept for a later 304)
   // A failure of the pipeline itself (e.g. the disk is full): the crawl stops with this error
   // and the page stays queued. Extraction problems of a bad page are not errors.
   Status error;
