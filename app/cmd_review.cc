@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "adwatch/classifier/classify.h"
@@ -85,6 +86,56 @@ nlohmann::json PageJson(const storage::StoredPage& page) {
 int Fail(const char* command, const Status& s) {
   std::fprintf(stderr, "adwatch %s: %s\n", command, s.ToString().c_str());
   return s.IsInvalidArgument() ? kExitUsage : kExitFailure;
+}
+
+// What `review show` and `evidence` both read of one ad: the record (with reviews), every verdict
+// revision and, unless it was imported, the page it came from.
+struct AdBundle {
+  std::string id;
+  AdRecord rec;
+  std::vector<storage::VerdictRevision> history;
+  std::optional<storage::StoredPage> page;
+};
+
+// `prefix` is any unique prefix of the id. With `with_body` the page's body is read too, which
+// fails with Corruption when it no longer matches the SHA-256 taken at fetch.
+Result<AdBundle> LoadBundle(const storage::Store& store, const std::string& prefix, bool with_body) {
+  AdBundle b;
+  auto id = store.ResolveAdId(prefix);
+  if (!id) return id.error();
+  b.id = std::move(*id);
+  auto rec = store.GetAd(b.id);
+  if (!rec) return rec.error();
+  b.rec = std::move(*rec);
+  auto history = store.VerdictHistory(b.id);
+  if (!history) return history.error();
+  b.history = std::move(*history);
+  if (!b.rec.page_id.empty()) {
+    auto p = store.GetPage(b.rec.page_id, with_body);
+    if (!p) return p.error();
+    b.page = std::move(*p);
+  }
+  return b;
+}
+
+// The verdict revisions as `review show --json` and the evidence manifest list them.
+nlohmann::json HistoryJson(const std::vector<storage::VerdictRevision>& history) {
+  nlohmann::json revs = nlohmann::json::array();
+  for (const auto& h : history) {
+    revs.push_back({{"rev", h.rev},
+                    {"at", FormatUtc(h.at_ms)},
+                    {"cause", h.cause},
+                    {"ruleset_version", h.verdict.ruleset_version},
+                    {"score", h.verdict.score},
+                    {"level", Name(h.verdict.level)}});
+  }
+  return revs;
+}
+
+// The verdict in the documented schema (docs/verdict.md), as a JSON value.
+nlohmann::json ExplainedJson(const AdBundle& b, classifier::Lang lang) {
+  return nlohmann::json::parse(classifier::VerdictJson(b.rec.verdict, b.rec.ad, b.id, lang), nullptr,
+                               /*allow_exceptions=*/false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,18 +251,12 @@ int RunShow(const ShowArgs& args, AppContext& ctx) {
   if (!days) return Fail("review show", days.error());
   auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadOnly, "review show");
   if (!store) return kExitFailure;
-  auto id = store->ResolveAdId(args.id);
-  if (!id) return Fail("review show", id.error());
-  auto rec = store->GetAd(*id);
-  if (!rec) return Fail("review show", rec.error());
-  auto history = store->VerdictHistory(*id);
-  if (!history) return Fail("review show", history.error());
-  std::optional<storage::StoredPage> page;
-  if (!rec->page_id.empty()) {
-    auto p = store->GetPage(rec->page_id, /*with_body=*/false);
-    if (!p) return Fail("review show", p.error());
-    page = std::move(*p);
-  }
+  auto bundle = LoadBundle(*store, args.id, /*with_body=*/false);
+  if (!bundle) return Fail("review show", bundle.error());
+  const std::string* id = &bundle->id;
+  const AdRecord* rec = &bundle->rec;
+  const auto& history = bundle->history;
+  const auto& page = bundle->page;
   auto same = store->SameText(*id);
   if (!same) return Fail("review show", same.error());
   // Every other ad that shares a contact, per contact.
@@ -232,24 +277,13 @@ int RunShow(const ShowArgs& args, AppContext& ctx) {
 
   if (args.json) {
     nlohmann::json j = *rec;
-    j["verdict_explained"] =
-        nlohmann::json::parse(classifier::VerdictJson(rec->verdict, rec->ad, *id, lang), nullptr,
-                              /*allow_exceptions=*/false);
+    j["verdict_explained"] = ExplainedJson(*bundle, lang);
     if (page) j["page"] = PageJson(*page);
     j["same_text"] = *same;
     nlohmann::json links = nlohmann::json::array();
     for (const auto& [term, ads] : linked) links.push_back({{"contact", term}, {"ads", ads}});
     j["linked_by_contact"] = links;
-    nlohmann::json revs = nlohmann::json::array();
-    for (const auto& h : *history) {
-      revs.push_back({{"rev", h.rev},
-                      {"at", FormatUtc(h.at_ms)},
-                      {"cause", h.cause},
-                      {"ruleset_version", h.verdict.ruleset_version},
-                      {"score", h.verdict.score},
-                      {"level", Name(h.verdict.level)}});
-    }
-    j["verdict_history"] = revs;
+    j["verdict_history"] = HistoryJson(history);
     std::puts(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
@@ -321,7 +355,7 @@ int RunShow(const ShowArgs& args, AppContext& ctx) {
                 r.note.c_str());
   }
   std::printf("%s\n", T(lang, "Riwayat penilaian:", "Verdict history:"));
-  for (const auto& h : *history) {
+  for (const auto& h : history) {
     std::printf("  rev %u  %s  %-8s score %3d %-6s rules %s\n", h.rev, FormatUtc(h.at_ms).c_str(),
                 h.cause.c_str(), h.verdict.score, std::string(Name(h.verdict.level)).c_str(),
                 h.verdict.ruleset_version.c_str());
@@ -391,19 +425,12 @@ int RunEvidence(const EvidenceArgs& args, AppContext& ctx) {
   }
   auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadOnly, "evidence");
   if (!store) return kExitFailure;
-  auto id = store->ResolveAdId(args.id);
-  if (!id) return Fail("evidence", id.error());
-  auto rec = store->GetAd(*id);
-  if (!rec) return Fail("evidence", rec.error());
-  auto history = store->VerdictHistory(*id);
-  if (!history) return Fail("evidence", history.error());
-  std::optional<storage::StoredPage> page;
-  if (!rec->page_id.empty()) {
-    // Fails with Corruption when the stored body no longer matches the SHA-256 taken at fetch.
-    auto p = store->GetPage(rec->page_id, /*with_body=*/true);
-    if (!p) return Fail("evidence", p.error());
-    page = std::move(*p);
-  }
+  // Fails with Corruption when the stored body no longer matches the SHA-256 taken at fetch.
+  auto bundle = LoadBundle(*store, args.id, /*with_body=*/true);
+  if (!bundle) return Fail("evidence", bundle.error());
+  const std::string* id = &bundle->id;
+  const AdRecord* rec = &bundle->rec;
+  const auto& page = bundle->page;
   const classifier::Lang lang = LangOf(args.lang, *config);
 
   fs::create_directories(args.out, ec);
@@ -448,8 +475,7 @@ int RunEvidence(const EvidenceArgs& args, AppContext& ctx) {
   text += rec->ad.text;
   if (!text.empty() && text.back() != '\n') text += '\n';
   if (Status s = write("text.txt", text); !s.ok()) return Fail("evidence", s);
-  const std::string verdict_text = classifier::VerdictJson(rec->verdict, rec->ad, *id, lang);
-  nlohmann::json verdict = nlohmann::json::parse(verdict_text, nullptr, false);
+  const nlohmann::json verdict = ExplainedJson(*bundle, lang);
   if (Status s =
           write("verdict.json",
                 verdict.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
@@ -465,16 +491,7 @@ int RunEvidence(const EvidenceArgs& args, AppContext& ctx) {
                        {"note", r.note}});
   }
   manifest["reviews"] = reviews;
-  nlohmann::json revs = nlohmann::json::array();
-  for (const auto& h : *history) {
-    revs.push_back({{"rev", h.rev},
-                    {"at", FormatUtc(h.at_ms)},
-                    {"cause", h.cause},
-                    {"ruleset_version", h.verdict.ruleset_version},
-                    {"score", h.verdict.score},
-                    {"level", Name(h.verdict.level)}});
-  }
-  manifest["verdict_history"] = revs;
+  manifest["verdict_history"] = HistoryJson(bundle->history);
   if (Status s =
           write("manifest.json",
                 manifest.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
