@@ -80,7 +80,7 @@ void Pipeline::Work() {
   }
 }
 
-Result<ProcessedPage> Pipeline::Process(const crawler::PageJob& job) {
+Result<ProcessedPage> Pipeline::Process(crawler::PageJob& job) {
   ProcessedPage out;
   if (job.result.http_status == 304) {
     // Unchanged since the last visit: its ads were seen again now; nothing else to store.
@@ -112,7 +112,7 @@ Result<ProcessedPage> Pipeline::Process(const crawler::PageJob& job) {
     write.ads.push_back(std::move(w.value()));
   }
   // 6. Store the page as evidence with its ads, verdicts and index entries, all or nothing.
-  write.page = job.result;
+  write.page = std::move(job.result);  // extraction is done with it
   auto written = store_.Write(write);
   if (!written) return written.error().WithContext("store");
   for (size_t i = 0; i < write.ads.size(); ++i) {

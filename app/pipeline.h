@@ -10,8 +10,7 @@
 //
 // Steps 1, 2 and 7 are the crawler's; this class does 3–6 as the crawler's PageSink, on a small
 // pool of worker threads behind a bounded queue (back-pressure keeps memory flat however fast
-// pages arrive). Process() runs the same steps on the calling thread for `adwatch check`.
-// Offer and Process are thread-safe.
+// pages arrive). Offer is thread-safe.
 #ifndef ADWATCH_APP_PIPELINE_H_
 #define ADWATCH_APP_PIPELINE_H_
 
@@ -67,10 +66,10 @@ class Pipeline final : public crawler::PageSink {
 
   bool Offer(crawler::PageJob& job, std::function<void(crawler::PageOutcome)> done) override;
 
-  // Extracts, classifies and stores one page now. Errors only for a failed store write.
-  Result<ProcessedPage> Process(const crawler::PageJob& job);
-
  private:
+  // Extracts, classifies and stores one page, taking its body. Errors only for a failed store
+  // write.
+  Result<ProcessedPage> Process(crawler::PageJob& job);
   void Work();
 
   PipelineOptions options_;

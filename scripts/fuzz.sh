@@ -9,11 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 build=${BUILD_DIR:-build-fuzz}
 
-scripts/install-deps.sh
-if ! command -v clang++ >/dev/null || ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1; then
-  # clang and its libFuzzer runtime are needed only here, not by the normal build.
-  apt-get install -y -qq --no-install-recommends clang libclang-rt-dev >/dev/null
-fi
+scripts/install-deps.sh  # includes clang and its libFuzzer runtime
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DADWATCH_FUZZ=ON -DADWATCH_BUILD_TESTS=OFF -DADWATCH_BUILD_BENCH=OFF >/dev/null

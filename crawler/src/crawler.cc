@@ -715,7 +715,7 @@ struct Crawler::Impl {
         if (!url) continue;
         CompiledSource* src = SourceFor(*url, d.task.source);
         if (!src) {
-          ++out_of_scope_links;
+          ++stats.out_of_scope_links;
           outside.push_back(std::move(url.value()));
           continue;
         }
@@ -764,7 +764,6 @@ struct Crawler::Impl {
 
   void UpdateCounters() {
     stats.elapsed_ms = clock.NowMs() - stats.started_ms;
-    stats.out_of_scope_links = out_of_scope_links;
     stats.queued = frontier.queued();
     stats.in_flight = in_flight;
     std::set<std::string> active(frontier.hosts_with_work().begin(), frontier.hosts_with_work().end());
@@ -839,9 +838,6 @@ struct Crawler::Impl {
         stats.done = frontier.hosts_with_work().empty();
         stats.limit_reached = !stats.done;
         if (!options.follow || stats.limit_reached) break;
-        if (next_revisit == 0) {
-          // Following with no revisit scheduled: wait for one to be queued by a later Stop().
-        }
       }
       // 5. Sleep until something completes, something becomes due, or a second passes.
       int64_t sleep_ms = 1000;
@@ -876,7 +872,6 @@ struct Crawler::Impl {
   int in_flight = 0;
   int64_t page_fetches_in_flight = 0;
   size_t jobs_in_sink = 0;
-  int64_t out_of_scope_links = 0;
   CrawlStats stats;
   Status fatal;
   bool stopping = false;

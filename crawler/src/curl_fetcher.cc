@@ -251,14 +251,12 @@ class CurlFetcher final : public Fetcher {
       done(ShutDownResult(request));
       return;
     }
-    in_flight_.fetch_add(1);
     auto t = std::make_shared<Transfer>();
     t->request = std::move(request);
     t->done = std::move(done);
     asio::post(io_, [this, t]() mutable { Start(std::move(t)); });
   }
 
-  int in_flight() const override { return in_flight_.load(); }
 
  private:
   static FetchResult ShutDownResult(const FetchRequest& request) {
@@ -518,7 +516,6 @@ class CurlFetcher final : public Fetcher {
   }
 
   void Complete(Transfer& t, FetchResult r) {
-    in_flight_.fetch_sub(1);
     if (t.done) t.done(std::move(r));
   }
 
@@ -578,7 +575,6 @@ class CurlFetcher final : public Fetcher {
   std::unordered_map<curl_socket_t, std::shared_ptr<Watcher>> watchers_;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> transfers_;
   std::vector<CURL*> idle_;
-  std::atomic<int> in_flight_{0};
   std::atomic<bool> stopping_{false};
   bool shutting_down_ = false;
 };

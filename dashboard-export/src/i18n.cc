@@ -52,7 +52,6 @@ const Words kId = {
     .flagged_none = "Tidak ada iklan yang ditandai hari ini.",
     .language_filtered = "%s iklan dalam bahasa lain tidak ditampilkan (pengaturan langganan).",
     .more_in_csv = "%s iklan lain dengan skor lebih rendah ada di lampiran CSV.",
-    .evidence = "Kalimat bukti",
     .reasons = "Alasan",
     .contacts = "Kontak",
     .destinations = "Tujuan",
@@ -65,7 +64,6 @@ const Words kId = {
     .same_text = "Teks yang sama juga di %d iklan lain",
     .same_text_h = "Teks sama",
     .label = "Label peninjau",
-    .score = "skor",
     .unsafe_link = "(tautan tidak aman, tidak ditautkan)",
 
     .networks_h = "Jaringan perekrut",
@@ -92,7 +90,6 @@ const Words kId = {
     .top_pickup = "Titik jemput dan transit",
     .top_sites = "Situs sumber",
     .top_none = "Tidak ada.",
-    .ads_unit = "iklan",
 
     .notices_h = "Berita, kampanye dan unggahan minta tolong",
     .news_h = "Berita dan kampanye kesadaran (bukan iklan, tidak ditandai)",
@@ -194,7 +191,6 @@ const Words kEn = {
     .flagged_none = "No ads were flagged today.",
     .language_filtered = "%s ads in other languages are not shown (subscription setting).",
     .more_in_csv = "%s more ads with lower scores are in the attached CSV.",
-    .evidence = "Evidence",
     .reasons = "Reasons",
     .contacts = "Contacts",
     .destinations = "Destinations",
@@ -207,7 +203,6 @@ const Words kEn = {
     .same_text = "The same text is in %d other ads",
     .same_text_h = "Same text",
     .label = "Reviewer label",
-    .score = "score",
     .unsafe_link = "(unsafe link, not linked)",
 
     .networks_h = "Recruiter networks",
@@ -233,7 +228,6 @@ const Words kEn = {
     .top_pickup = "Pickup and transit points",
     .top_sites = "Source sites",
     .top_none = "None.",
-    .ads_unit = "ads",
 
     .notices_h = "News, awareness and distress posts",
     .news_h = "News and awareness posts (not ads, not flagged)",

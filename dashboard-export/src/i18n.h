@@ -50,7 +50,6 @@ struct Words {
   const char* flagged_none;
   const char* language_filtered;  // %s count
   const char* more_in_csv;        // %s count
-  const char* evidence;
   const char* reasons;
   const char* contacts;
   const char* destinations;
@@ -63,7 +62,6 @@ struct Words {
   const char* same_text;  // %d other ads
   const char* same_text_h;
   const char* label;
-  const char* score;
   const char* unsafe_link;
 
   const char* networks_h;
@@ -87,7 +85,6 @@ struct Words {
   const char* top_pickup;
   const char* top_sites;
   const char* top_none;
-  const char* ads_unit;  // "iklan" / "ads"
 
   const char* notices_h;
   const char* news_h;

@@ -189,8 +189,6 @@ std::string RenderJson(const Digest& d) {
 Status WriteHtmlDigest(const Digest& digest, std::ostream& out) {
   return WriteAll(RenderHtmlDigest(digest), out);
 }
-Status WriteCsv(const Digest& digest, std::ostream& out) { return WriteAll(RenderCsv(digest), out); }
-Status WriteJson(const Digest& digest, std::ostream& out) { return WriteAll(RenderJson(digest), out); }
 
 std::string DigestFileStem(const Digest& d) { return "adwatch-digest-" + d.day + "-" + d.subscription; }
 

@@ -671,12 +671,15 @@ Result<int> Store::Touch(const std::vector<std::string>& ad_ids, int64_t seen_ms
   std::set<std::string_view> done;
   for (const std::string& id : ad_ids) {
     if (!done.insert(id).second) continue;
-    auto loaded = r.LoadAd(ro, id);
-    if (!loaded) return loaded.error();
-    if (!loaded->has_value() || (**loaded).rec.last_seen_ms >= seen_ms) continue;
-    AdState& st = **loaded;
-    st.rec.last_seen_ms = seen_ms;
-    (void)batch.Put(r.h(Cf::kAds), id, internal::EncodeAd(st.rec, st.text_key));
+    // Only the ad record changes: no verdict or index entry is read or written.
+    auto raw = r.GetRaw(ro, Cf::kAds, id);
+    if (!raw) return raw.error();
+    if (!raw->has_value()) continue;
+    auto stored = internal::DecodeAd(**raw, "ad " + id);
+    if (!stored) return stored.error();
+    if (stored->rec.last_seen_ms >= seen_ms) continue;
+    stored->rec.last_seen_ms = seen_ms;
+    (void)batch.Put(r.h(Cf::kAds), id, internal::EncodeAd(stored->rec, stored->text_key));
     ++moved;
   }
   if (moved > 0) ADWATCH_RETURN_IF_ERROR(r.Commit(batch, "marking ads as seen again"));

@@ -792,7 +792,9 @@ bool Walker::Enter(const GumboNode* node, Frame* f) {
     f->flags |= kSuppress;
     ++suppress_;
   }
-  if (options_.drop_boilerplate && IsBoilerplate(node, tag, a)) {
+  // Inside boilerplate already: everything below is suppressed and its links flagged, so the
+  // (subtree-scanning) check could change nothing.
+  if (options_.drop_boilerplate && boilerplate_ == 0 && IsBoilerplate(node, tag, a)) {
     f->flags |= kSuppress | kBoilerplate;
     ++suppress_;
     ++boilerplate_;

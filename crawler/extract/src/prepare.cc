@@ -407,10 +407,7 @@ StartResult TreeModel::StartTag(const TagName& name, bool self_closing, bool fon
   // number, and adds nothing Extract reads.
   if (tag == GUMBO_TAG_HTML || tag == GUMBO_TAG_BODY) {
     bool& seen = tag == GUMBO_TAG_HTML ? seen_html_ : seen_body_;
-    if (seen) {
-      r.blank = true;
-      ++stats_->repeated_roots;
-    }
+    if (seen) r.blank = true;
     seen = true;
     return r;
   }

@@ -34,7 +34,6 @@ struct PrepareStats {
   size_t flattened_tags = 0;       // start tags removed for depth
   size_t dropped_formatting = 0;   // formatting start tags removed (limit or clone budget)
   size_t dropped_attributes = 0;   // attributes removed past max_attributes
-  size_t repeated_roots = 0;       // repeated <html>/<body> start tags removed
   size_t cut_at = 0;               // byte offset where the page was cut for max_elements, or 0
 };
 

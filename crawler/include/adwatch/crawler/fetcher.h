@@ -59,9 +59,6 @@ class Fetcher {
   // unless the fetcher is destroyed first (then pending callbacks get a kOther "shut down"
   // result before the destructor returns). Thread-safe.
   virtual void Fetch(FetchRequest request, Callback done) = 0;
-
-  // Transfers started and not yet reported. Thread-safe.
-  virtual int in_flight() const = 0;
 };
 
 // The libcurl + Asio fetcher; starts its own I/O thread. Returns InvalidArgument for bad options

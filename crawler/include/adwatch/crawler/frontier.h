@@ -105,7 +105,6 @@ class Frontier {
   int64_t EarliestStart(const std::string& host);
   // Queued tasks (on disk, including in-flight ones).
   int64_t queued() const { return queued_; }
-  int64_t in_flight() const { return static_cast<int64_t>(in_flight_.size()); }
 
  private:
   struct HostQueue {

@@ -24,8 +24,6 @@ std::string RenderHtmlDigest(const Digest& digest);
 
 // Write the digest to `out`. Return IOError when the stream fails.
 Status WriteHtmlDigest(const Digest& digest, std::ostream& out);
-Status WriteCsv(const Digest& digest, std::ostream& out);
-Status WriteJson(const Digest& digest, std::ostream& out);
 
 // The CSV and JSON as strings (for attachments and golden-file tests).
 std::string RenderCsv(const Digest& digest);
