@@ -89,7 +89,6 @@ int RunCrawl(const CrawlArgs& args, AppContext& ctx) {
   if (args.host_connections > 0) {
     opts.default_host_connections = args.host_connections;
     for (auto& s : opts.sources) s.host_connections = 0;
-    setup.crawl.fetcher.max_host_connections = std::max(setup.crawl.fetcher.max_host_connections, args.host_connections);
   }
   if (args.host_delay_ms >= 0) {
     opts.default_host_delay_ms = args.host_delay_ms;

@@ -49,18 +49,6 @@ std::string AdSnippet(const AdCandidate& ad, size_t max_bytes) {
   return Snippet(ad.title + " — " + ad.text, max_bytes);
 }
 
-// "2026-11-22 12:00" in the configured zone.
-std::string LocalTime(const LocalDays& days, int64_t ms) {
-  const std::string day = days.DayOf(ms);
-  auto start = days.StartOf(day);
-  if (!start) return day;
-  const int64_t minutes = (ms - *start) / 60'000;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%s %02lld:%02lld", day.c_str(),
-                static_cast<long long>(minutes / 60), static_cast<long long>(minutes % 60));
-  return buf;
-}
-
 std::string Label(const AdRecord& rec) {
   return rec.reviews.empty() ? "" : std::string(Name(rec.reviews.back().label));
 }
@@ -211,7 +199,7 @@ int RunList(const ListArgs& args, AppContext& ctx) {
     if (reposts > 0) extra += " (+" + std::to_string(reposts) + " reposts)";
     if (e.repost) extra += " (repost of " + rec->repost_of + ")";
     std::printf("%s %3d %-6s %s  %-14s %s%s\n", e.ad_id.c_str(), e.score,
-                std::string(Name(e.level)).c_str(), LocalTime(*days, rec->first_seen_ms).c_str(),
+                std::string(Name(e.level)).c_str(), days->MinuteOf(rec->first_seen_ms).c_str(),
                 Snippet(rec->ad.source, 14).c_str(), AdSnippet(rec->ad, 70).c_str(), extra.c_str());
   }
   if (!args.json) {
@@ -300,8 +288,8 @@ int RunShow(const ShowArgs& args, AppContext& ctx) {
                                   : rec->ad.url.c_str());
   std::printf("%-12s%s\n", T(lang, "Sumber", "Source"), rec->ad.source.c_str());
   std::printf("%-12s%s (%s) · %s %s\n", T(lang, "Pertama", "First seen"),
-              LocalTime(*days, rec->first_seen_ms).c_str(), days->zone().c_str(),
-              T(lang, "terakhir", "last seen"), LocalTime(*days, rec->last_seen_ms).c_str());
+              days->MinuteOf(rec->first_seen_ms).c_str(), days->zone().c_str(),
+              T(lang, "terakhir", "last seen"), days->MinuteOf(rec->last_seen_ms).c_str());
   if (!rec->regions.empty()) {
     std::string r;
     for (const auto& x : rec->regions) r += (r.empty() ? "" : ", ") + x;

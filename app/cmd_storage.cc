@@ -172,7 +172,8 @@ int RunRescore(const RescoreArgs& args, AppContext& ctx) {
       ++failed;
       return true;
     }
-    const auto regions = RoutedRegions(*verdict, **classifier, rec.region_hint);
+    const auto regions =
+        classifier::RegionIds(verdict->entities, (*classifier)->rules().gazetteer(), rec.region_hint);
     auto updated = store->UpdateVerdict(rec.ad_id, *verdict, regions, "rescore");
     if (!updated) {
       stop = updated.error();

@@ -16,18 +16,13 @@ std::string DefaultRulesDir() {
 
 namespace {
 
-std::string Resolve(const std::string& base_dir, const std::string& p) {
-  if (p.empty() || fs::path(p).is_absolute() || base_dir.empty()) return p;
-  return (fs::path(base_dir) / p).lexically_normal().string();
-}
-
 Status ParseRules(const std::string& file, YamlMap& top, const std::string& base, Config& c) {
   YAML::Node n = top.Child("rules");
   YamlMap m(file, n, "rules");
   ADWATCH_RETURN_IF_ERROR(m.CheckIsMap());
   std::string dir;
   ADWATCH_RETURN_IF_ERROR(m.Read("dir", dir));
-  if (!dir.empty()) c.rules.rules_dir = Resolve(base, dir);
+  if (!dir.empty()) c.rules.rules_dir = ResolvePath(base, dir);
   int64_t mem_mb = c.rules.set_max_mem_bytes >> 20;
   ADWATCH_RETURN_IF_ERROR(m.Read("set_max_mem_mb", mem_mb));
   if (mem_mb < 1 || mem_mb > 4096) return m.Error("set_max_mem_mb", "must be between 1 and 4096");
@@ -61,7 +56,7 @@ Status ParseStorage(const std::string& file, YamlMap& top, const std::string& ba
   auto& s = c.storage;
   std::string path;
   ADWATCH_RETURN_IF_ERROR(m.Read("path", path));
-  if (!path.empty()) s.path = Resolve(base, path);
+  if (!path.empty()) s.path = ResolvePath(base, path);
   std::string sync = s.sync == storage::SyncPolicy::kInterval ? "interval" : "batch";
   ADWATCH_RETURN_IF_ERROR(m.ReadEnum("sync", sync, {"batch", "interval"}));
   s.sync = sync == "interval" ? storage::SyncPolicy::kInterval : storage::SyncPolicy::kEveryBatch;

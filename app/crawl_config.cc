@@ -56,10 +56,9 @@ Status ParseCrawl(const std::string& file, YamlMap& top, const std::string& base
   auto& cr = c.crawler;
   auto& f = c.fetcher;
   ADWATCH_RETURN_IF_ERROR(m.Read("user_agent", cr.user_agent));
-  f.user_agent = cr.user_agent;
   std::string seeds;
   ADWATCH_RETURN_IF_ERROR(m.Read("seeds", seeds));
-  if (!seeds.empty()) c.seeds = fs::path(seeds).is_absolute() || base.empty() ? seeds : (fs::path(base) / seeds).string();
+  if (!seeds.empty()) c.seeds = ResolvePath(base, seeds);
   ADWATCH_RETURN_IF_ERROR(m.Read("host_connections", cr.default_host_connections));
   ADWATCH_RETURN_IF_ERROR(m.Read("host_delay_ms", cr.default_host_delay_ms));
   ADWATCH_RETURN_IF_ERROR(m.Read("max_in_flight", cr.max_in_flight));
@@ -90,14 +89,12 @@ Status ParseCrawl(const std::string& file, YamlMap& top, const std::string& base
   }
   std::string backup_dir;
   ADWATCH_RETURN_IF_ERROR(m.Read("backup_dir", backup_dir));
-  if (!backup_dir.empty()) {
-    c.backup_dir = fs::path(backup_dir).is_absolute() || base.empty() ? backup_dir
-                                                                      : (fs::path(base) / backup_dir).string();
-  }
+  if (!backup_dir.empty()) c.backup_dir = ResolvePath(base, backup_dir);
   ADWATCH_RETURN_IF_ERROR(m.Read("backup_keep", c.backup_keep));
   if (c.backup_keep < 0) return m.Error("backup_keep", "must not be negative (0 keeps every backup)");
   ADWATCH_RETURN_IF_ERROR(m.Finish());
-  f.max_total_connections = std::max(f.max_total_connections, cr.max_in_flight);
+  // The fetcher's user agent and connection caps follow from these when the crawl starts
+  // (RunCrawlWithSignals), after the command line has had its say.
   if (Status s = crawler::Validate(cr); !s.ok()) return Status::InvalidArgument(m.Where() + ": crawl", s.message());
   if (Status s = crawler::Validate(f); !s.ok()) return Status::InvalidArgument(m.Where() + ": crawl", s.message());
   return Status::OK();

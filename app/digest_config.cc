@@ -82,7 +82,7 @@ Status ParseDigest(const std::string& file, YamlMap& top, const std::string& bas
   std::string out;
   ADWATCH_RETURN_IF_ERROR(m.Read("out_dir", out));
   if (!out.empty()) {
-    c.out_dir = fs::path(out).is_absolute() || base.empty() ? out : (fs::path(base) / out).lexically_normal().string();
+    c.out_dir = ResolvePath(base, out);
   }
   exporter::DigestOptions& o = c.options;
   ADWATCH_RETURN_IF_ERROR(m.Read("trend_days", o.trend_days));

@@ -7,15 +7,6 @@
 
 namespace adwatch::app {
 
-std::vector<std::string> RoutedRegions(const Verdict& verdict, const classifier::Classifier& classifier,
-                                       const std::string& region_hint) {
-  std::vector<std::string> ids;
-  for (const auto& r : classifier::RouteRegions(verdict.entities, classifier.rules().gazetteer(), region_hint)) {
-    if (std::find(ids.begin(), ids.end(), r.region_id) == ids.end()) ids.push_back(r.region_id);
-  }
-  return ids;
-}
-
 Result<storage::AdWrite> ClassifyAd(const classifier::Classifier& classifier, AdCandidate ad,
                                     const std::string& region_hint) {
   if (!ad.url.empty()) {
@@ -24,7 +15,7 @@ Result<storage::AdWrite> ClassifyAd(const classifier::Classifier& classifier, Ad
   auto verdict = classifier.Classify(ad);
   if (!verdict) return verdict.error();
   storage::AdWrite w;
-  w.regions = RoutedRegions(*verdict, classifier, region_hint);
+  w.regions = classifier::RegionIds(verdict->entities, classifier.rules().gazetteer(), region_hint);
   w.region_hint = region_hint;
   w.ad = std::move(ad);
   w.verdict = std::move(verdict.value());

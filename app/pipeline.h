@@ -43,9 +43,6 @@ struct ProcessedPage;
 // that does not parse is kept as given), its verdict, and the region ids it routes to.
 Result<storage::AdWrite> ClassifyAd(const classifier::Classifier& classifier, AdCandidate ad,
                                     const std::string& region_hint);
-// The distinct Indonesian region ids a verdict routes to (classifier::RouteRegions).
-std::vector<std::string> RoutedRegions(const Verdict& verdict, const classifier::Classifier& classifier,
-                                       const std::string& region_hint);
 
 // What processing one page produced, for `adwatch check` and the crawl summary.
 struct ProcessedPage {

@@ -201,11 +201,7 @@ storage::AdWrite ToWrite(const Spec& s, uint64_t n, const classifier::Gazetteer&
     hit("MESS", "COST_COVERED", 4, "mess dan makan gratis", "Mess dan makan gratis");
     hit("WA", "CONTACT_PRIVATE_CHANNEL", 6, "Hubungi WA", "Kontak lewat WhatsApp");
   }
-  for (const auto& route : classifier::RouteRegions(v.entities, g, "")) {
-    if (std::find(w.regions.begin(), w.regions.end(), route.region_id) == w.regions.end()) {
-      w.regions.push_back(route.region_id);
-    }
-  }
+  w.regions = classifier::RegionIds(v.entities, g, "");
   return w;
 }
 

@@ -261,4 +261,13 @@ std::vector<RegionRoute> RouteRegions(const Entities& entities, const Gazetteer&
   return out;
 }
 
+std::vector<std::string> RegionIds(const Entities& entities, const Gazetteer& gazetteer,
+                                   std::string_view source_region_hint) {
+  std::vector<std::string> ids;
+  for (auto& r : RouteRegions(entities, gazetteer, source_region_hint)) {
+    if (std::find(ids.begin(), ids.end(), r.region_id) == ids.end()) ids.push_back(std::move(r.region_id));
+  }
+  return ids;
+}
+
 }  // namespace adwatch::classifier

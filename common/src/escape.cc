@@ -38,6 +38,11 @@ size_t DecodeUtf8(std::string_view s, size_t i, uint32_t& cp) {
 
 }  // namespace
 
+size_t Utf8CharLen(std::string_view text, size_t i) {
+  uint32_t cp = 0;
+  return DecodeUtf8(text, i, cp);
+}
+
 std::string ValidUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());

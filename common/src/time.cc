@@ -175,6 +175,17 @@ std::string LocalDays::DayOf(int64_t unix_ms) const {
   return FormatDay(FloorDiv(unix_ms + OffsetMs(unix_ms), kMsPerDay));
 }
 
+std::string LocalDays::MinuteOf(int64_t unix_ms) const {
+  const std::string day = DayOf(unix_ms);
+  auto start = StartOf(day);
+  if (!start) return day;
+  const int64_t minutes = (unix_ms - *start) / 60'000;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s %02lld:%02lld", day.c_str(), static_cast<long long>(minutes / 60),
+                static_cast<long long>(minutes % 60));
+  return buf;
+}
+
 Result<int64_t> LocalDays::StartOf(std::string_view day) const {
   int y, m, d;
   if (day.size() != 10 || !ParseDate(day, y, m, d)) {

@@ -1,6 +1,7 @@
 #include "adwatch/common/yaml.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -28,6 +29,12 @@ Result<YAML::Node> Parse(std::istream& in, const std::string& name) {
 }
 
 }  // namespace
+
+std::string ResolvePath(const std::string& base_dir, const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty() || fs::path(path).is_absolute() || base_dir.empty()) return path;
+  return (fs::path(base_dir) / path).lexically_normal().string();
+}
 
 Result<YAML::Node> LoadYamlFile(const std::string& path) {
   std::ifstream in(path);

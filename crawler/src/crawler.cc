@@ -118,17 +118,6 @@ struct HostState {
   int sitemaps_fetched = 0;
 };
 
-std::string HeaderValue(const FetchResult& r, std::string_view name) {
-  for (const auto& [k, v] : r.headers) {
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return v;
-    }
-  }
-  return "";
-}
-
 // The <loc> URLs of a sitemap or sitemap index; stops at `limit`.
 std::vector<std::string> SitemapLocs(std::string_view xml, size_t limit) {
   std::vector<std::string> out;
@@ -526,7 +515,7 @@ struct Crawler::Impl {
   }
 
   void OnRedirect(const FetchTask& task, const FetchResult& r) {
-    const std::string location = HeaderValue(r, "Location");
+    const std::string location(HeaderValue(r, "Location"));
     auto target = location.empty() ? Result<std::string>(Status::InvalidArgument("no Location"))
                                    : ResolveUrl(task.url, location);
     if (!target) {

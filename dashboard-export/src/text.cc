@@ -12,19 +12,6 @@ namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v'; }
 
-// Length of the UTF-8 character starting at s[i], or 0 when the bytes there are not valid.
-size_t CharLen(std::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  // Overlong forms, surrogates and the like are caught by ValidUtf8 on each character.
-  const std::string_view ch = s.substr(i, n);
-  return ValidUtf8(ch) == ch ? n : 0;
-}
-
 const std::string& FieldText(const AdRecord& r, std::string_view field) {
   return field == "title" ? r.ad.title : r.ad.text;
 }
@@ -61,7 +48,7 @@ std::string Collapse(std::string_view text, size_t max_bytes) {
     }
     if (space) out += ' ';
     space = false;
-    const size_t n = CharLen(text, i);
+    const size_t n = Utf8CharLen(text, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";
       ++i;
@@ -139,7 +126,7 @@ Snippet EvidenceSnippet(const AdRecord& record, const Categories* categories, si
     }
     if (space) s += ' ';
     space = false;
-    const size_t n = CharLen(t, i);
+    const size_t n = Utf8CharLen(t, i);
     const auto at = static_cast<uint32_t>(s.size());
     if (n == 0) {
       s += "\xEF\xBF\xBD";
@@ -216,15 +203,7 @@ std::vector<std::string> Reasons(const Verdict& verdict, const Categories* categ
 }
 
 std::string LocalTime(const LocalDays& days, int64_t unix_ms) {
-  if (unix_ms <= 0) return "";
-  const std::string day = days.DayOf(unix_ms);
-  auto start = days.StartOf(day);
-  if (!start) return day;
-  const int64_t minutes = (unix_ms - *start) / 60'000;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s %02lld:%02lld", day.c_str(),
-                static_cast<long long>(minutes / 60), static_cast<long long>(minutes % 60));
-  return buf;
+  return unix_ms <= 0 ? "" : days.MinuteOf(unix_ms);
 }
 
 std::string ContactKey(const Contact& contact) {

@@ -157,11 +157,7 @@ inline storage::AdWrite MakeWrite(const AdSpec& s, const classifier::Gazetteer& 
     v.hits.push_back(h);
   }
   w.region_hint = s.region_hint;
-  for (const auto& r : classifier::RouteRegions(v.entities, g, s.region_hint)) {
-    if (std::find(w.regions.begin(), w.regions.end(), r.region_id) == w.regions.end()) {
-      w.regions.push_back(r.region_id);
-    }
-  }
+  w.regions = classifier::RegionIds(v.entities, g, s.region_hint);
   return w;
 }
 

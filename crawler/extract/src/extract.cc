@@ -56,13 +56,6 @@ bool IsLowerAscii(std::string_view s) {
   return true;
 }
 
-std::string_view HeaderValue(const FetchResult& fetch, std::string_view name) {
-  for (const auto& [k, v] : fetch.headers) {
-    if (EqualsIgnoreCase(k, name)) return v;
-  }
-  return {};
-}
-
 // Lower-case host of an absolute URL, or "".
 std::string HostOf(std::string_view url) {
   const size_t scheme = url.find("://");

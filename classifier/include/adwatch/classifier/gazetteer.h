@@ -79,6 +79,10 @@ struct RegionRoute {
 std::vector<RegionRoute> RouteRegions(const Entities& entities, const Gazetteer& gazetteer,
                                       std::string_view source_region_hint);
 
+// The distinct region ids of RouteRegions, in order: what the store indexes an ad under.
+std::vector<std::string> RegionIds(const Entities& entities, const Gazetteer& gazetteer,
+                                   std::string_view source_region_hint);
+
 }  // namespace adwatch::classifier
 
 #endif  // ADWATCH_CLASSIFIER_GAZETTEER_H_

@@ -45,6 +45,10 @@ inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // Returns `text` with every byte sequence that is not valid UTF-8 replaced by U+FFFD.
 std::string ValidUtf8(std::string_view text);
 
+// Length of the valid UTF-8 character starting at text[i] (REQUIRES: i < text.size()), or 0
+// when the bytes there are not valid UTF-8 (overlong forms, surrogates, > U+10FFFF included).
+size_t Utf8CharLen(std::string_view text, size_t i);
+
 }  // namespace adwatch
 
 #endif  // ADWATCH_COMMON_ESCAPE_H_

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -83,6 +84,18 @@ struct FetchResult {
   FetchError error = FetchError::kNone;
   std::string error_message;
 };
+
+// The value of the first header of `fetch` named `name` (ASCII case-insensitive), or "".
+inline std::string_view HeaderValue(const FetchResult& fetch, std::string_view name) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (const auto& [k, v] : fetch.headers) {
+    if (k.size() != name.size()) continue;
+    size_t i = 0;
+    while (i < k.size() && lower(k[i]) == lower(name[i])) ++i;
+    if (i == k.size()) return v;
+  }
+  return {};
+}
 
 // ---------------------------------------------------------------------------------------------
 // 3. Extractor → Normalizer/Classifier

@@ -31,6 +31,8 @@ class LocalDays {
 
   // The calendar day, "YYYY-MM-DD", on which `unix_ms` falls in this zone.
   std::string DayOf(int64_t unix_ms) const;
+  // "YYYY-MM-DD HH:MM", the local date and time of `unix_ms` to the minute.
+  std::string MinuteOf(int64_t unix_ms) const;
   // Unix ms of 00:00 local time on `day` ("YYYY-MM-DD"); InvalidArgument on a malformed day.
   Result<int64_t> StartOf(std::string_view day) const;
   // The day `delta` days after `day` (negative: before). REQUIRES: day is a valid YYYY-MM-DD.

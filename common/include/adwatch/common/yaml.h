@@ -20,6 +20,10 @@ namespace adwatch {
 // "file:line:column: message" on a syntax error.
 Result<YAML::Node> LoadYamlFile(const std::string& path);
 
+// A path written in a config file, taken relative to the file's folder `base_dir` unless it is
+// absolute (or base_dir is ""); "" stays "".
+std::string ResolvePath(const std::string& base_dir, const std::string& path);
+
 // Parses YAML text; `name` stands in for the file name in errors.
 Result<YAML::Node> LoadYamlText(std::string_view text, const std::string& name);
 
