@@ -13,7 +13,7 @@ namespace {
 struct ClassifyArgs {
   std::string file = "-";
   std::string input = "text";
-  std::string url;  // --input html: the page's address, for links and ad ids
+  std::string url;  // --input html: the page's address, to resolve its links
   bool explain = false;
   std::string lang;
   std::string rules_dir;
@@ -76,12 +76,7 @@ int Run(const ClassifyArgs& args, AppContext& ctx) {
       std::fprintf(stderr, "adwatch classify: %s\n", extractor.error().message().c_str());
       return kExitFailure;
     }
-    FetchResult fetch;
-    fetch.requested_url = fetch.final_url = args.url;
-    fetch.http_status = 200;
-    fetch.source = "cli";
-    fetch.body = std::move(data.value());
-    auto page = extractor->Extract(fetch);
+    auto page = extractor->Extract(SavedPage(std::move(data.value()), args.url));
     if (!page) {
       std::fprintf(stderr, "adwatch classify: %s: %s\n", name.c_str(), page.error().ToString().c_str());
       return kExitFailure;

@@ -27,12 +27,9 @@ int Run(const ExtractArgs& args, AppContext& ctx) {
   if (!config) return kExitFailure;
   extract::ExtractOptions options = config->crawl.extract;
 
-  FetchResult fetch;
-  fetch.requested_url = args.url;
-  fetch.final_url = args.url;
-  fetch.http_status = 200;
+  FetchResult fetch = SavedPage("", args.url);
   fetch.content_type = args.content_type;
-  fetch.source = args.source.empty() ? "cli" : args.source;
+  if (!args.source.empty()) fetch.source = args.source;
   if (!args.source.empty()) {
     // The source's URL patterns and kind come from the seeds file, as in a crawl.
     if (config->crawl.seeds.empty()) {

@@ -78,6 +78,15 @@ Result<JsonAd> ParseJsonAd(const std::string& line) {
   return in;
 }
 
+FetchResult SavedPage(std::string body, const std::string& url) {
+  FetchResult fetch;
+  fetch.requested_url = fetch.final_url = url;
+  fetch.http_status = 200;
+  fetch.source = "cli";
+  fetch.body = std::move(body);
+  return fetch;
+}
+
 bool StdoutIsTerminal() { return isatty(STDOUT_FILENO) != 0; }
 
 }  // namespace adwatch::app

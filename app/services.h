@@ -34,6 +34,10 @@ Result<JsonAd> ParseJsonAd(const std::string& line);
 // Reads a whole file, or standard input for "-". NotFound/IOError name the path.
 Result<std::string> ReadInput(const std::string& path);
 
+// A page saved to disk as the crawler would have fetched it from `url` (HTTP 200, source "cli"):
+// the input of `adwatch extract` and `adwatch classify --input html`.
+FetchResult SavedPage(std::string body, const std::string& url);
+
 // True when standard output is a terminal (for colour and progress lines).
 bool StdoutIsTerminal();
 

@@ -19,21 +19,12 @@ constexpr size_t kMaxMatched = 8;
 // in `adwatch review show`.
 constexpr size_t kMaxReasons = 6;
 
-bool IsNotice(DocKind k) { return k == DocKind::kNews || k == DocKind::kDistress; }
 
 std::string RegionName(const classifier::Gazetteer& g, const std::string& id) {
   const classifier::PlaceInfo* p = g.Find(id);
   return p != nullptr ? p->name : id;
 }
 
-std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
-  std::string out;
-  for (const std::string& p : parts) {
-    if (!out.empty()) out += sep;
-    out += p;
-  }
-  return out;
-}
 
 template <typename T>
 void AddUnique(std::vector<T>& v, const T& x) {

@@ -10,11 +10,11 @@
 #include "adwatch/export/digest.h"
 #include "adwatch/storage/ids.h"
 #include "adwatch/storage/store.h"
+#include "text.h"
 
 namespace adwatch::exporter {
 namespace {
 
-bool IsNotice(DocKind k) { return k == DocKind::kNews || k == DocKind::kDistress; }
 
 // The primary language subtag of a page language ("id-ID" → "id"), lower-case.
 std::string PrimaryLang(std::string_view lang) {

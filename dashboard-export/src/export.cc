@@ -13,6 +13,7 @@
 #include "adwatch/export/networks.h"
 #include "adwatch/storage/ids.h"
 #include "adwatch/storage/store.h"
+#include "text.h"
 
 namespace adwatch::exporter {
 namespace {
@@ -25,14 +26,6 @@ const char* const kCsvHeader[] = {
 
 bool Redacted(const AdRecord& r) { return r.verdict.kind == DocKind::kDistress; }
 
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (const std::string& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
 
 std::vector<std::string> Terms(const AdRecord& r) {
   std::vector<std::string> out;

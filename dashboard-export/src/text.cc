@@ -37,6 +37,15 @@ bool Counted(const Hit& h, const Categories* categories) {
   return it == categories->end() || it->second.kind.empty();
 }
 
+std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (const std::string& p : parts) {
+    if (!out.empty()) out += sep;
+    out += p;
+  }
+  return out;
+}
+
 std::string Collapse(std::string_view text, size_t max_bytes) {
   std::string out;
   bool space = false;

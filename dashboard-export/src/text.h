@@ -16,6 +16,12 @@
 
 namespace adwatch::exporter {
 
+// The parts joined with `sep` between them (none after an empty first part).
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+
+// News/awareness and distress posts: listed as notices, never as flagged ads.
+inline bool IsNotice(DocKind k) { return k == DocKind::kNews || k == DocKind::kDistress; }
+
 // Collapses runs of whitespace to one space, trims, and cuts to at most `max_bytes` on a UTF-8
 // boundary, marking a cut with "…". Invalid UTF-8 becomes U+FFFD.
 std::string Collapse(std::string_view text, size_t max_bytes);

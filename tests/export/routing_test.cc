@@ -8,27 +8,17 @@
 
 #include "adwatch/classifier/classify.h"
 #include "adwatch/export/digest.h"
+#include "classifier/test_util.h"
 #include "fixture.h"
 
 namespace adwatch::exporter {
 namespace {
 
-const classifier::Classifier& RealClassifier() {
-  static const auto c = [] {
-    classifier::RuleSetOptions o;
-    o.rules_dir = ADWATCH_RULES_DIR;
-    auto rules = classifier::RuleSet::Load(o);
-    REQUIRE(rules);
-    return std::make_unique<classifier::Classifier>(*rules, classifier::ClassifyOptions{});
-  }();
-  return *c;
-}
-
 std::vector<classifier::RegionRoute> Routes(const std::string& text, const std::string& hint = "") {
   AdCandidate ad;
   ad.text = text;
-  const Entities e = RealClassifier().ExtractEntities(ad);
-  return classifier::RouteRegions(e, RealClassifier().rules().gazetteer(), hint);
+  const Entities e = testing::BundledClassifier().ExtractEntities(ad);
+  return classifier::RouteRegions(e, testing::BundledClassifier().rules().gazetteer(), hint);
 }
 
 std::vector<std::string> Ids(const std::vector<classifier::RegionRoute>& routes) {
@@ -40,7 +30,7 @@ std::vector<std::string> Ids(const std::vector<classifier::RegionRoute>& routes)
 std::string Why(const std::vector<classifier::RegionRoute>& routes, const std::string& region,
                 DigestLang lang = DigestLang::kId) {
   for (const auto& r : routes) {
-    if (r.region_id == region) return DescribeRoute(r, RealClassifier().rules().gazetteer(), lang);
+    if (r.region_id == region) return DescribeRoute(r, testing::BundledClassifier().rules().gazetteer(), lang);
   }
   return "";
 }
@@ -86,7 +76,7 @@ TEST_CASE("Digests receive exactly the ads routed to their regions", "[export][r
   storage::testing::ManualClock clock(testing::kNoonJakarta);
   auto store = storage::Store::Open(storage::testing::TestOptions(dir.Sub("db")), clock);
   REQUIRE(store);
-  const auto& g = RealClassifier().rules().gazetteer();
+  const auto& g = testing::BundledClassifier().rules().gazetteer();
   const std::vector<std::pair<std::string, std::string>> texts = {
       {"https://x.example/batam", "Admin ke Kamboja, berangkat dari Batam, gaji 15 juta, tiket ditanggung. WA 081234567890"},
       {"https://x.example/entikong", "Kerja kebun di Malaysia, dijemput di Entikong, paspor diurus agen. WA 081299990000"},
@@ -100,7 +90,7 @@ TEST_CASE("Digests receive exactly the ads routed to their regions", "[export][r
     ad.source = "test";
     ad.title = "Lowongan";
     ad.text = text;
-    auto verdict = RealClassifier().Classify(ad);
+    auto verdict = testing::BundledClassifier().Classify(ad);
     REQUIRE(verdict);
     storage::AdWrite w;
     w.ad = ad;
@@ -114,7 +104,7 @@ TEST_CASE("Digests receive exactly the ads routed to their regions", "[export][r
     REQUIRE(written);
     ids[url] = written->ads[0].ad_id;
   }
-  const DigestContext ctx{&g, &RealClassifier().rules().categories()};
+  const DigestContext ctx{&g, &testing::BundledClassifier().rules().categories()};
   auto listed = [&](std::vector<std::string> regions) {
     Subscription s;
     s.name = "t";
