@@ -548,9 +548,11 @@ bool SkeletonMayDiffer(const std::string& t) {
   int32_t word_len = 0;
   auto end_word = [&](int32_t at) {
     if (in_word && letter && other) return true;
-    // A single letter, a separator and another single letter ("k a", "j.u"): maybe spaced out.
+    // A single letter, a separator and another single letter ("k a", "j.u", "高 薪"): maybe
+    // spaced out. A character outside ASCII after the separator is taken as maybe a letter, so
+    // that this check never says "no" where JoinSpacedLetters would join.
     if (in_word && word_len == 1 && at + 1 < n && s[at] < 0x80 && IsSpacedSeparator(static_cast<char32_t>(s[at])) &&
-        s[at + 1] < 0x80 && (kAsciiClass[s[at + 1]] & kAsciiWordish) &&
+        (s[at + 1] >= 0x80 || (kAsciiClass[s[at + 1]] & kAsciiWordish)) &&
         (at + 2 >= n || !(s[at + 2] < 0x80 && (kAsciiClass[s[at + 2]] & kAsciiWordish)))) {
       return true;
     }

@@ -37,6 +37,16 @@ TEST_CASE("Skeleton undoes leet, spacing, masks, homoglyphs and flags", "[classi
   CHECK_FALSE(n.obfuscations.empty());
 }
 
+TEST_CASE("The skeleton of a passage does not depend on words elsewhere in the text", "[classifier]") {
+  // The shortcut that skips the skeleton passes must never skip text a pass would change: spaced
+  // CJK characters are joined whether or not another word is obfuscated.
+  const auto plain = Normalize("高 薪 诚 聘 工 作 di kamboja");
+  const auto leet = Normalize("高 薪 诚 聘 工 作 di k4mboja");
+  CHECK(plain.skeleton.text.substr(0, plain.skeleton.text.find(" di ")) ==
+        leet.skeleton.text.substr(0, leet.skeleton.text.find(" di ")));
+  CHECK(plain.obfuscations.size() + 1 == leet.obfuscations.size());
+}
+
 TEST_CASE("Skeleton leaves figures such as salaries and years alone", "[classifier]") {
   const auto n = Normalize("gaji 15jt, 10jt++, rp15.000.000, 1000U, tahun 2024, 1 5 3");
   CHECK(n.skeleton.text == "gaji 15jt, 10jt++, rp15.000.000, 1000u, tahun 2024, 1 5 3");
