@@ -60,6 +60,7 @@ enum class FetchKind : uint8_t { kPage, kRobots, kSitemap };
 
 struct FetchDone {
   FetchKind kind;
+  std::string host;  // key of the host the fetch is counted against (a redirect may leave it)
   FetchTask task;
   FetchResult result;
 };
@@ -277,7 +278,8 @@ struct Crawler::Impl {
 
   // --- Fetching --------------------------------------------------------------------------------
 
-  void StartFetch(FetchKind kind, FetchTask task, const SourceConfig* source) {
+  // REQUIRES: the caller counted the fetch in hosts[host].in_flight.
+  void StartFetch(FetchKind kind, const std::string& host, FetchTask task, const SourceConfig* source) {
     FetchRequest req;
     req.task = task;
     req.proxy = source ? source->proxy : "";
@@ -285,18 +287,32 @@ struct Crawler::Impl {
     ++in_flight;
     ++stats.requests;
     std::weak_ptr<Mailbox> box = mailbox;
-    fetcher.Fetch(std::move(req), [box, kind, task = std::move(task)](FetchResult r) mutable {
-      if (auto b = box.lock()) b->Post(FetchDone{kind, std::move(task), std::move(r)});
+    fetcher.Fetch(std::move(req), [box, kind, host, task = std::move(task)](FetchResult r) mutable {
+      if (auto b = box.lock()) b->Post(FetchDone{kind, std::move(host), std::move(task), std::move(r)});
     });
   }
 
-  void StartRobots(HostState& h, const SourceConfig* source) {
+  // Fetches the host's /robots.txt, or `next`, a redirect's next hop: the answer is this host's
+  // wherever it comes from.
+  void StartRobots(HostState& h, const SourceConfig* source, FetchTask next = {}) {
     h.robots_state = HostState::Robots::kFetching;
     ++h.in_flight;
+    if (next.url.empty()) {
+      next.url = h.origin + "/robots.txt";
+      next.source = source ? source->name : "";
+    }
+    StartFetch(FetchKind::kRobots, h.key, std::move(next), source);
+  }
+
+  // Fetches one of the host's sitemaps (at most 20 a host).
+  void StartSitemap(HostState& h, std::string url, const std::string& source) {
+    ++h.sitemaps_fetched;
+    ++h.in_flight;
     FetchTask t;
-    t.url = h.origin + "/robots.txt";
-    t.source = source ? source->name : "";
-    StartFetch(FetchKind::kRobots, std::move(t), source);
+    t.url = std::move(url);
+    t.source = source;
+    CompiledSource* src = SourceOf(source);
+    StartFetch(FetchKind::kSitemap, h.key, std::move(t), src ? src->config.get() : nullptr);
   }
 
   // Starts whatever may start now. Returns the earliest time something else may start (0: no
@@ -357,7 +373,7 @@ struct Crawler::Impl {
         ++h->in_flight;
         ++page_fetches_in_flight;
         h->next_allowed_ms = now + EffectiveDelay(*h);
-        StartFetch(FetchKind::kPage, std::move(*task), src ? src->config.get() : nullptr);
+        StartFetch(FetchKind::kPage, key, std::move(*task), src ? src->config.get() : nullptr);
         wake_at(h->next_allowed_ms);
       }
     }
@@ -449,8 +465,7 @@ struct Crawler::Impl {
     } else if (r.http_status >= 400) {
       ++stats.errors["http_" + std::to_string(r.http_status)];
     }
-    const std::string key = HostKey(d.task.url);
-    auto hit = hosts.find(key);
+    auto hit = hosts.find(d.host);
     if (hit == hosts.end()) return;
     HostState& h = hit->second;
     --h.in_flight;
@@ -566,11 +581,8 @@ struct Crawler::Impl {
         FetchTask t = d.task;
         t.url = *target;
         t.redirects++;
-        robots_redirects[t.url] = h.key;
-        h.robots_state = HostState::Robots::kFetching;
-        ++h.in_flight;
         CompiledSource* src = SourceOf(d.task.source);
-        StartFetch(FetchKind::kRobots, std::move(t), src ? src->config.get() : nullptr);
+        StartRobots(h, src ? src->config.get() : nullptr, std::move(t));
         return;
       }
     }
@@ -611,13 +623,7 @@ struct Crawler::Impl {
       if (h.sitemaps_fetched >= 20) break;
       auto url = ResolveUrl(h.origin + "/", sm);
       if (!url || HostKey(*url) != h.key) continue;  // only the host's own sitemaps
-      ++h.sitemaps_fetched;
-      ++h.in_flight;
-      FetchTask t;
-      t.url = *url;
-      t.source = source;
-      CompiledSource* src = SourceOf(source);
-      StartFetch(FetchKind::kSitemap, std::move(t), src ? src->config.get() : nullptr);
+      StartSitemap(h, std::move(*url), source);
     }
   }
 
@@ -633,13 +639,7 @@ struct Crawler::Impl {
       if (index) {
         auto h = hosts.find(key);
         if (h != hosts.end() && HostKey(*url) == key && h->second.sitemaps_fetched < 20) {
-          ++h->second.sitemaps_fetched;
-          ++h->second.in_flight;
-          FetchTask t;
-          t.url = *url;
-          t.source = d.task.source;
-          CompiledSource* src = SourceOf(d.task.source);
-          StartFetch(FetchKind::kSitemap, std::move(t), src ? src->config.get() : nullptr);
+          StartSitemap(h->second, std::move(*url), d.task.source);
         }
         continue;
       }
@@ -730,21 +730,6 @@ struct Crawler::Impl {
 
   void Handle(Event& e) {
     if (auto* f = std::get_if<FetchDone>(&e)) {
-      if (f->kind == FetchKind::kRobots && f->task.redirects > 0) {
-        // A redirected robots.txt answers for the host that asked for it.
-        auto it = robots_redirects.find(f->task.url);
-        if (it != robots_redirects.end()) {
-          auto h = hosts.find(it->second);
-          robots_redirects.erase(it);
-          if (h != hosts.end()) {
-            --in_flight;
-            --h->second.in_flight;
-            stats.bytes += static_cast<int64_t>(f->result.body.size());
-            OnRobots(h->second, *f);
-            return;
-          }
-        }
-      }
       OnFetch(*f);
     } else {
       OnPage(std::get<PageDone>(e));
@@ -855,7 +840,6 @@ struct Crawler::Impl {
   std::vector<std::unique_ptr<CompiledSource>> sources;
   std::unordered_map<std::string, CompiledSource*> by_name;
   std::unordered_map<std::string, HostState> hosts;
-  std::unordered_map<std::string, std::string> robots_redirects;  // redirect target URL → asking host
   std::deque<PageJob> pending_offers;
   std::string last_host;
   int in_flight = 0;

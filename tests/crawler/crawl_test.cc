@@ -271,6 +271,34 @@ TEST_CASE("robots.txt: a 5xx defers the host, a 404 allows everything", "[crawle
   CHECK(open->Hits("/") == 1);
 }
 
+TEST_CASE("Two hosts whose robots.txt redirect to the same file each get its answer", "[crawler]") {
+  auto a = Server();
+  auto b = Server("127.0.0.5");
+  auto rules = Server("127.0.0.6");  // serves only the shared robots.txt; crawled by no source
+  // Slow, so that both hosts wait for it at once.
+  rules->Set("/robots.txt", Route::Text("User-agent: *\nDisallow: /private/\n").WithDelay(300));
+  for (auto* s : {a.get(), b.get()}) {
+    s->Set("/robots.txt", Route::Redirect(rules->Url("/robots.txt"), 301));
+    s->Serve("/", "<a href=\"/private/x\">x</a> <a href=\"/open\">o</a>");
+    s->Serve("/open", "open");
+  }
+  Harness h;
+  CrawlerOptions o = OneSite(*a);
+  SourceConfig second = o.sources[0];
+  second.name = "second";
+  second.start_urls = {b->Url("/")};
+  o.sources.push_back(second);
+  o.max_duration_ms = 20'000;
+  const CrawlStats stats = h.Crawl(o);
+  // Both hosts read the shared rules and went on: their open page fetched, the private one not.
+  CHECK(stats.done);
+  for (auto* s : {a.get(), b.get()}) {
+    CHECK(s->Hits("/open") == 1);
+    CHECK(s->Hits("/private/x") == 0);
+  }
+  CHECK(rules->Hits("/robots.txt") == 2);
+}
+
 TEST_CASE("URLs from outside never reach private addresses unless allowed", "[crawler]") {
   auto server = Server();
   server->Serve("/", "secret admin page");
