@@ -182,20 +182,12 @@ Result<ExportStats> ExportAds(const storage::Store& store, const ExportQuery& q,
   writer.Begin();
   ExportStats stats;
   Status inner;
-  Status s = store.ForEachAd(q.since, q.until, [&](const AdRecord& scanned) {
+  Status s = store.ForEachAd(q.since, q.until, [&](const AdRecord& r) {
     ++stats.scanned;
-    if (scanned.verdict.level < q.min_level) return true;
-    if (!q.region.empty() &&
-        std::find(scanned.regions.begin(), scanned.regions.end(), q.region) == scanned.regions.end()) {
+    if (r.verdict.level < q.min_level) return true;
+    if (!q.region.empty() && std::find(r.regions.begin(), r.regions.end(), q.region) == r.regions.end()) {
       return true;
     }
-    // ForEachAd leaves reviews out; the labels come with GetAd, for the ads that passed so far.
-    auto full = store.GetAd(scanned.ad_id);
-    if (!full) {
-      inner = full.error();
-      return false;
-    }
-    const AdRecord& r = *full;
     if (!q.label.empty()) {
       if (q.label == "none" ? !r.reviews.empty()
                             : r.reviews.empty() || r.reviews.back().label != *label) {
@@ -209,7 +201,7 @@ Result<ExportStats> ExportAds(const storage::Store& store, const ExportQuery& q,
       return false;
     }
     return true;
-  });
+  }, /*with_reviews=*/true);
   ADWATCH_RETURN_IF_ERROR(s);
   ADWATCH_RETURN_IF_ERROR(inner);
   out.flush();

@@ -916,7 +916,7 @@ Result<std::vector<std::string>> Store::SameText(std::string_view ad_id) const {
 }
 
 Status Store::ForEachAd(std::string_view from_day, std::string_view to_day,
-                        const std::function<bool(const AdRecord&)>& fn) const {
+                        const std::function<bool(const AdRecord&)>& fn, bool with_reviews) const {
   Rep& r = *rep_;
   SnapshotRead snap(r.db, r.read_only());
   auto visit = [&](std::string_view id, bool* go_on) -> Status {
@@ -924,6 +924,11 @@ Status Store::ForEachAd(std::string_view from_day, std::string_view to_day,
     if (!st) return st.error();
     if (!st->has_value())
       return Status::Corruption("index", "entry for missing ad " + std::string(id));
+    if (with_reviews) {
+      auto reviews = r.Reviews(snap.ro, id);
+      if (!reviews) return reviews.error();
+      (*st)->rec.reviews = std::move(*reviews);
+    }
     *go_on = fn((*st)->rec);
     return Status::OK();
   };

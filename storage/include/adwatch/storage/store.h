@@ -264,12 +264,12 @@ class Store {
   // Empty when the ad's text is too short to link. NotFound when the ad is unknown.
   Result<std::vector<std::string>> SameText(std::string_view ad_id) const;
 
-  // Calls `fn` with each ad (current verdict, no reviews) first seen on [from_day, to_day], in
-  // day order; an empty bound is open; with both empty, every ad in id order. Stops early when
-  // `fn` returns false. Writes made from `fn` are allowed and not seen by this scan.
-  // InvalidArgument for a malformed day.
+  // Calls `fn` with each ad (current verdict; its reviews too when `with_reviews`) first seen on
+  // [from_day, to_day], in day order; an empty bound is open; with both empty, every ad in id
+  // order. Stops early when `fn` returns false. Writes made from `fn` are allowed and not seen by
+  // this scan. InvalidArgument for a malformed day.
   Status ForEachAd(std::string_view from_day, std::string_view to_day,
-                   const std::function<bool(const AdRecord&)>& fn) const;
+                   const std::function<bool(const AdRecord&)>& fn, bool with_reviews = false) const;
 
   // The calendar day of `unix_ms` in the store's time zone, "YYYY-MM-DD".
   std::string DayOf(int64_t unix_ms) const;
