@@ -1,6 +1,5 @@
 // adwatch classify: scores ads given as plain text or JSONL and explains every point.
 #include <cstdio>
-#include <sstream>
 
 #include "adwatch/common/names.h"
 #include "adwatch/extract/extract.h"
@@ -93,22 +92,17 @@ int Run(const ClassifyArgs& args, AppContext& ctx) {
       emit(in);
     }
   } else {  // jsonl
-    std::istringstream lines(data.value());
-    std::string line;
-    int line_no = 0;
-    while (std::getline(lines, line)) {
-      ++line_no;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      auto in = ParseJsonAd(line);
+    ForEachJsonAd(data.value(), [&](int line_no, Result<JsonAd> in) {
       if (!in) {
         std::fprintf(stderr, "adwatch classify: %s:%d: %s; line skipped\n", name.c_str(), line_no,
                      in.error().message().c_str());
         ++failures;
-        continue;
+        return true;
       }
       if (in->id.empty()) in->id = std::to_string(line_no);
       emit(*in);
-    }
+      return true;
+    });
   }
   std::fflush(stdout);
   if (failures > 0) {

@@ -1,6 +1,5 @@
 // adwatch rules test | lint | stats: checks of the ruleset itself.
 #include <cstdio>
-#include <sstream>
 
 #include "adwatch/classifier/rule_check.h"
 #include "cli.h"
@@ -71,21 +70,17 @@ int RunStats(const RulesArgs& args, AppContext& ctx) {
     return kExitFailure;
   }
   std::vector<classifier::LabeledText> corpus;
-  std::istringstream lines(data.value());
-  std::string line;
-  int line_no = 0, bad = 0;
-  while (std::getline(lines, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto ad = ParseJsonAd(line);
+  int bad = 0;
+  ForEachJsonAd(data.value(), [&](int line_no, Result<JsonAd> ad) {
     if (!ad || ad->label.empty()) {
       std::fprintf(stderr, "adwatch rules stats: %s:%d: %s; line skipped\n", args.corpus.c_str(), line_no,
                    ad ? "missing \"label\"" : ad.error().message().c_str());
       ++bad;
-      continue;
+      return true;
     }
     corpus.push_back({ad->label, ad->ad.lang, std::move(ad->ad)});
-  }
+    return true;
+  });
   const auto report = classifier::ComputeRuleStats(**c, corpus, args.positive);
   std::printf("%zu texts:", corpus.size());
   for (const auto& [label, n] : report.texts_by_label) std::printf(" %s=%d", label.c_str(), n);

@@ -2,7 +2,6 @@
 // after the database. They only parse arguments, call storage/ and classifier/, and print.
 #include <chrono>
 #include <cstdio>
-#include <sstream>
 
 #include "adwatch/classifier/gazetteer.h"
 #include "adwatch/common/names.h"
@@ -97,13 +96,8 @@ int RunImport(const ImportArgs& args, AppContext& ctx) {
     return true;
   };
 
-  std::istringstream lines(*data);
-  std::string line;
-  int line_no = 0;
-  while (std::getline(lines, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto in = ParseJsonAd(line);
+  bool write_failed = false;
+  ForEachJsonAd(*data, [&](int line_no, Result<JsonAd> in) {
     if (in && in->ad.text.find_first_not_of(" \t\r\n") == std::string::npos) {
       in = Status::InvalidArgument("field \"text\" is empty");
     }
@@ -111,7 +105,7 @@ int RunImport(const ImportArgs& args, AppContext& ctx) {
       std::fprintf(stderr, "adwatch import: %s:%d: %s; line skipped\n", name.c_str(), line_no,
                    in.error().message().c_str());
       ++skipped;
-      continue;
+      return true;
     }
     AdCandidate ad = std::move(in->ad);
     ad.origin = CandidateOrigin::kImport;
@@ -122,12 +116,14 @@ int RunImport(const ImportArgs& args, AppContext& ctx) {
       std::fprintf(stderr, "adwatch import: %s:%d: %s; line skipped\n", name.c_str(), line_no,
                    w.error().ToString().c_str());
       ++skipped;
-      continue;
+      return true;
     }
     flagged += w->verdict.level >= Level::kMedium ? 1 : 0;
     group.ads.push_back(std::move(w.value()));
-    if (group.ads.size() >= kGroup && !flush()) return kExitFailure;
-  }
+    write_failed = group.ads.size() >= kGroup && !flush();
+    return !write_failed;
+  });
+  if (write_failed) return kExitFailure;
   if (!flush()) return kExitFailure;
   std::printf(
       "imported %d ads from %s in %.1f s: %d new, %d already stored, %d linked as "

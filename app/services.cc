@@ -78,6 +78,17 @@ Result<JsonAd> ParseJsonAd(const std::string& line) {
   return in;
 }
 
+void ForEachJsonAd(const std::string& data, const std::function<bool(int, Result<JsonAd>)>& fn) {
+  std::istringstream lines(data);
+  std::string line;
+  int line_no = 0;
+  while (std::getline(lines, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (!fn(line_no, ParseJsonAd(line))) return;
+  }
+}
+
 FetchResult SavedPage(std::string body, const std::string& url) {
   FetchResult fetch;
   fetch.requested_url = fetch.final_url = url;

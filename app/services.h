@@ -2,6 +2,7 @@
 #ifndef ADWATCH_APP_SERVICES_H_
 #define ADWATCH_APP_SERVICES_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,6 +31,10 @@ struct JsonAd {
 // InvalidArgument saying what is wrong (not JSON, not an object, no text, a field of the wrong
 // type, text over kMaxTextBytes).
 Result<JsonAd> ParseJsonAd(const std::string& line);
+
+// Calls `fn(line_no, parsed)` with each non-blank line of JSONL `data` (lines count from 1)
+// parsed by ParseJsonAd, until `fn` returns false.
+void ForEachJsonAd(const std::string& data, const std::function<bool(int, Result<JsonAd>)>& fn);
 
 // Reads a whole file, or standard input for "-". NotFound/IOError name the path.
 Result<std::string> ReadInput(const std::string& path);
