@@ -226,18 +226,24 @@ std::string Plural(size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
+// The result for UTF-8 bytes whose scan `st` is already known: repaired when not valid.
+void ConvertUtf8(std::string_view body, const Utf8Stats& st, Decoded* out) {
+  out->charset = "utf-8";
+  if (st.invalid > 0) {
+    out->converted = RepairUtf8(body);
+    out->problems.push_back("charset: " + Plural(st.invalid, "invalid UTF-8 sequence", "invalid UTF-8 sequences") +
+                            " replaced with U+FFFD");
+  }
+}
+
 // Produces the result for a chosen encoding.
 void Convert(std::string_view body, const Encoding& enc, Decoded* out) {
-  out->charset = enc.name;
   if (enc.kind == Kind::kUtf8) {
-    const Utf8Stats st = ScanUtf8(body);
-    if (st.invalid > 0) {
-      out->converted = RepairUtf8(body);
-      out->problems.push_back("charset: " + Plural(st.invalid, "invalid UTF-8 sequence", "invalid UTF-8 sequences") +
-                              " replaced with U+FFFD");
-    }
+    ConvertUtf8(body, ScanUtf8(body), out);
+    out->charset = enc.name;
     return;
   }
+  out->charset = enc.name;
   std::string_view in = body;
   if ((enc.kind == Kind::kUtf16Le || enc.kind == Kind::kUtf16Be) && in.size() % 2 != 0) {
     in.remove_suffix(1);  // half a code unit at the end (a body cut at the size cap)
@@ -445,7 +451,8 @@ Decoded DecodeToUtf8(std::string_view body, std::string_view content_type, size_
         Convert(body, guess, &out);
         return out;
       }
-      Convert(body, *declared, &out);
+      ConvertUtf8(body, st, &out);
+      out.charset = declared->name;
       return out;
     }
     if (declared->kind == Kind::kOther) {
@@ -477,7 +484,7 @@ Decoded DecodeToUtf8(std::string_view body, std::string_view content_type, size_
   }
   if (st.multibyte > st.invalid * 4) {
     // Mostly UTF-8 with a few broken sequences (a cut, a bad paste): repair rather than guess.
-    Convert(body, Encoding{Kind::kUtf8, "UTF-8", "utf-8"}, &out);
+    ConvertUtf8(body, st, &out);
     return out;
   }
   Convert(body, Detect(body), &out);

@@ -115,7 +115,35 @@ struct Extractor::Rep {
                        const std::string& source, std::vector<std::string>* problems) const;
 };
 
-Status Validate(const ExtractOptions& o) {
+namespace {
+
+// The per-source URL patterns, compiled; errors name the source and the pattern's place.
+Result<std::unordered_map<std::string, CompiledSource>> CompileSources(const ExtractOptions& o) {
+  std::unordered_map<std::string, CompiledSource> out;
+  for (const SourcePatterns& s : o.sources) {
+    if (s.source.empty()) return Status::InvalidArgument("extract options", "a sources entry has no source name");
+    if (out.count(s.source) > 0) {
+      return Status::InvalidArgument("extract options", "source \"" + s.source + "\" is listed twice");
+    }
+    CompiledSource& compiled = out[s.source];
+    for (size_t i = 0; i < s.listing_urls.size(); ++i) {
+      auto re = Compile(s.listing_urls[i], "source \"" + s.source + "\" listing_urls[" + std::to_string(i) + "]");
+      if (!re) return re.error();
+      compiled.listing.push_back(std::move(re.value()));
+    }
+    for (size_t i = 0; i < s.ad_urls.size(); ++i) {
+      auto re = Compile(s.ad_urls[i], "source \"" + s.source + "\" ad_urls[" + std::to_string(i) + "]");
+      if (!re) return re.error();
+      compiled.ad.push_back(std::move(re.value()));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+// Every option but the source patterns.
+static Status ValidateSettings(const ExtractOptions& o) {
   if (o.max_input_bytes == 0 || o.max_input_bytes > kMaxInputLimit) {
     return Status::InvalidArgument("extract options", "max_input_bytes must be between 1 and 1 GiB");
   }
@@ -159,22 +187,12 @@ Status Validate(const ExtractOptions& o) {
   if (!IsLowerAscii(c.post_id_attribute) || !IsLowerAscii(c.more_before_attribute)) {
     return Status::InvalidArgument("extract options", "channel attribute names must be lower case");
   }
-  std::unordered_map<std::string, int> seen;
-  for (const SourcePatterns& s : o.sources) {
-    if (s.source.empty()) return Status::InvalidArgument("extract options", "a sources entry has no source name");
-    if (++seen[s.source] > 1) {
-      return Status::InvalidArgument("extract options", "source \"" + s.source + "\" is listed twice");
-    }
-    for (size_t i = 0; i < s.listing_urls.size(); ++i) {
-      auto re = Compile(s.listing_urls[i], "source \"" + s.source + "\" listing_urls[" + std::to_string(i) + "]");
-      if (!re) return re.error();
-    }
-    for (size_t i = 0; i < s.ad_urls.size(); ++i) {
-      auto re = Compile(s.ad_urls[i], "source \"" + s.source + "\" ad_urls[" + std::to_string(i) + "]");
-      if (!re) return re.error();
-    }
-  }
   return Status::OK();
+}
+
+Status Validate(const ExtractOptions& o) {
+  ADWATCH_RETURN_IF_ERROR(ValidateSettings(o));
+  return CompileSources(o).status();
 }
 
 Extractor::Extractor(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -185,23 +203,13 @@ Extractor::~Extractor() = default;
 const ExtractOptions& Extractor::options() const { return rep_->options; }
 
 Result<Extractor> Extractor::Create(ExtractOptions options) {
-  ADWATCH_RETURN_IF_ERROR(Validate(options));
+  ADWATCH_RETURN_IF_ERROR(ValidateSettings(options));
   auto rep = std::make_unique<Rep>();
   rep->options = std::move(options);
   const ExtractOptions& o = rep->options;
-  for (const SourcePatterns& s : o.sources) {
-    CompiledSource& compiled = rep->sources[s.source];
-    for (const std::string& p : s.listing_urls) {
-      auto re = Compile(p, s.source);
-      if (!re) return re.error();
-      compiled.listing.push_back(std::move(re.value()));
-    }
-    for (const std::string& p : s.ad_urls) {
-      auto re = Compile(p, s.source);
-      if (!re) return re.error();
-      compiled.ad.push_back(std::move(re.value()));
-    }
-  }
+  auto sources = CompileSources(o);
+  if (!sources) return sources.error();
+  rep->sources = std::move(sources.value());
   rep->walk.options = &rep->options;
   const ChannelSelectors& c = o.channel;
   auto& classes = rep->walk.channel_classes;
