@@ -672,13 +672,12 @@ void FindSalaries(std::string_view field, const TextView& folded, const Gazettee
       if (lo.has_multiplier) {
         // "500k" alone: thousands of rupiah; "1.2k": dollars.
         s.currency = vlo >= 50'000 ? "IDR" : "USD";
-      } else if (has_context && vlo >= 100'000) {
+      } else if (vlo >= 100'000) {  // has_context: a bare figure got this far only with it
         s.currency = "IDR";
       } else {
         continue;
       }
     }
-    if (!lo.has_multiplier && lo.currency.empty() && hi.currency.empty() && !has_context) continue;
     if (vlo <= 0) continue;
     // Open-ended: "10jt++", "15jt+".
     size_t p = end;

@@ -672,9 +672,12 @@ struct Crawler::Impl {
   // Offers `job` to the sink; it is moved from only when the sink takes it.
   bool TryOffer(PageJob& job) {
     std::weak_ptr<Mailbox> box = mailbox;
+    // What the page's end needs of the response once the sink is done with it: the validators.
     FetchResult meta;
     meta.http_status = job.result.http_status;
-    meta.headers = job.result.headers;
+    for (const char* name : {"ETag", "Last-Modified"}) {
+      if (auto v = HeaderValue(job.result, name); !v.empty()) meta.headers.emplace_back(name, v);
+    }
     const bool taken = sink.Offer(job, [box, task = job.task, meta = std::move(meta),
                                         previous = job.previous_ad_ids](PageOutcome o) mutable {
       if (auto b = box.lock()) {

@@ -535,6 +535,12 @@ class CurlFetcher final : public Fetcher {
     FailAll(why);
     curl_multi_cleanup(multi_);  // may still call OnSocket: watchers exist until here
     multi_ = nullptr;
+    DropWatchers();
+    if (!NewMulti().ok()) multi_ = nullptr;
+  }
+
+  // Forgets every socket watcher (without closing the descriptors, which are curl's) and the timer.
+  void DropWatchers() {
     for (auto& [fd, w] : watchers_) {
       w->alive = false;
       error_code ec;
@@ -543,7 +549,6 @@ class CurlFetcher final : public Fetcher {
     }
     watchers_.clear();
     timer_.cancel();
-    if (!NewMulti().ok()) multi_ = nullptr;
   }
 
   // Shutdown order: stop taking work, remove transfers, clean up the multi handle (which calls
@@ -553,14 +558,7 @@ class CurlFetcher final : public Fetcher {
     FailAll("fetcher shut down");
     if (multi_) curl_multi_cleanup(multi_);
     multi_ = nullptr;
-    for (auto& [fd, w] : watchers_) {
-      w->alive = false;
-      error_code ec;
-      w->sd.cancel(ec);
-      (void)w->sd.release();
-    }
-    watchers_.clear();
-    timer_.cancel();
+    DropWatchers();
     work_.reset();
   }
 
