@@ -42,6 +42,8 @@ Status ParseScoring(const std::string& file, YamlMap& top, Config& c) {
   ADWATCH_RETURN_IF_ERROR(m.Read("non_ad_factor", s.non_ad_factor));
   ADWATCH_RETURN_IF_ERROR(m.Read("kind_threshold", s.kind_threshold));
   ADWATCH_RETURN_IF_ERROR(m.Read("negated_factor", s.negated_factor));
+  ADWATCH_RETURN_IF_ERROR(m.Read("pattern_min_evidence", s.pattern_min_evidence));
+  ADWATCH_RETURN_IF_ERROR(m.Read("pattern_dominance", s.pattern_dominance));
   ADWATCH_RETURN_IF_ERROR(m.Read("default_phone_region", s.default_phone_region));
   ADWATCH_RETURN_IF_ERROR(m.Finish());
   Status v = classifier::Validate(s);
@@ -107,9 +109,10 @@ Result<Config> LoadConfig(const std::string& path) {
   ADWATCH_RETURN_IF_ERROR(ParseScoring(file, top, c));
   ADWATCH_RETURN_IF_ERROR(ParseStorage(file, top, base, c));
   ADWATCH_RETURN_IF_ERROR(ParseCrawl(file, top, base, c.crawl));
-  ADWATCH_RETURN_IF_ERROR(ParseDigest(file, top, base,
-                                      c.lang == classifier::Lang::kEn ? exporter::DigestLang::kEn : exporter::DigestLang::kId,
-                                      c.digest));
+  ADWATCH_RETURN_IF_ERROR(ParseDigest(
+      file, top, base,
+      c.lang == classifier::Lang::kEn ? exporter::DigestLang::kEn : exporter::DigestLang::kId,
+      c.digest));
   // Sections of other modules are parsed here as those modules arrive.
   ADWATCH_RETURN_IF_ERROR(top.Finish());
   return c;

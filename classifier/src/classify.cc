@@ -1,12 +1,15 @@
 #include "adwatch/classifier/classify.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cctype>
 #include <cmath>
 #include <set>
 
 #include "adwatch/classifier/normalize.h"
 #include "adwatch/common/names.h"
+#include "denial.h"
 #include "engine.h"
 #include "entities.h"
 
@@ -18,18 +21,27 @@ struct Classifier::Counters {
 
 Status Validate(const ClassifyOptions& o) {
   if (!(0 < o.low && o.low < o.medium && o.medium < o.high && o.high <= 100)) {
-    return Status::InvalidArgument("scoring", "thresholds must satisfy 0 < low < medium < high <= 100");
+    return Status::InvalidArgument("scoring",
+                                   "thresholds must satisfy 0 < low < medium < high <= 100");
   }
   for (double f : {o.non_ad_factor, o.negated_factor}) {
     if (f < 0 || f > 1) return Status::InvalidArgument("scoring", "factors must lie in [0, 1]");
   }
-  if (o.kind_threshold < 0) return Status::InvalidArgument("scoring", "kind_threshold must be >= 0");
-  if (o.max_spans_per_rule < 1) return Status::InvalidArgument("scoring", "max_spans_per_rule must be >= 1");
+  if (o.kind_threshold < 0)
+    return Status::InvalidArgument("scoring", "kind_threshold must be >= 0");
+  if (o.pattern_min_evidence < 0 || o.pattern_dominance < 1) {
+    return Status::InvalidArgument("scoring",
+                                   "pattern_min_evidence must be >= 0 and pattern_dominance >= 1");
+  }
+  if (o.max_spans_per_rule < 1)
+    return Status::InvalidArgument("scoring", "max_spans_per_rule must be >= 1");
   return Status::OK();
 }
 
 Classifier::Classifier(std::shared_ptr<const RuleSet> rules, ClassifyOptions options)
-    : rules_(std::move(rules)), options_(std::move(options)), counters_(std::make_shared<Counters>()) {}
+    : rules_(std::move(rules)),
+      options_(std::move(options)),
+      counters_(std::make_shared<Counters>()) {}
 
 int64_t Classifier::set_fallbacks() const { return counters_->set_fallbacks.load(); }
 
@@ -52,15 +64,37 @@ void AddEvidence(std::vector<Evidence>& ev, const char* field, Span s) {
   ev.push_back({field, s});
 }
 
+// Whether quoted text reads as quoted speech ("Dibutuhkan donor ginjal, kompensasi 150 juta",
+// "tiket ditanggung") rather than a name, a title or a word to type ("Cleaning Service & Household
+// Assistant", "ADMIN ONLINE", "MAU"), which ads quote too: five words or more, or two or more
+// with one in lower case. Text without spaces (Chinese) counts by its characters.
+bool QuotesASentence(std::string_view q) {
+  int words = 0;
+  bool in_word = false, lower_word = false;
+  size_t non_ascii = 0;
+  for (unsigned char c : q) {
+    const bool letter = std::isalnum(c) != 0;
+    if (c >= 0x80) ++non_ascii;
+    if (letter && !in_word) {
+      ++words;
+      if (std::islower(c) != 0) lower_word = true;
+    }
+    in_word = letter;
+  }
+  return words >= 5 || (words >= 2 && lower_word) || non_ascii >= 24;  // eight CJK characters
+}
+
 // Regions read as warnings or quotations: the words after a negation cue ("jangan tergiur gaji
-// 15 juta…") up to the end of the sentence, and text between quote marks.
+// 15 juta…") up to the end of the sentence, a sentence closed by a verdict ("berangkat cukup KTP,
+// potong gaji = TIDAK RESMI"), and text between quote marks.
 std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) {
   std::vector<Span> out;
   const std::string& t = f.views.folded.text;
   if (engine.negation_cues && !t.empty()) {
     re2::StringPiece input(t), m;
     size_t pos = 0;
-    while (pos < t.size() && engine.negation_cues->Match(input, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
+    while (pos < t.size() &&
+           engine.negation_cues->Match(input, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
       const auto b = static_cast<size_t>(m.data() - t.data());
       size_t e = b + m.size();
       int words = 0;
@@ -74,9 +108,32 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       pos = std::max(b + 1, b + m.size());
     }
   }
-  // Quotations in the original text: "…", “…”, «…», 「…」.
+  if (engine.negation_post_cues && !t.empty()) {
+    re2::StringPiece input(t), m;
+    size_t pos = 0;
+    while (pos < t.size() &&
+           engine.negation_post_cues->Match(input, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
+      const auto b = static_cast<size_t>(m.data() - t.data());
+      // Back in the original text to the start of the sentence (or line) the verdict closes.
+      const Span cue =
+          ToOriginal(f.views.folded, b, std::min(t.size(), std::max(b + 1, b + m.size())));
+      size_t start = cue.begin;
+      while (start > 0) {
+        const char c = f.original[start - 1];
+        if (c == '.' || c == '!' || c == '?' || c == ';' || c == '\n') break;
+        --start;
+      }
+      if (cue.begin > start) out.push_back({static_cast<uint32_t>(start), cue.begin});
+      pos = std::max(b + 1, b + m.size());
+    }
+  }
+  // Quotations in the original text: "…", “…”, «…», 「…」, and ~~struck through~~ (Markdown).
   static const std::pair<std::string_view, std::string_view> kQuotes[] = {
-      {"\"", "\""}, {"\xE2\x80\x9C", "\xE2\x80\x9D"}, {"\xC2\xAB", "\xC2\xBB"}, {"\xE3\x80\x8C", "\xE3\x80\x8D"}};
+      {"\"", "\""},
+      {"\xE2\x80\x9C", "\xE2\x80\x9D"},
+      {"\xC2\xAB", "\xC2\xBB"},
+      {"\xE3\x80\x8C", "\xE3\x80\x8D"},
+      {"~~", "~~"}};
   const std::string_view o = f.original;
   for (const auto& [open, close] : kQuotes) {
     size_t pos = 0;
@@ -84,9 +141,30 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       const size_t start = pos + open.size();
       const size_t end = o.find(close, start);
       if (end == std::string_view::npos) break;
-      if (end - start <= 400) out.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+      if (end - start <= 400 && QuotesASentence(o.substr(start, end - start))) {
+        out.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+      }
       pos = end + close.size();
     }
+  }
+  // Text struck through with combining overlays (U+0335, U+0336, U+0338 after each letter), as
+  // awareness posts cross out the offer they warn about: "g̶a̶j̶i̶ 1̶5̶ ̶j̶u̶t̶a̶".
+  size_t run_begin = std::string_view::npos, run_end = 0;
+  for (size_t i = 0; i + 1 < o.size(); ++i) {
+    if (o[i] != '\xCC' || (o[i + 1] != '\xB5' && o[i + 1] != '\xB6' && o[i + 1] != '\xB8'))
+      continue;
+    size_t letter = i;  // the struck character starts before its mark
+    while (letter > 0 && (static_cast<unsigned char>(o[letter - 1]) & 0xC0) == 0x80) --letter;
+    if (letter > 0) --letter;
+    if (run_begin != std::string_view::npos && letter > run_end + 2) {
+      out.push_back({static_cast<uint32_t>(run_begin), static_cast<uint32_t>(run_end)});
+      run_begin = std::string_view::npos;
+    }
+    if (run_begin == std::string_view::npos) run_begin = letter;
+    run_end = i + 2;
+  }
+  if (run_begin != std::string_view::npos) {
+    out.push_back({static_cast<uint32_t>(run_begin), static_cast<uint32_t>(run_end)});
   }
   return out;
 }
@@ -112,8 +190,13 @@ class MetaEvaluator {
   MetaEvaluator(const RuleSet& rules, const AdCandidate& ad, const std::vector<Field>& fields,
                 const Entities& entities, const std::vector<char>& fired,
                 const std::vector<std::vector<Evidence>>& evidence, const ClassifyOptions& options)
-      : rules_(rules), ad_(ad), fields_(fields), entities_(entities), fired_(fired),
-        evidence_(evidence), options_(options) {}
+      : rules_(rules),
+        ad_(ad),
+        fields_(fields),
+        entities_(entities),
+        fired_(fired),
+        evidence_(evidence),
+        options_(options) {}
 
   EvalResult Eval(const Condition& c) const {
     EvalResult r;
@@ -130,7 +213,8 @@ class MetaEvaluator {
           const auto i = static_cast<size_t>(idx);
           if (fired_[i] && Counts(all[i])) {
             r.ok = true;
-            for (const Evidence& e : evidence_[i]) AddEvidence(r.evidence, FieldName(e.field), e.span);
+            for (const Evidence& e : evidence_[i])
+              AddEvidence(r.evidence, FieldName(e.field), e.span);
           }
         }
         break;
@@ -160,8 +244,9 @@ class MetaEvaluator {
       case Condition::Op::kDomain: {
         const std::string host = HostOf(ad_.url);
         for (const std::string& d : c.values) {
-          if (host == d || (host.size() > d.size() && host.compare(host.size() - d.size(), d.size(), d) == 0 &&
-                            host[host.size() - d.size() - 1] == '.')) {
+          if (host == d ||
+              (host.size() > d.size() && host.compare(host.size() - d.size(), d.size(), d) == 0 &&
+               host[host.size() - d.size() - 1] == '.')) {
             r.ok = true;
           }
         }
@@ -219,7 +304,8 @@ class MetaEvaluator {
 
   static bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+             return std::tolower(static_cast<unsigned char>(x)) ==
+                    std::tolower(static_cast<unsigned char>(y));
            });
   }
 
@@ -246,7 +332,10 @@ class MetaEvaluator {
         if (c.place_kind && p.kind != *c.place_kind) continue;
         if (c.nonplacement && !p.nonplacement) continue;
         if (c.transit && !p.transit) continue;
-        if (!c.country.empty() && p.country != c.country) continue;
+        if (c.moratorium && !p.moratorium) continue;
+        if (!c.values.empty() &&
+            std::find(c.values.begin(), c.values.end(), p.country) == c.values.end())
+          continue;
         if (distinct.insert(p.id).second) ++n;
         AddEvidence(r.evidence, FieldName(p.field), p.span);
       }
@@ -254,7 +343,8 @@ class MetaEvaluator {
       for (const Contact& ct : entities_.contacts) {
         const std::string_view kind = Name(ct.kind);
         if (c.name != "contact" && kind != c.name) continue;
-        if (c.foreign && (ct.region.empty() || ct.region == options_.default_phone_region)) continue;
+        if (c.foreign && (ct.region.empty() || ct.region == options_.default_phone_region))
+          continue;
         if (distinct.insert(ct.value).second) ++n;
         AddEvidence(r.evidence, FieldName(ct.field), ct.span);
       }
@@ -278,6 +368,51 @@ bool FieldAllowed(RuleField rf, const char* field) {
   return (rf == RuleField::kTitle) == (std::string_view(field) == "title");
 }
 
+constexpr size_t kPatternCount = static_cast<size_t>(Pattern::kBabySale) + 1;
+
+// How many words before a phrase a denial may stand ("tidak ada gaji ditahan").
+constexpr int kDenialWindowWords = 7;
+
+// Route patterns say how someone is moved or made to pay (irregular migration, advance fees);
+// the others what they are exploited for. A karaoke job in Malaysia "tanpa permit" is sexual
+// exploitation reached by irregular migration: the purpose names the verdict when its evidence
+// is at least half the route's.
+bool IsRoutePattern(size_t p) {
+  return p == static_cast<size_t>(Pattern::kIrregularMigration) ||
+         p == static_cast<size_t>(Pattern::kFeeScam);
+}
+
+// The pattern whose evidence reaches the minimum and beats every other of its class by the
+// dominance factor (a purpose also beating half the strongest route), else kOther.
+Pattern DominantPattern(const std::array<double, kPatternCount>& evidence,
+                        const ClassifyOptions& o) {
+  auto best_of = [&](bool route, size_t& best, double& first, double& second) {
+    best = 0, first = 0, second = 0;
+    for (size_t p = 1; p < evidence.size(); ++p) {
+      if (IsRoutePattern(p) != route) continue;
+      if (evidence[p] > first) {
+        second = first;
+        first = evidence[p];
+        best = p;
+      } else if (evidence[p] > second) {
+        second = evidence[p];
+      }
+    }
+  };
+  size_t purpose = 0, route = 0;
+  double p1 = 0, p2 = 0, r1 = 0, r2 = 0;
+  best_of(false, purpose, p1, p2);
+  best_of(true, route, r1, r2);
+  if (purpose != 0 && p1 >= o.pattern_min_evidence && p1 >= p2 * o.pattern_dominance &&
+      p1 * 2 >= r1) {
+    return static_cast<Pattern>(purpose);
+  }
+  if (route != 0 && r1 >= o.pattern_min_evidence && r1 >= std::max(r2, p1) * o.pattern_dominance) {
+    return static_cast<Pattern>(route);
+  }
+  return Pattern::kOther;
+}
+
 Level LevelOf(int score, const ClassifyOptions& o) {
   if (score >= o.high) return Level::kHigh;
   if (score >= o.medium) return Level::kMedium;
@@ -288,7 +423,8 @@ Level LevelOf(int score, const ClassifyOptions& o) {
 }  // namespace
 
 Status ScanView(const ViewSet& view, const std::string& text, bool simulate_out_of_memory,
-                const std::vector<CompiledRule>& compiled, std::vector<int>& matched, bool& fell_back) {
+                const std::vector<CompiledRule>& compiled, std::vector<int>& matched,
+                bool& fell_back) {
   matched.clear();
   fell_back = false;
   RE2::Set::ErrorInfo info{};
@@ -304,11 +440,75 @@ Status ScanView(const ViewSet& view, const std::string& text, bool simulate_out_
   fell_back = true;
   for (size_t k = 0; k < view.entries.size(); ++k) {
     const auto [ri, pi] = view.entries[k];
-    if (RE2::PartialMatch(text, *compiled[static_cast<size_t>(ri)].patterns[static_cast<size_t>(pi)])) {
+    if (RE2::PartialMatch(text,
+                          *compiled[static_cast<size_t>(ri)].patterns[static_cast<size_t>(pi)])) {
       matched.push_back(static_cast<int>(k));
     }
   }
   return Status::OK();
+}
+
+void ScoreHits(Verdict& v, const RuleSet& rs, const ClassifyOptions& options) {
+  // 1. Category sums with caps; kind evidence apart from risk; the evidence for each pattern.
+  const auto& categories = rs.categories();
+  std::map<std::string, double> sums;
+  std::array<double, kPatternCount> pattern_evidence{};
+  for (const Hit& h : v.hits) {
+    auto found = categories.find(h.category);
+    if (found == categories.end()) continue;  // a stored hit of a category since removed
+    const Category& cat = found->second;
+    sums[h.category] += cat.kind.empty() ? h.weight : std::abs(h.weight);
+    if (cat.kind.empty() && h.weight > 0) {
+      const Rule* rule = rs.Find(h.rule_id);
+      const Pattern p = rule ? rs.PatternOf(*rule) : cat.pattern;
+      pattern_evidence[static_cast<size_t>(p)] += h.weight;
+    }
+  }
+  v.category_scores.clear();
+  v.kind_scores.clear();
+  double raw = 0;
+  for (auto& [key, sum] : sums) {
+    const Category& cat = categories.at(key);
+    const double capped = std::clamp(sum, -cat.cap, cat.cap);
+    v.category_scores[key] = capped;
+    if (cat.kind.empty()) {
+      raw += capped;
+    } else {
+      v.kind_scores[cat.kind] += capped;
+    }
+  }
+  v.raw_score = raw;
+  v.pattern = DominantPattern(pattern_evidence, options);
+
+  // 2. What the text reads as, and the score.
+  const double ad_evidence = v.kind_scores["recruitment_ad"];
+  DocKind other_kind = DocKind::kOther;
+  double other_score = 0;
+  for (auto [name, kind] :
+       {std::pair{"distress", DocKind::kDistress}, std::pair{"news", DocKind::kNews},
+        std::pair{"gambling_promo", DocKind::kGamblingPromo}}) {
+    const double s = v.kind_scores[name];
+    if (s > other_score) {
+      other_score = s;
+      other_kind = kind;
+    }
+  }
+  for (auto it = v.kind_scores.begin(); it != v.kind_scores.end();) {
+    it = it->second == 0 ? v.kind_scores.erase(it) : std::next(it);
+  }
+  int score = static_cast<int>(std::lround(std::clamp(raw, 0.0, 100.0)));
+  if (other_score >= options.kind_threshold && other_score > ad_evidence) {
+    v.kind = other_kind;
+  } else if (ad_evidence > 0 || score >= options.low) {
+    v.kind = DocKind::kRecruitmentAd;
+  } else {
+    v.kind = DocKind::kOther;
+  }
+  if (v.kind != DocKind::kRecruitmentAd)
+    score = static_cast<int>(std::lround(score * options.non_ad_factor));
+  v.score = score;
+  v.level = LevelOf(score, options);
+  if (v.kind != DocKind::kRecruitmentAd && v.level > Level::kLow) v.level = Level::kLow;
 }
 
 Entities Classifier::ExtractEntities(const AdCandidate& ad) const {
@@ -348,12 +548,13 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
       const TextView& tv = view == 0 ? f.views.folded : f.views.skeleton;
       if (tv.text.empty()) continue;
       bool fell_back = false;
-      ADWATCH_RETURN_IF_ERROR(ScanView(vs, tv.text, /*simulate_out_of_memory=*/false, engine.compiled,
-                                       matched, fell_back));
+      ADWATCH_RETURN_IF_ERROR(ScanView(vs, tv.text, /*simulate_out_of_memory=*/false,
+                                       engine.compiled, matched, fell_back));
       if (fell_back) {
         counters_->set_fallbacks.fetch_add(1);
-        v.warnings.push_back("RE2::Set out of memory on the " + std::string(view == 0 ? "folded" : "skeleton") +
-                             " view of the " + f.name + "; matched rule by rule");
+        v.warnings.push_back("RE2::Set out of memory on the " +
+                             std::string(view == 0 ? "folded" : "skeleton") + " view of the " +
+                             f.name + "; matched rule by rule");
       }
       for (int k : matched) {
         const auto [ri, pi] = vs.entries[static_cast<size_t>(k)];
@@ -377,18 +578,59 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
     }
   }
 
-  // 2. Meta rules, dependencies first.
-  MetaEvaluator meta(rs, ad, fields, v.entities, fired, evidence, options_);
-  for (int i : engine.meta_order) {
-    EvalResult r = meta.Eval(*engine.compiled[static_cast<size_t>(i)].when);
-    if (r.ok) {
-      fired[static_cast<size_t>(i)] = 1;
-      evidence[static_cast<size_t>(i)] = std::move(r.evidence);
+  // 2. Risk evidence that reads as a warning, a quotation or a denial ("tidak ada kasbon") is
+  //    negated: it keeps negated_factor of its weight and meta rules do not see it, so a
+  //    legitimate ad that names the lure's terms to rule them out builds no combination.
+  const auto& categories = rs.categories();
+  std::array<std::vector<Span>, 2> covered;  // per field: evidence of positive risk rules
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (!fired[i] || rules[i].meta || engine.compiled[i].weight <= 0) continue;
+    if (!categories.at(rules[i].category).kind.empty()) continue;
+    for (const Evidence& e : evidence[i]) covered[e.field == "title" ? 0 : 1].push_back(e.span);
+  }
+  // `warnings`: whether warning and quotation regions count, besides denials. A legitimate
+  // marker is negated by a denial only ("tanpa EPS-TOPIK" is a lure's promise), never by a quote.
+  auto negated_evidence = [&](const std::vector<Evidence>& ev, bool warnings = true) {
+    return !ev.empty() && std::all_of(ev.begin(), ev.end(), [&](const Evidence& e) {
+      const size_t fi = e.field == "title" ? 0 : 1;
+      const Field& f = fields[fi];
+      const bool warned =
+          warnings && std::any_of(f.negated.begin(), f.negated.end(), [&](const Span& n) {
+            return Inside(e.span, n) || (Overlaps(e.span, n) && e.span.begin >= n.begin);
+          });
+      return warned || DeniedBefore(f.original, e.span.begin, covered[fi], kDenialWindowWords);
+    });
+  };
+  // Risk rules and ad-structure evidence can be negated: a job ad quoted inside a warning is
+  // evidence of the warning, not of an ad.
+  auto negatable = [&](size_t i) {
+    const std::string& kind = categories.at(rules[i].category).kind;
+    return engine.compiled[i].weight > 0 && (kind.empty() || kind == "recruitment_ad");
+  };
+  std::vector<char> negated(rules.size(), 0);
+  std::vector<char> visible = fired;  // what meta conditions see
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (!fired[i] || rules[i].meta) continue;
+    if (negatable(i) && negated_evidence(evidence[i])) negated[i] = 1, visible[i] = 0;
+    if (engine.compiled[i].weight < 0 && categories.at(rules[i].category).kind.empty() &&
+        negated_evidence(evidence[i], /*warnings=*/false)) {
+      negated[i] = 1, visible[i] = 0;
     }
   }
 
-  // 3. Hits, with warning and quotation context down-weighted.
-  const auto& categories = rs.categories();
+  // 3. Meta rules, dependencies first.
+  MetaEvaluator meta(rs, ad, fields, v.entities, visible, evidence, options_);
+  for (int i : engine.meta_order) {
+    EvalResult r = meta.Eval(*engine.compiled[static_cast<size_t>(i)].when);
+    if (r.ok) {
+      const auto m = static_cast<size_t>(i);
+      fired[m] = visible[m] = 1;
+      evidence[m] = std::move(r.evidence);
+      if (negatable(m)) negated[m] = negated_evidence(evidence[m]);
+    }
+  }
+
+  // 4. Hits, negated ones down-weighted.
   for (size_t i = 0; i < rules.size(); ++i) {
     if (!fired[i] || !engine.compiled[i].enabled) continue;
     const Rule& rule = rules[i];
@@ -402,13 +644,9 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
     h.describe_id = rule.describe_id;
     h.describe_en = rule.describe_en;
     h.evidence = std::move(evidence[i]);
-    if (cat.kind.empty() && h.weight > 0 && !h.evidence.empty()) {
-      h.negated = std::all_of(h.evidence.begin(), h.evidence.end(), [&](const Evidence& e) {
-        const Field& f = e.field == "title" ? fields[0] : fields[1];
-        return std::any_of(f.negated.begin(), f.negated.end(),
-                           [&](const Span& n) { return Inside(e.span, n) || (Overlaps(e.span, n) && e.span.begin >= n.begin); });
-      });
-      if (h.negated) h.weight *= options_.negated_factor;
+    if ((cat.kind.empty() || cat.kind == "recruitment_ad") && negated[i]) {
+      h.negated = true;
+      h.weight *= options_.negated_factor;
     }
     v.hits.push_back(std::move(h));
   }
@@ -417,52 +655,7 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
     return a.rule_id < b.rule_id;
   });
 
-  // 4. Category sums with caps; kind evidence apart from risk.
-  std::map<std::string, double> sums;
-  for (const Hit& h : v.hits) {
-    const Category& cat = categories.at(h.category);
-    sums[h.category] += cat.kind.empty() ? h.weight : std::abs(h.weight);
-  }
-  double raw = 0;
-  for (auto& [key, sum] : sums) {
-    const Category& cat = categories.at(key);
-    const double capped = std::clamp(sum, -cat.cap, cat.cap);
-    v.category_scores[key] = capped;
-    if (cat.kind.empty()) {
-      raw += capped;
-    } else {
-      v.kind_scores[cat.kind] += capped;
-    }
-  }
-  v.raw_score = raw;
-
-  // 5. What the text reads as, and the score.
-  const double ad_evidence = v.kind_scores["recruitment_ad"];
-  DocKind other_kind = DocKind::kOther;
-  double other_score = 0;
-  for (auto [name, kind] : {std::pair{"distress", DocKind::kDistress}, std::pair{"news", DocKind::kNews},
-                            std::pair{"gambling_promo", DocKind::kGamblingPromo}}) {
-    const double s = v.kind_scores[name];
-    if (s > other_score) {
-      other_score = s;
-      other_kind = kind;
-    }
-  }
-  for (auto it = v.kind_scores.begin(); it != v.kind_scores.end();) {
-    it = it->second == 0 ? v.kind_scores.erase(it) : std::next(it);
-  }
-  int score = static_cast<int>(std::lround(std::clamp(raw, 0.0, 100.0)));
-  if (other_score >= options_.kind_threshold && other_score > ad_evidence) {
-    v.kind = other_kind;
-  } else if (ad_evidence > 0 || score >= options_.low) {
-    v.kind = DocKind::kRecruitmentAd;
-  } else {
-    v.kind = DocKind::kOther;
-  }
-  if (v.kind != DocKind::kRecruitmentAd) score = static_cast<int>(std::lround(score * options_.non_ad_factor));
-  v.score = score;
-  v.level = LevelOf(score, options_);
-  if (v.kind != DocKind::kRecruitmentAd && v.level > Level::kLow) v.level = Level::kLow;
+  ScoreHits(v, rs, options_);
   return v;
 }
 

@@ -29,9 +29,9 @@ struct Condition {
     kDomain,       // the ad's URL host is or ends with one of `values`
     kAll,
     kAny,
-    kAtLeast,      // at least `count` of children
+    kAtLeast,  // at least `count` of children
     kNot,
-    kNear,         // evidence of children[0] within `chars` bytes of children[1]'s, same field
+    kNear,  // evidence of children[0] within `chars` bytes of children[1]'s, same field
   };
   Op op = Op::kAll;
   std::string name;  // rule id, category key or entity kind
@@ -40,12 +40,12 @@ struct Condition {
   std::optional<PlaceKind> place_kind;
   bool nonplacement = false;
   bool transit = false;
+  bool moratorium = false;
   bool foreign = false;  // phones: outside the default phone region
-  std::string country;
   double min_monthly_idr = 0;
   int count = 1;
   int chars = 0;
-  std::vector<std::string> values;
+  std::vector<std::string> values;  // page types, domains, or the countries a place may be in
   std::vector<Condition> children;
   std::string where;  // file:line
 };
@@ -63,10 +63,12 @@ struct ViewSet {
 };
 
 struct RuleSet::Engine {
-  std::vector<CompiledRule> compiled;    // parallel to RuleSet::rules()
-  std::array<ViewSet, 2> sets;           // indexed by RuleView
-  std::vector<int> meta_order;           // meta rules, dependencies first
-  std::unique_ptr<RE2> negation_cues;    // warning/negation words, on the folded view
+  std::vector<CompiledRule> compiled;  // parallel to RuleSet::rules()
+  std::array<ViewSet, 2> sets;         // indexed by RuleView
+  std::vector<int> meta_order;         // meta rules, dependencies first
+  std::unique_ptr<RE2> negation_cues;  // warning/negation words, on the folded view
+  // Verdicts that close a sentence and negate all of it ("…, adalah ILEGAL"), on the folded view.
+  std::unique_ptr<RE2> negation_post_cues;
   int negation_window_words = 8;
   std::unordered_map<std::string, int> by_id;
   std::unordered_map<std::string, std::vector<int>> by_category;  // rule indices per category
@@ -79,7 +81,8 @@ struct RuleSet::Engine {
 // possible size when a Set compiles, so tests cannot make a compiled Set run out on demand.
 // Returns Internal for any other Set error.
 Status ScanView(const ViewSet& view, const std::string& text, bool simulate_out_of_memory,
-                const std::vector<CompiledRule>& compiled, std::vector<int>& matched, bool& fell_back);
+                const std::vector<CompiledRule>& compiled, std::vector<int>& matched,
+                bool& fell_back);
 
 }  // namespace adwatch::classifier
 

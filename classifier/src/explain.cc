@@ -1,7 +1,6 @@
 // Explanations of a verdict for people (ExplainText) and for programs (VerdictJson).
 #include <cmath>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "adwatch/classifier/classify.h"
@@ -67,9 +66,11 @@ std::string SalaryText(const Salary& s, Lang lang) {
     if (lang == Lang::kEn) {
       out += " per " + s.period;
     } else {
-      static const std::map<std::string, std::string> kId{
-          {"hour", "per jam"}, {"day", "per hari"}, {"week", "per minggu"}, {"month", "per bulan"},
-          {"year", "per tahun"}};
+      static const std::map<std::string, std::string> kId{{"hour", "per jam"},
+                                                          {"day", "per hari"},
+                                                          {"week", "per minggu"},
+                                                          {"month", "per bulan"},
+                                                          {"year", "per tahun"}};
       auto it = kId.find(s.period);
       out += " " + (it == kId.end() ? s.period : it->second);
     }
@@ -88,8 +89,8 @@ std::string LevelText(Level l, Lang lang) {
 
 std::string KindText(DocKind k, Lang lang) {
   if (lang == Lang::kEn) {
-    static const char* t[] = {"other", "recruitment ad", "news / awareness", "distress / call for help",
-                              "gambling promotion"};
+    static const char* t[] = {"other", "recruitment ad", "news / awareness",
+                              "distress / call for help", "gambling promotion"};
     return t[static_cast<int>(k)];
   }
   static const char* t[] = {"lainnya", "iklan lowongan kerja", "berita / sosialisasi",
@@ -98,15 +99,21 @@ std::string KindText(DocKind k, Lang lang) {
 }
 
 std::string PlaceKindText(const PlaceMention& p, Lang lang) {
-  static const char* en[] = {"destination country", "scam-compound hot spot", "transit point", "province",
-                             "regency/city"};
-  static const char* id[] = {"negara tujuan", "lokasi rawan sindikat", "titik transit", "provinsi",
-                             "kabupaten/kota"};
+  static const char* en[] = {"destination country", "scam-compound hot spot",
+                             "transit point",       "province",
+                             "regency/city",        "destination town"};
+  static const char* id[] = {"negara tujuan", "lokasi rawan sindikat", "titik transit",
+                             "provinsi",      "kabupaten/kota",        "kota tujuan"};
   std::string out = (lang == Lang::kEn ? en : id)[static_cast<int>(p.kind)];
-  if (p.transit && p.kind != PlaceKind::kTransit) out += lang == Lang::kEn ? ", pickup/transit point" : ", titik jemput/transit";
+  if (p.transit && p.kind != PlaceKind::kTransit)
+    out += lang == Lang::kEn ? ", pickup/transit point" : ", titik jemput/transit";
   if (p.nonplacement) {
     out += lang == Lang::kEn ? ", not an official placement country for Indonesian workers"
                              : ", bukan negara penempatan resmi PMI";
+  }
+  if (p.moratorium) {
+    out += lang == Lang::kEn ? ", closed to domestic-worker placement"
+                             : ", tertutup untuk penempatan PRT";
   }
   return out;
 }
@@ -117,9 +124,14 @@ std::string ExplainText(const Verdict& v, const AdCandidate& ad, Lang lang, bool
   const bool en = lang == Lang::kEn;
   std::string out;
   char head[256];
-  std::snprintf(head, sizeof head, en ? "Score %d/100 · level %s · reads as: %s\n" : "Skor %d/100 · tingkat %s · jenis: %s\n",
-                v.score, LevelText(v.level, lang).c_str(), KindText(v.kind, lang).c_str());
+  std::snprintf(
+      head, sizeof head,
+      en ? "Score %d/100 · level %s · reads as: %s\n" : "Skor %d/100 · tingkat %s · jenis: %s\n",
+      v.score, LevelText(v.level, lang).c_str(), KindText(v.kind, lang).c_str());
   out += head;
+  if (v.pattern != Pattern::kOther) {
+    out += (en ? "Pattern: " : "Pola: ") + std::string(PatternTitle(v.pattern, en)) + "\n";
+  }
   out += (en ? "Ruleset " : "Versi aturan ") + v.ruleset_version + "\n";
   for (const std::string& w : v.warnings) out += (en ? "Warning: " : "Peringatan: ") + w + "\n";
   out += en ? "\nWhy:\n" : "\nAlasan:\n";
@@ -129,7 +141,9 @@ std::string ExplainText(const Verdict& v, const AdCandidate& ad, Lang lang, bool
     std::snprintf(line, sizeof line, "  %+5.1f  ", h.weight);
     out += line;
     out += en ? h.describe_en : h.describe_id;
-    out += "  (" + h.rule_id + (h.negated ? (en ? ", in a warning or quote" : ", dalam peringatan/kutipan") : "") + ")\n";
+    out += "  (" + h.rule_id +
+           (h.negated ? (en ? ", in a warning or quote" : ", dalam peringatan/kutipan") : "") +
+           ")\n";
     for (const Evidence& e : h.evidence) {
       out += "         " + e.field + ": " + Highlight(FieldText(ad, e.field), e.span, color) + "\n";
     }
@@ -157,7 +171,8 @@ std::string ExplainText(const Verdict& v, const AdCandidate& ad, Lang lang, bool
   if (!ent.places.empty()) {
     out += en ? "\nPlaces:\n" : "\nTempat:\n";
     for (const PlaceMention& p : ent.places) {
-      out += "  " + p.name + " (" + PlaceKindText(p, lang) + ")  «" + SpanText(ad, p.field, p.span) + "»\n";
+      out += "  " + p.name + " (" + PlaceKindText(p, lang) + ")  «" +
+             SpanText(ad, p.field, p.span) + "»\n";
     }
   }
   return out;
@@ -169,6 +184,7 @@ std::string VerdictJson(const Verdict& v, const AdCandidate& ad, const std::stri
   j["score"] = v.score;
   j["level"] = Name(v.level);
   j["kind"] = Name(v.kind);
+  j["pattern"] = Name(v.pattern);
   j["raw_score"] = v.raw_score;
   j["ruleset_version"] = v.ruleset_version;
   j["category_scores"] = v.category_scores;
@@ -230,10 +246,13 @@ std::string VerdictJson(const Verdict& v, const AdCandidate& ad, const std::stri
     jp["province"] = p.province;
     jp["nonplacement"] = p.nonplacement;
     jp["transit"] = p.transit;
+    jp["moratorium"] = p.moratorium;
     jp["evidence"] = span_json(p.field, p.span);
     places.push_back(std::move(jp));
   }
-  j["entities"] = {{"contacts", std::move(contacts)}, {"salaries", std::move(salaries)}, {"places", std::move(places)}};
+  j["entities"] = {{"contacts", std::move(contacts)},
+                   {"salaries", std::move(salaries)},
+                   {"places", std::move(places)}};
   j["warnings"] = v.warnings;
   return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }

@@ -18,8 +18,8 @@ namespace adwatch::classifier {
 namespace fs = std::filesystem;
 
 struct Gazetteer::AliasIndex {
-  std::unique_ptr<RE2> re;                            // (alias1|alias2|...), longest match
-  std::unordered_map<std::string, size_t> place_of;   // skeleton alias → index in places_
+  std::unique_ptr<RE2> re;                           // (alias1|alias2|...), longest match
+  std::unordered_map<std::string, size_t> place_of;  // skeleton alias → index in places_
 };
 
 // Builds a Gazetteer from files; a friend so the Gazetteer itself stays immutable.
@@ -36,7 +36,8 @@ class GazetteerBuilder {
     ADWATCH_RETURN_IF_ERROR(top.CheckIsMap());
     YAML::Node rates = top.Child("idr_rates");
     if (rates.IsDefined() && !rates.IsNull()) {
-      if (!rates.IsMap()) return top.Error("idr_rates", "expected a mapping CURRENCY: IDR per unit");
+      if (!rates.IsMap())
+        return top.Error("idr_rates", "expected a mapping CURRENCY: IDR per unit");
       for (const auto& kv : rates) {
         double v = 0;
         try {
@@ -45,8 +46,9 @@ class GazetteerBuilder {
           v = -1;
         }
         if (v <= 0) {
-          return Status::InvalidArgument(YamlWhere(path, kv.second),
-                                         "idr_rates." + kv.first.Scalar() + ": expected a positive number");
+          return Status::InvalidArgument(
+              YamlWhere(path, kv.second),
+              "idr_rates." + kv.first.Scalar() + ": expected a positive number");
         }
         g.idr_rates_[kv.first.Scalar()] = v;
       }
@@ -63,13 +65,14 @@ class GazetteerBuilder {
       ADWATCH_RETURN_IF_ERROR(m.Read("id", p.id, /*required=*/true));
       ADWATCH_RETURN_IF_ERROR(m.Read("name", p.name, /*required=*/true));
       std::string kind = "country";
-      ADWATCH_RETURN_IF_ERROR(
-          m.ReadEnum("kind", kind, {"country", "hotspot", "transit", "province", "regency"}, true));
+      ADWATCH_RETURN_IF_ERROR(m.ReadEnum(
+          "kind", kind, {"country", "hotspot", "transit", "province", "regency", "city"}, true));
       p.kind = *ParsePlaceKind(kind);
       ADWATCH_RETURN_IF_ERROR(m.Read("country", p.country));
       ADWATCH_RETURN_IF_ERROR(m.Read("province", p.province));
       ADWATCH_RETURN_IF_ERROR(m.Read("nonplacement", p.nonplacement));
       ADWATCH_RETURN_IF_ERROR(m.Read("transit", p.transit));
+      ADWATCH_RETURN_IF_ERROR(m.Read("moratorium", p.moratorium));
       ADWATCH_RETURN_IF_ERROR(m.Read("aliases", p.aliases));
       ADWATCH_RETURN_IF_ERROR(m.Read("area_codes", p.area_codes));
       ADWATCH_RETURN_IF_ERROR(m.Finish());
@@ -81,8 +84,9 @@ class GazetteerBuilder {
         return Status::InvalidArgument(p.file + ": place " + p.id, "a regency needs its province");
       }
       if (g.by_id_.count(p.id)) {
-        return Status::InvalidArgument(p.file + ": place " + p.id, "duplicate id (first at " +
-                                                                       g.places_[g.by_id_[p.id]].file + ")");
+        return Status::InvalidArgument(
+            p.file + ": place " + p.id,
+            "duplicate id (first at " + g.places_[g.by_id_[p.id]].file + ")");
       }
       p.aliases.push_back(p.name);
       g.by_id_[p.id] = g.places_.size();
@@ -92,11 +96,15 @@ class GazetteerBuilder {
   }
 
   static Status Finish(Gazetteer& g) {
-    // Towns inherit their country's placement status: Sihanoukville is in Cambodia.
+    // Towns inherit their country's placement status: Sihanoukville is in Cambodia, Riyadh in
+    // Saudi Arabia.
     for (PlaceInfo& p : g.places_) {
       if (p.kind == PlaceKind::kCountry || p.country.empty()) continue;
       for (const PlaceInfo& c : g.places_) {
-        if (c.kind == PlaceKind::kCountry && c.country == p.country) p.nonplacement |= c.nonplacement;
+        if (c.kind == PlaceKind::kCountry && c.country == p.country) {
+          p.nonplacement |= c.nonplacement;
+          p.moratorium |= c.moratorium;
+        }
       }
     }
     for (const PlaceInfo& p : g.places_) {
@@ -130,7 +138,8 @@ class GazetteerBuilder {
     opts.set_longest_match(true);
     opts.set_max_mem(64LL << 20);
     opts.set_log_errors(false);
-    index->re = std::make_unique<RE2>(aliases.empty() ? std::string("(\\x00\\x01)") : pattern, opts);
+    index->re =
+        std::make_unique<RE2>(aliases.empty() ? std::string("(\\x00\\x01)") : pattern, opts);
     if (!index->re->ok()) return Status::Internal("gazetteer aliases", index->re->error());
     g.alias_index_ = std::move(index);
     return Status::OK();
@@ -147,7 +156,8 @@ Result<std::shared_ptr<const Gazetteer>> Gazetteer::Load(const std::string& dir)
   std::sort(files.begin(), files.end());
   auto g = std::make_shared<Gazetteer>();
   std::string all_text;
-  for (const std::string& f : files) ADWATCH_RETURN_IF_ERROR(GazetteerBuilder::AddFile(*g, f, all_text));
+  for (const std::string& f : files)
+    ADWATCH_RETURN_IF_ERROR(GazetteerBuilder::AddFile(*g, f, all_text));
   ADWATCH_RETURN_IF_ERROR(GazetteerBuilder::Finish(*g));
   g->content_hash_ = Sha256Hex(all_text);
   return std::shared_ptr<const Gazetteer>(std::move(g));
@@ -178,9 +188,7 @@ double Gazetteer::IdrRate(std::string_view currency) const {
 
 namespace {
 
-bool IsAsciiAlnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-}
+bool IsAsciiAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }
 
 }  // namespace
 
@@ -218,6 +226,7 @@ std::vector<PlaceMention> Gazetteer::FindPlaces(const TextView& skeleton,
       pm.province = p.kind == PlaceKind::kProvince ? p.id : p.province;
       pm.nonplacement = p.nonplacement;
       pm.transit = p.transit;
+      pm.moratorium = p.moratorium;
       pm.field = std::string(field);
       pm.span = ToOriginal(skeleton, b, e);
       out.push_back(std::move(pm));
@@ -265,7 +274,8 @@ std::vector<std::string> RegionIds(const Entities& entities, const Gazetteer& ga
                                    std::string_view source_region_hint) {
   std::vector<std::string> ids;
   for (auto& r : RouteRegions(entities, gazetteer, source_region_hint)) {
-    if (std::find(ids.begin(), ids.end(), r.region_id) == ids.end()) ids.push_back(std::move(r.region_id));
+    if (std::find(ids.begin(), ids.end(), r.region_id) == ids.end())
+      ids.push_back(std::move(r.region_id));
   }
   return ids;
 }

@@ -33,6 +33,12 @@ const Gazetteer& RuleSet::gazetteer() const { return *rep_->gazetteer; }
 const RuleSetOptions& RuleSet::options() const { return rep_->options; }
 const RuleSet::Engine& RuleSet::engine() const { return rep_->engine; }
 
+Pattern RuleSet::PatternOf(const Rule& rule) const {
+  if (rule.pattern) return *rule.pattern;
+  auto it = rep_->categories.find(rule.category);
+  return it == rep_->categories.end() ? Pattern::kOther : it->second.pattern;
+}
+
 const Rule* RuleSet::Find(const std::string& id) const {
   auto it = rep_->engine.by_id.find(id);
   return it == rep_->engine.by_id.end() ? nullptr : &rep_->rules[static_cast<size_t>(it->second)];
@@ -64,7 +70,8 @@ bool ValidId(const std::string& id) {
 
 Status ReadDescribe(YamlMap& m, std::string& id_text, std::string& en_text) {
   YAML::Node d = m.Child("describe");
-  if (!d.IsDefined() || d.IsNull()) return m.Error("describe", "is required (describe: {id: ..., en: ...})");
+  if (!d.IsDefined() || d.IsNull())
+    return m.Error("describe", "is required (describe: {id: ..., en: ...})");
   YamlMap dm(m.file(), d, m.PathOf("describe"));
   ADWATCH_RETURN_IF_ERROR(dm.CheckIsMap());
   ADWATCH_RETURN_IF_ERROR(dm.Read("id", id_text, /*required=*/true));
@@ -72,11 +79,26 @@ Status ReadDescribe(YamlMap& m, std::string& id_text, std::string& en_text) {
   return dm.Finish();
 }
 
+// Reads an optional `pattern: NAME` (names.h) into `out`.
+Status ReadPattern(YamlMap& m, std::optional<Pattern>& out) {
+  std::string name;
+  ADWATCH_RETURN_IF_ERROR(m.Read("pattern", name));
+  if (name.empty()) return Status::OK();
+  out = ParsePattern(name);
+  if (!out) {
+    std::string known;
+    for (Pattern p : AllPatterns()) known += (known.empty() ? "" : ", ") + std::string(Name(p));
+    return m.Error("pattern", "unknown pattern '" + name + "' (one of: " + known + ")");
+  }
+  return Status::OK();
+}
+
 Status ReadExamples(const std::string& file, YAML::Node node, const std::string& path,
                     std::vector<RuleExample>& out) {
   if (!node.IsDefined() || node.IsNull()) return Status::OK();
   if (!node.IsSequence()) {
-    return Status::InvalidArgument(YamlWhere(file, node) + ": " + path, "expected a list of examples");
+    return Status::InvalidArgument(YamlWhere(file, node) + ": " + path,
+                                   "expected a list of examples");
   }
   for (const auto& item : node) {
     RuleExample ex;
@@ -91,7 +113,8 @@ Status ReadExamples(const std::string& file, YAML::Node node, const std::string&
       ADWATCH_RETURN_IF_ERROR(m.Read("page_types", ex.page_types));
       ADWATCH_RETURN_IF_ERROR(m.Finish());
     } else {
-      return Status::InvalidArgument(ex.where + ": " + path, "an example is a string or {title, text, url, page_types}");
+      return Status::InvalidArgument(ex.where + ": " + path,
+                                     "an example is a string or {title, text, url, page_types}");
     }
     out.push_back(std::move(ex));
   }
@@ -105,7 +128,8 @@ Status ReadRule(const std::string& file, const YAML::Node& node, Rule& r, YAML::
   r.file = file;
   r.line = node.Mark().line + 1;
   ADWATCH_RETURN_IF_ERROR(m.Read("id", r.id, /*required=*/true));
-  if (!ValidId(r.id)) return m.Error("id", "'" + r.id + "' must be upper-case letters, digits and _");
+  if (!ValidId(r.id))
+    return m.Error("id", "'" + r.id + "' must be upper-case letters, digits and _");
   auto located = [&](Status s) {
     return s.ok() ? s : Status::InvalidArgument("rule " + r.id + ": " + s.message());
   };
@@ -120,12 +144,15 @@ Status ReadRule(const std::string& file, const YAML::Node& node, Rule& r, YAML::
   ADWATCH_RETURN_IF_ERROR(located(m.ReadEnum("field", field, {"any", "title", "body"})));
   ADWATCH_RETURN_IF_ERROR(located(m.ReadEnum("view", view, {"folded", "skeleton"})));
   ADWATCH_RETURN_IF_ERROR(located(m.ReadEnum("status", status, {"active", "testing", "disabled"})));
-  r.field = field == "title" ? RuleField::kTitle : field == "body" ? RuleField::kBody : RuleField::kAny;
+  r.field = field == "title"  ? RuleField::kTitle
+            : field == "body" ? RuleField::kBody
+                              : RuleField::kAny;
   r.view = view == "folded" ? RuleView::kFolded : RuleView::kSkeleton;
   r.status = status == "testing"    ? RuleStatus::kTesting
              : status == "disabled" ? RuleStatus::kDisabled
                                     : RuleStatus::kActive;
   ADWATCH_RETURN_IF_ERROR(located(ReadDescribe(m, r.describe_id, r.describe_en)));
+  ADWATCH_RETURN_IF_ERROR(located(ReadPattern(m, r.pattern)));
   ADWATCH_RETURN_IF_ERROR(located(m.Read("patterns", r.patterns)));
   when.reset(m.Child("when"));
   r.meta = when.IsDefined() && !when.IsNull();
@@ -142,7 +169,8 @@ Status ReadRule(const std::string& file, const YAML::Node& node, Rule& r, YAML::
     YamlMap em(file, ex, "rule " + r.id + ": examples");
     ADWATCH_RETURN_IF_ERROR(em.CheckIsMap());
     ADWATCH_RETURN_IF_ERROR(ReadExamples(file, em.Child("match"), "examples.match", r.match));
-    ADWATCH_RETURN_IF_ERROR(ReadExamples(file, em.Child("no_match"), "examples.no_match", r.no_match));
+    ADWATCH_RETURN_IF_ERROR(
+        ReadExamples(file, em.Child("no_match"), "examples.no_match", r.no_match));
     ADWATCH_RETURN_IF_ERROR(em.Finish());
   }
   return located(m.Finish());
@@ -156,14 +184,18 @@ class ConditionParser {
 
   Status Parse(const YAML::Node& node, Condition& c) {
     c.where = YamlWhere(file_, node);
-    auto err = [&](const std::string& msg) { return Status::InvalidArgument(c.where + ": when", msg); };
+    auto err = [&](const std::string& msg) {
+      return Status::InvalidArgument(c.where + ": when", msg);
+    };
     if (node.IsSequence()) {  // a bare list means all of them
       c.op = Condition::Op::kAll;
       return ParseList(node, c);
     }
     if (!node.IsMap()) return err("a condition is a mapping such as {rule: ID} or {all: [...]}");
     auto has = [&](const char* k) { return node[k].IsDefined(); };
-    auto scalar = [&](const char* k) -> std::string { return node[k].IsScalar() ? node[k].Scalar() : ""; };
+    auto scalar = [&](const char* k) -> std::string {
+      return node[k].IsScalar() ? node[k].Scalar() : "";
+    };
     std::set<std::string> allowed;
     if (has("rule")) {
       c.op = Condition::Op::kRule;
@@ -180,10 +212,11 @@ class ConditionParser {
     } else if (has("entity")) {
       c.op = Condition::Op::kEntity;
       c.name = scalar("entity");
-      static const std::set<std::string> kKinds{"phone", "whatsapp", "telegram", "line", "email",
-                                                "wechat", "contact", "salary", "place"};
+      static const std::set<std::string> kKinds{"phone",  "whatsapp", "telegram", "line", "email",
+                                                "wechat", "contact",  "salary",   "place"};
       if (!kKinds.count(c.name)) return err("unknown entity '" + c.name + "'");
-      allowed = {"entity", "kind", "nonplacement", "transit", "foreign", "country", "min_monthly_idr", "count"};
+      allowed = {"entity",  "kind",    "nonplacement",    "transit", "moratorium",
+                 "foreign", "country", "min_monthly_idr", "count"};
       try {
         if (has("kind")) {
           auto k = ParsePlaceKind(scalar("kind"));
@@ -192,8 +225,15 @@ class ConditionParser {
         }
         if (has("nonplacement")) c.nonplacement = node["nonplacement"].as<bool>();
         if (has("transit")) c.transit = node["transit"].as<bool>();
+        if (has("moratorium")) c.moratorium = node["moratorium"].as<bool>();
         if (has("foreign")) c.foreign = node["foreign"].as<bool>();
-        if (has("country")) c.country = scalar("country");
+        if (has("country")) {
+          if (node["country"].IsSequence()) {
+            for (const auto& x : node["country"]) c.values.push_back(x.Scalar());
+          } else {
+            c.values.push_back(scalar("country"));
+          }
+        }
         if (has("min_monthly_idr")) c.min_monthly_idr = node["min_monthly_idr"].as<double>();
         if (has("count")) c.count = node["count"].as<int>();
       } catch (const YAML::Exception& e) {
@@ -256,8 +296,9 @@ class ConditionParser {
       if (c.chars <= 0 || c.chars > 2000) return err("near needs 'chars: N' between 1 and 2000");
       allowed = {"near", "chars"};
     } else {
-      return err("unknown condition; use rule, category, entity, obfuscation, page_type, domain, "
-                 "all, any, at_least/of, not or near");
+      return err(
+          "unknown condition; use rule, category, entity, obfuscation, page_type, domain, "
+          "all, any, at_least/of, not or near");
     }
     for (const auto& kv : node) {
       if (!allowed.count(kv.first.Scalar())) {
@@ -271,7 +312,8 @@ class ConditionParser {
  private:
   Status ParseList(const YAML::Node& list, Condition& c) {
     if (!list.IsSequence() || list.size() == 0) {
-      return Status::InvalidArgument(YamlWhere(file_, list) + ": when", "expected a non-empty list");
+      return Status::InvalidArgument(YamlWhere(file_, list) + ": when",
+                                     "expected a non-empty list");
     }
     for (const auto& item : list) {
       c.children.emplace_back();
@@ -304,8 +346,9 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
   if (!root) return root.error();
   YamlMap top(path, *root, "");
   ADWATCH_RETURN_IF_ERROR(top.CheckIsMap());
-  std::vector<std::string> cues;
+  std::vector<std::string> cues, post_cues;
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cues", cues));
+  ADWATCH_RETURN_IF_ERROR(top.Read("negation_post_cues", post_cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_window_words", engine.negation_window_words));
   YAML::Node list = top.Child("categories");
   ADWATCH_RETURN_IF_ERROR(top.Finish());
@@ -319,25 +362,32 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
     ADWATCH_RETURN_IF_ERROR(
         m.ReadEnum("kind", c.kind, {"", "recruitment_ad", "news", "distress", "gambling_promo"}));
     ADWATCH_RETURN_IF_ERROR(ReadDescribe(m, c.describe_id, c.describe_en));
+    std::optional<Pattern> pattern;
+    ADWATCH_RETURN_IF_ERROR(ReadPattern(m, pattern));
+    c.pattern = pattern.value_or(Pattern::kOther);
     ADWATCH_RETURN_IF_ERROR(m.Finish());
     if (c.cap < 0 || c.cap > 100) return m.Error("cap", "must lie between 0 and 100");
     if (out.count(c.key)) return m.Error("key", "duplicate category '" + c.key + "'");
     out[c.key] = std::move(c);
   }
-  if (!cues.empty()) {
+  // Each list becomes one RE2 of whole-word alternatives.
+  auto compile = [&](const std::vector<std::string>& words, const char* key,
+                     std::unique_ptr<RE2>& compiled) -> Status {
+    if (words.empty()) return Status::OK();
     std::string pattern = "(?:^|[^\\pL\\pN])(?:";
-    for (size_t i = 0; i < cues.size(); ++i) {
+    for (size_t i = 0; i < words.size(); ++i) {
       if (i) pattern += '|';
-      pattern += RE2::QuoteMeta(cues[i]);
+      pattern += RE2::QuoteMeta(words[i]);
     }
     pattern += ")(?:[^\\pL\\pN]|$)";
     RE2::Options o;
     o.set_log_errors(false);
-    engine.negation_cues = std::make_unique<RE2>(pattern, o);
-    if (!engine.negation_cues->ok()) {
-      return Status::InvalidArgument(path + ": negation_cues", engine.negation_cues->error());
-    }
-  }
+    compiled = std::make_unique<RE2>(pattern, o);
+    if (!compiled->ok()) return Status::InvalidArgument(path + ": " + key, compiled->error());
+    return Status::OK();
+  };
+  ADWATCH_RETURN_IF_ERROR(compile(cues, "negation_cues", engine.negation_cues));
+  ADWATCH_RETURN_IF_ERROR(compile(post_cues, "negation_post_cues", engine.negation_post_cues));
   return Status::OK();
 }
 
@@ -355,8 +405,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
 
   // Every rule file, in a stable order; the gazetteer has its own folder.
   std::vector<std::string> files;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
     if (it->is_directory() && it->path().filename() == "gazetteer") {
       it.disable_recursion_pending();
@@ -399,9 +449,9 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
       auto [it, inserted] = engine.by_id.emplace(r.id, static_cast<int>(rep.rules.size()));
       if (!inserted) {
         const Rule& first = rep.rules[static_cast<size_t>(it->second)];
-        return Status::InvalidArgument(where + ": rule " + r.id, "duplicate id (first defined at " +
-                                                                      first.file + ":" +
-                                                                      std::to_string(first.line) + ")");
+        return Status::InvalidArgument(where + ": rule " + r.id,
+                                       "duplicate id (first defined at " + first.file + ":" +
+                                           std::to_string(first.line) + ")");
       }
       engine.by_category[r.category].push_back(static_cast<int>(rep.rules.size()));
       rep.rules.push_back(std::move(r));
@@ -452,10 +502,11 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
   for (size_t v = 0; v < engine.sets.size(); ++v) {
     if (engine.sets[v].entries.empty()) continue;
     if (!engine.sets[v].set->Compile()) {
-      return Status::InvalidArgument(
-          dir, std::string("the RE2::Set of the ") + (v == 0 ? "folded" : "skeleton") +
-                   " view does not fit in set_max_mem_mb=" +
-                   std::to_string(options.set_max_mem_bytes >> 20) + "; raise it or simplify patterns");
+      return Status::InvalidArgument(dir, std::string("the RE2::Set of the ") +
+                                              (v == 0 ? "folded" : "skeleton") +
+                                              " view does not fit in set_max_mem_mb=" +
+                                              std::to_string(options.set_max_mem_bytes >> 20) +
+                                              "; raise it or simplify patterns");
     }
   }
 
@@ -479,7 +530,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
     return Status::OK();
   };
   for (size_t i = 0; i < rep.rules.size(); ++i) {
-    if (rep.rules[i].meta && engine.compiled[i].enabled) ADWATCH_RETURN_IF_ERROR(visit(static_cast<int>(i)));
+    if (rep.rules[i].meta && engine.compiled[i].enabled)
+      ADWATCH_RETURN_IF_ERROR(visit(static_cast<int>(i)));
   }
 
   rep.version = "rs-" + Sha256Hex(hash_input).substr(0, 12);

@@ -10,17 +10,63 @@ namespace {
 constexpr std::array kLevel{"none", "low", "medium", "high"};
 constexpr std::array kDocKind{"other", "recruitment_ad", "news", "distress", "gambling_promo"};
 constexpr std::array kContactKind{"phone", "whatsapp", "telegram", "line", "email", "wechat"};
-constexpr std::array kPlaceKind{"country", "hotspot", "transit", "province", "regency"};
+constexpr std::array kPlaceKind{"country", "hotspot", "transit", "province", "regency", "city"};
 constexpr std::array kReviewLabel{"confirmed", "legit", "news", "unsure", "released"};
-constexpr std::array kFetchError{"none",          "dns",           "connect",
-                                 "timeout",       "tls",           "too_large",
-                                 "blocked_address", "robots_denied", "out_of_scope",
-                                 "too_many_redirects", "protocol", "other"};
+constexpr std::array kFetchError{"none",
+                                 "dns",
+                                 "connect",
+                                 "timeout",
+                                 "tls",
+                                 "too_large",
+                                 "blocked_address",
+                                 "robots_denied",
+                                 "out_of_scope",
+                                 "too_many_redirects",
+                                 "protocol",
+                                 "other"};
 constexpr std::array kSourceKind{"generic", "job_board", "channel_preview", "classifieds",
                                  "social_post"};
 constexpr std::array kCandidateOrigin{"main_text",    "json_ld",    "microdata",
                                       "channel_post", "open_graph", "import"};
 constexpr std::array kFetchPriority{"submission", "revisit", "discovered"};
+constexpr std::array kPattern{"other",
+                              "compound_scam",
+                              "irregular_migration",
+                              "mideast_domestic",
+                              "sexual_exploitation",
+                              "child",
+                              "fishing_crew",
+                              "bride",
+                              "organ",
+                              "fake_internship",
+                              "fee_scam",
+                              "baby_sale"};
+constexpr std::array kPatternId{"lainnya",
+                                "sindikat penipuan/judi online",
+                                "migrasi nonprosedural ke Malaysia/Brunei",
+                                "PRT ke Timur Tengah (moratorium)",
+                                "eksploitasi seksual",
+                                "perekrutan anak",
+                                "ABK kapal ikan asing",
+                                "pengantin pesanan",
+                                "jual beli organ",
+                                "magang palsu",
+                                "penipuan biaya kerja",
+                                "jual beli bayi"};
+constexpr std::array kPatternEn{"other",
+                                "scam or gambling compound",
+                                "irregular migration to Malaysia/Brunei",
+                                "domestic work in the Middle East (moratorium)",
+                                "sexual exploitation",
+                                "child recruitment",
+                                "crew for foreign fishing vessels",
+                                "bride trafficking",
+                                "organ sale",
+                                "fake internship",
+                                "advance-fee job scam",
+                                "baby sale"};
+static_assert(kPattern.size() == static_cast<size_t>(Pattern::kBabySale) + 1);
+static_assert(kPatternId.size() == kPattern.size() && kPatternEn.size() == kPattern.size());
 
 template <typename E, typename Table>
 std::string_view NameIn(const Table& t, E v) {
@@ -47,6 +93,20 @@ std::string_view Name(FetchError v) { return NameIn(kFetchError, v); }
 std::string_view Name(SourceKind v) { return NameIn(kSourceKind, v); }
 std::string_view Name(CandidateOrigin v) { return NameIn(kCandidateOrigin, v); }
 std::string_view Name(FetchPriority v) { return NameIn(kFetchPriority, v); }
+std::string_view Name(Pattern v) { return NameIn(kPattern, v); }
+
+std::string_view PatternTitle(Pattern v, bool english) {
+  return english ? NameIn(kPatternEn, v) : NameIn(kPatternId, v);
+}
+
+const std::vector<Pattern>& AllPatterns() {
+  static const std::vector<Pattern> all = [] {
+    std::vector<Pattern> v;
+    for (size_t i = 0; i < kPattern.size(); ++i) v.push_back(static_cast<Pattern>(i));
+    return v;
+  }();
+  return all;
+}
 
 std::optional<Level> ParseLevel(std::string_view s) { return ParseIn<Level>(kLevel, s); }
 std::optional<DocKind> ParseDocKind(std::string_view s) { return ParseIn<DocKind>(kDocKind, s); }
@@ -68,5 +128,6 @@ std::optional<SourceKind> ParseSourceKind(std::string_view s) {
 std::optional<CandidateOrigin> ParseCandidateOrigin(std::string_view s) {
   return ParseIn<CandidateOrigin>(kCandidateOrigin, s);
 }
+std::optional<Pattern> ParsePattern(std::string_view s) { return ParseIn<Pattern>(kPattern, s); }
 
 }  // namespace adwatch

@@ -39,11 +39,12 @@ Result<StoredAd> DecodeAd(std::string_view value, std::string_view what) {
 }
 
 std::string EncodeIndexValue(const IndexValue& v) {
-  std::string out(4, '\0');
+  std::string out(5, '\0');
   out[0] = '\x01';
   out[1] = static_cast<char>(v.level);
   out[2] = static_cast<char>(v.kind);
   out[3] = static_cast<char>(v.repost ? 1 : 0);
+  out[4] = static_cast<char>(v.pattern);
   return out;
 }
 
@@ -55,7 +56,14 @@ std::optional<IndexValue> DecodeIndexValue(std::string_view b) {
       kind > static_cast<uint8_t>(DocKind::kGamblingPromo)) {
     return std::nullopt;
   }
-  return IndexValue{static_cast<Level>(level), static_cast<DocKind>(kind), (b[3] & 1) != 0};
+  IndexValue v{static_cast<Level>(level), static_cast<DocKind>(kind), (b[3] & 1) != 0};
+  // Entries written before patterns existed have four bytes: their pattern reads as kOther.
+  if (b.size() >= 5) {
+    const auto pattern = static_cast<uint8_t>(b[4]);
+    if (pattern > static_cast<uint8_t>(Pattern::kBabySale)) return std::nullopt;
+    v.pattern = static_cast<Pattern>(pattern);
+  }
+  return v;
 }
 
 }  // namespace adwatch::storage::internal

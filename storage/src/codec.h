@@ -70,12 +70,14 @@ struct StoredAd {
 std::string EncodeAd(const AdRecord& rec, const std::string& text_key);
 Result<StoredAd> DecodeAd(std::string_view value, std::string_view what);
 
-// Value of by_day and by_region entries: 4 bytes [format=1][level][kind][flags], flags bit 0 =
-// repost. Enough to filter the queue without reading the ad.
+// Value of by_day and by_region entries: 5 bytes [format=1][level][kind][flags][pattern], flags
+// bit 0 = repost (entries written before patterns have 4 bytes; their pattern is kOther). Enough
+// to filter the queue without reading the ad.
 struct IndexValue {
   Level level = Level::kNone;
   DocKind kind = DocKind::kOther;
   bool repost = false;
+  Pattern pattern = Pattern::kOther;
 };
 std::string EncodeIndexValue(const IndexValue& v);
 std::optional<IndexValue> DecodeIndexValue(std::string_view bytes);

@@ -248,8 +248,8 @@ Result<std::optional<AdState>> Store::Rep::LoadAd(const rocksdb::ReadOptions& ro
 IndexSet Store::Rep::IndexOf(const AdRecord& rec, const std::string& text_key) const {
   IndexSet s;
   const std::string day = days->DayOf(rec.first_seen_ms);
-  const std::string value =
-      internal::EncodeIndexValue({rec.verdict.level, rec.verdict.kind, !rec.repost_of.empty()});
+  const std::string value = internal::EncodeIndexValue(
+      {rec.verdict.level, rec.verdict.kind, !rec.repost_of.empty(), rec.verdict.pattern});
   std::string tail;  // "|day|score|id" shared by by_day and by_region
   tail += day;
   tail += kSep;
@@ -861,9 +861,11 @@ Result<std::vector<QueueEntry>> Store::Queue(const QueueQuery& q) const {
     if (!value) return Status::Corruption("review queue", "malformed index value");
     if (value->level < q.min_level) continue;
     if (value->repost && !q.include_reposts) continue;
+    if (q.pattern && value->pattern != *q.pattern) continue;
     const std::string_view tail = key.substr(prefix.size());
     out.push_back({std::string(tail.substr(13)), std::string(tail.substr(0, 10)),
-                   ScoreFromByte(tail[11]), value->level, value->kind, value->repost});
+                   ScoreFromByte(tail[11]), value->level, value->kind, value->repost,
+                   value->pattern});
     if (one_day && q.limit > 0 && out.size() >= q.limit) break;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the review queue");

@@ -28,6 +28,11 @@ struct ClassifyOptions {
   // Hits whose evidence all sits shortly after a warning or negation word ("jangan", "waspada",
   // "beware") or inside quotes keep this share of their weight.
   double negated_factor = 0.3;
+  // The verdict names a TPPO pattern when the positive evidence pointing to it (the applied
+  // weights of the rules and categories that name it) reaches `pattern_min_evidence` and is at
+  // least `pattern_dominance` times the next pattern's; otherwise the pattern is "other".
+  double pattern_min_evidence = 6;
+  double pattern_dominance = 1.25;
   // At most this many evidence spans are kept per rule.
   int max_spans_per_rule = 8;
   // Region for phone numbers written without a country code.
@@ -62,6 +67,12 @@ class Classifier {
   struct Counters;
   std::shared_ptr<Counters> counters_;
 };
+
+// Recomputes the category and kind scores, raw score, score, level, kind and pattern of
+// `verdict` from the applied weights of its hits (what Classify does after matching). Used to
+// see what other weights would make of stored hits (`adwatch rules fit`). Hits of rules unknown
+// to `rules` count for their category's pattern.
+void ScoreHits(Verdict& verdict, const RuleSet& rules, const ClassifyOptions& options);
 
 // Language of descriptions and headings shown to readers.
 enum class Lang : uint8_t { kId = 0, kEn };

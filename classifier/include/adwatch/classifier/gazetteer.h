@@ -19,11 +19,12 @@ struct PlaceInfo {
   std::string id;    // "kh", "kh.sihanoukville", "id.kepri", "id.kepri.batam"
   std::string name;  // display name
   PlaceKind kind = PlaceKind::kCountry;
-  std::string country;   // ISO 3166 alpha-2
-  std::string province;  // for Indonesian regencies/cities and transit points: the province id
-  bool nonplacement = false;          // not an official placement country for Indonesian workers
-  bool transit = false;               // a pickup or transit point on trafficking routes
-  std::vector<std::string> aliases;   // folded spellings matched in text (incl. the name)
+  std::string country;        // ISO 3166 alpha-2
+  std::string province;       // for Indonesian regencies/cities and transit points: the province id
+  bool nonplacement = false;  // not an official placement country for Indonesian workers
+  bool transit = false;       // a pickup or transit point on trafficking routes
+  bool moratorium = false;    // closed to domestic-worker placement (towns inherit it)
+  std::vector<std::string> aliases;     // folded spellings matched in text (incl. the name)
   std::vector<std::string> area_codes;  // Indonesian landline prefixes, e.g. "0778"
   std::string file;  // where it was defined, "rules/gazetteer/indonesia.yaml:120"
 };
@@ -59,10 +60,10 @@ class Gazetteer {
 };
 
 enum class RouteReason : uint8_t {
-  kMentions = 0,   // the ad names the place (detail: the place's display name)
-  kInProvince,     // the ad names a regency of this province (detail: the regency's name)
-  kSourceHint,     // the source's region hint in seeds.yaml (detail: the hint)
-  kLandline,       // an Indonesian landline with this area code (detail: "+62778…")
+  kMentions = 0,  // the ad names the place (detail: the place's display name)
+  kInProvince,    // the ad names a regency of this province (detail: the regency's name)
+  kSourceHint,    // the source's region hint in seeds.yaml (detail: the hint)
+  kLandline,      // an Indonesian landline with this area code (detail: "+62778…")
 };
 
 // One region an ad is routed to, and why (for the digest's "routed because").

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,8 @@ struct Rule {
   std::string describe_id;
   std::string describe_en;
   RuleStatus status = RuleStatus::kActive;
+  // The TPPO pattern this rule's evidence points to; unset means its category's pattern.
+  std::optional<Pattern> pattern;
   bool meta = false;
   std::string when;  // meta rules: the condition as YAML flow text
   std::vector<RuleExample> match;
@@ -64,12 +67,15 @@ struct Rule {
 
 // A category of the indicator taxonomy (rules/categories.yaml).
 struct Category {
-  std::string key;          // "DEST_HOTSPOT"
-  double cap = 100;         // the most its rules together may add (or, for negative ones, take)
-  std::string kind;         // which DocKind's evidence it is: "recruitment_ad", "news", "distress",
-                            // "gambling_promo", or "" for plain risk indicators
+  std::string key;   // "DEST_HOTSPOT"
+  double cap = 100;  // the most its rules together may add (or, for negative ones, take)
+  std::string kind;  // which DocKind's evidence it is: "recruitment_ad", "news", "distress",
+                     // "gambling_promo", or "" for plain risk indicators
   std::string describe_id;
   std::string describe_en;
+  // The TPPO pattern its rules' evidence points to (kOther: none, e.g. "ticket paid", which
+  // every pattern uses). A rule may name its own.
+  Pattern pattern = Pattern::kOther;
 };
 
 class RuleSet {
@@ -92,6 +98,8 @@ class RuleSet {
   const RuleSetOptions& options() const;
   // The rule with `id`, or nullptr.
   const Rule* Find(const std::string& id) const;
+  // The pattern a rule's evidence points to: its own, else its category's.
+  Pattern PatternOf(const Rule& rule) const;
 
   struct Engine;  // compiled form, private to the classifier
   const Engine& engine() const;

@@ -8,11 +8,10 @@
 #ifndef ADWATCH_COMMON_JSON_H_
 #define ADWATCH_COMMON_JSON_H_
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "adwatch/common/names.h"
 #include "adwatch/common/records.h"
@@ -40,12 +39,12 @@ struct adl_serializer<std::optional<T>> {
 
 namespace adwatch {
 
-#define ADWATCH_JSON_ENUM(E, Parse)                                                   \
-  inline void to_json(nlohmann::json& j, E v) { j = std::string(Name(v)); }          \
-  inline void from_json(const nlohmann::json& j, E& v) {                              \
-    auto parsed = Parse(j.get<std::string>());                                        \
-    if (!parsed) throw nlohmann::json::other_error::create(501, "unknown " #E, &j);   \
-    v = *parsed;                                                                      \
+#define ADWATCH_JSON_ENUM(E, Parse)                                                 \
+  inline void to_json(nlohmann::json& j, E v) { j = std::string(Name(v)); }         \
+  inline void from_json(const nlohmann::json& j, E& v) {                            \
+    auto parsed = Parse(j.get<std::string>());                                      \
+    if (!parsed) throw nlohmann::json::other_error::create(501, "unknown " #E, &j); \
+    v = *parsed;                                                                    \
   }
 ADWATCH_JSON_ENUM(Level, ParseLevel)
 ADWATCH_JSON_ENUM(DocKind, ParseDocKind)
@@ -55,6 +54,7 @@ ADWATCH_JSON_ENUM(ReviewLabel, ParseReviewLabel)
 ADWATCH_JSON_ENUM(FetchError, ParseFetchError)
 ADWATCH_JSON_ENUM(SourceKind, ParseSourceKind)
 ADWATCH_JSON_ENUM(CandidateOrigin, ParseCandidateOrigin)
+ADWATCH_JSON_ENUM(Pattern, ParsePattern)
 #undef ADWATCH_JSON_ENUM
 
 inline void to_json(nlohmann::json& j, FetchPriority v) { j = std::string(Name(v)); }
@@ -83,29 +83,29 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdCandidate, origin, source, url
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Page, url, canonical, title, text, lang,
                                                 meta_description, charset, open_graph, links,
                                                 next_page, candidates, problems)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Contact, kind, value, field, span, region,
-                                                landline, area)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Contact, kind, value, field, span, region, landline,
+                                                area)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SalaryMention, salary, monthly_idr_min,
                                                 monthly_idr_max, field, span)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PlaceMention, id, name, kind, country, province,
-                                                nonplacement, transit, field, span)
+                                                nonplacement, transit, moratorium, field, span)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Entities, contacts, salaries, places)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Evidence, field, span)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Hit, rule_id, category, weight, rule_weight, view,
                                                 describe_id, describe_en, negated, evidence)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Verdict, score, level, kind, raw_score,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Verdict, score, level, kind, pattern, raw_score,
                                                 category_scores, kind_scores, hits, entities,
                                                 ruleset_version, warnings)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Review, reviewer, label, note, at_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdRecord, ad_id, page_id, ad, verdict,
                                                 first_seen_ms, last_seen_ms, repost_of, regions,
                                                 region_hint, reviews)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DigestRow, ad_id, day, score, level, kind, title,
-                                                snippet, url, source, reasons, contacts,
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DigestRow, ad_id, day, score, level, kind, pattern,
+                                                title, snippet, url, source, reasons, contacts,
                                                 destinations, regions, routed_because,
                                                 first_seen_ms, label, highlights, matched, site,
-                                                pickup_points, region_names, last_seen_ms,
-                                                network, same_text)
+                                                pickup_points, region_names, last_seen_ms, network,
+                                                same_text)
 
 // Parses `text` as JSON and converts it to T. Returns Corruption with nlohmann's message when the
 // text is not JSON or does not fit T. `what` names the thing for the message ("verdict").

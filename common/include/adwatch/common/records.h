@@ -33,13 +33,13 @@ enum class SourceKind : uint8_t {
   kJobBoard,
   kChannelPreview,  // e.g. Telegram's public preview t.me/s/<channel>
   kClassifieds,
-  kSocialPost,      // a single Facebook/Instagram/TikTok/X post page
+  kSocialPost,  // a single Facebook/Instagram/TikTok/X post page
 };
 
 struct FetchTask {
-  std::string url;            // canonical URL
-  std::string source;         // name of the seeds.yaml source, or "submission"/"start"
-  int depth = 0;              // links followed from a start URL
+  std::string url;     // canonical URL
+  std::string source;  // name of the seeds.yaml source, or "submission"/"start"
+  int depth = 0;       // links followed from a start URL
   FetchPriority priority = FetchPriority::kDiscovered;
   int attempt = 0;            // 0 for the first try
   int64_t not_before_ms = 0;  // do not fetch before this time
@@ -73,11 +73,11 @@ struct FetchResult {
   std::string final_url;  // after redirects the fetcher followed (normally none: see crawler/)
   std::string source;
   SourceKind source_kind = SourceKind::kGeneric;
-  int http_status = 0;  // 0 when no response arrived
+  int http_status = 0;                                       // 0 when no response arrived
   std::vector<std::pair<std::string, std::string>> headers;  // in order received, names as sent
   std::string content_type;                                  // from the Content-Type header
-  std::string body;                                          // bytes as received (decoded transfer/content-encoding)
-  bool truncated = false;                                    // body cut at the size cap
+  std::string body;        // bytes as received (decoded transfer/content-encoding)
+  bool truncated = false;  // body cut at the size cap
   int64_t fetched_at_ms = 0;
   int64_t elapsed_ms = 0;
   int64_t retry_after_s = -1;  // from Retry-After, -1 when absent
@@ -87,7 +87,9 @@ struct FetchResult {
 
 // The value of the first header of `fetch` named `name` (ASCII case-insensitive), or "".
 inline std::string_view HeaderValue(const FetchResult& fetch, std::string_view name) {
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  const auto lower = [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
   for (const auto& [k, v] : fetch.headers) {
     if (k.size() != name.size()) continue;
     size_t i = 0;
@@ -107,12 +109,12 @@ struct Link {
 };
 
 struct Salary {
-  double min = 0;          // amount in `currency` units; min == max for a single figure
+  double min = 0;  // amount in `currency` units; min == max for a single figure
   double max = 0;
-  std::string currency;    // ISO 4217 ("IDR", "USD", "MYR"), "USDT" for crypto pay
-  std::string period;      // "hour", "day", "week", "month", "year"; "month" when not stated,
-                           // as job ads in the region quote monthly pay unless they say otherwise
-  bool open_ended = false; // "10jt++", "up to": max is a floor, not a ceiling
+  std::string currency;     // ISO 4217 ("IDR", "USD", "MYR"), "USDT" for crypto pay
+  std::string period;       // "hour", "day", "week", "month", "year"; "month" when not stated,
+                            // as job ads in the region quote monthly pay unless they say otherwise
+  bool open_ended = false;  // "10jt++", "up to": max is a floor, not a ceiling
 };
 
 struct Location {
@@ -142,7 +144,7 @@ struct AdCandidate {
   std::string posted_at;  // ISO-8601 as found, or ""
   std::string author;     // author, channel or handle, or ""
   std::string forwarded_from;
-  int64_t views = -1;     // view count when the page shows one, else -1
+  int64_t views = -1;  // view count when the page shows one, else -1
   std::vector<Link> links;
   // Structured fields, from JSON-LD or microdata when present.
   std::string employer;
@@ -161,13 +163,13 @@ struct Page {
   std::string url;        // final URL of the fetch
   std::string canonical;  // <link rel=canonical>, resolved, or ""
   std::string title;
-  std::string text;        // visible text of the whole page, boilerplate dropped
-  std::string lang;        // <html lang>, or ""
+  std::string text;  // visible text of the whole page, boilerplate dropped
+  std::string lang;  // <html lang>, or ""
   std::string meta_description;
-  std::string charset;     // what the body was decoded from, e.g. "windows-1252"
+  std::string charset;  // what the body was decoded from, e.g. "windows-1252"
   std::map<std::string, std::string> open_graph;  // "og:title" → value, also "twitter:*"
   std::vector<Link> links;
-  std::string next_page;   // "older posts" / rel=next link for the crawler, or ""
+  std::string next_page;  // "older posts" / rel=next link for the crawler, or ""
   std::vector<AdCandidate> candidates;
   // Problems met while extracting that did not stop it: broken JSON-LD, limits exceeded,
   // undecodable bytes. One human-readable line each.
@@ -203,13 +205,13 @@ enum class ContactKind : uint8_t { kPhone = 0, kWhatsApp, kTelegram, kLine, kEma
 
 struct Contact {
   ContactKind kind = ContactKind::kPhone;
-  std::string value;  // normalised: E.164 for phones and WhatsApp, lower-case handle without '@'
-                      // for Telegram/Line/WeChat, lower-case address for e-mail
-  std::string field;  // "title" or "body"
-  Span span;          // where it was written, in that field's original text
-  std::string region; // for phones: the region code the number belongs to ("ID", "KH")
+  std::string value;   // normalised: E.164 for phones and WhatsApp, lower-case handle without '@'
+                       // for Telegram/Line/WeChat, lower-case address for e-mail
+  std::string field;   // "title" or "body"
+  Span span;           // where it was written, in that field's original text
+  std::string region;  // for phones: the region code the number belongs to ("ID", "KH")
   bool landline = false;
-  std::string area;   // for Indonesian landlines: the province of the area code, or ""
+  std::string area;  // for Indonesian landlines: the province of the area code, or ""
 };
 
 struct SalaryMention {
@@ -226,16 +228,20 @@ enum class PlaceKind : uint8_t {
   kTransit,      // a pickup or transit point (Batam, Entikong, Bangkok)
   kProvince,     // an Indonesian province
   kRegency,      // an Indonesian regency (kabupaten) or city (kota)
+  kCity,         // a foreign town named as a destination that is not a hot spot (Riyadh, Tawau)
 };
 
 struct PlaceMention {
-  std::string id;       // gazetteer id, e.g. "kh", "kh.sihanoukville", "id.jatim.malang"
-  std::string name;     // display name, e.g. "Cambodia", "Kabupaten Malang"
+  std::string id;    // gazetteer id, e.g. "kh", "kh.sihanoukville", "id.jatim.malang"
+  std::string name;  // display name, e.g. "Cambodia", "Kabupaten Malang"
   PlaceKind kind = PlaceKind::kCountry;
-  std::string country;  // ISO 3166 alpha-2 of the place
-  std::string province; // for Indonesian places: the province id ("id.jatim"), else ""
+  std::string country;        // ISO 3166 alpha-2 of the place
+  std::string province;       // for Indonesian places: the province id ("id.jatim"), else ""
   bool nonplacement = false;  // not an official placement country for Indonesian workers
   bool transit = false;       // a known pickup or transit point (Batam, Entikong, Bangkok)
+  // Closed to placing Indonesian domestic workers with individual employers (the Middle-East
+  // moratorium, Kepmenaker 260/2015; Turkey; Brunei): "ART ke Riyadh" is non-procedural.
+  bool moratorium = false;
   std::string field;
   Span span;
 };
@@ -254,6 +260,23 @@ enum class Level : uint8_t { kNone = 0, kLow, kMedium, kHigh };
 // What a text reads as. Only recruitment ads are scored as recruitment risk.
 enum class DocKind : uint8_t { kOther = 0, kRecruitmentAd, kNews, kDistress, kGamblingPromo };
 
+// The TPPO pattern a text most resembles (../shared/DOMAIN.md: the scam compounds and the ten
+// families beyond them). kOther when no pattern's evidence dominates.
+enum class Pattern : uint8_t {
+  kOther = 0,
+  kCompoundScam,        // online-scam and gambling compounds (Cambodia, Myanmar, Laos, ...)
+  kIrregularMigration,  // non-procedural migration to Malaysia and Brunei ("cukup KTP")
+  kMideastDomestic,     // domestic workers to Middle-East countries under the moratorium
+  kSexualExploitation,  // karaoke LC, spa and hostess jobs with debts and paid travel
+  kChild,               // recruiting under-18s, ages raised on new papers
+  kFishingCrew,         // crews for foreign fishing vessels
+  kBride,               // bride trafficking, contract marriage
+  kOrgan,               // kidney sale
+  kFakeInternship,      // ferienjob, fake Japan/Europe internships
+  kFeeScam,             // advance-fee fakes posing as overseas jobs
+  kBabySale,            // babies sold as "adoption"
+};
+
 struct Evidence {
   std::string field;  // "title" or "body"
   Span span;          // in that field's original text
@@ -262,12 +285,12 @@ struct Evidence {
 struct Hit {
   std::string rule_id;
   std::string category;
-  double weight = 0;           // the weight applied (after negation/quote down-weighting)
-  double rule_weight = 0;      // the rule's own weight
-  std::string view;            // "folded", "skeleton", or "meta"
-  std::string describe_id;     // Indonesian description
-  std::string describe_en;     // English description
-  bool negated = false;        // every span sat in a warning/negation context
+  double weight = 0;        // the weight applied (after negation/quote down-weighting)
+  double rule_weight = 0;   // the rule's own weight
+  std::string view;         // "folded", "skeleton", or "meta"
+  std::string describe_id;  // Indonesian description
+  std::string describe_en;  // English description
+  bool negated = false;     // every span sat in a warning/negation context
   std::vector<Evidence> evidence;
 };
 
@@ -275,10 +298,13 @@ struct Verdict {
   int score = 0;  // 0–100 recruitment risk
   Level level = Level::kNone;
   DocKind kind = DocKind::kOther;
-  double raw_score = 0;                          // before mapping to 0–100
-  std::map<std::string, double> category_scores; // after caps
-  std::map<std::string, double> kind_scores;     // evidence for each DocKind
-  std::vector<Hit> hits;                         // sorted by weight, strongest first
+  // The TPPO pattern the evidence points to (rules and categories name theirs), kOther when
+  // none dominates. Set for every kind: a news report about kidney sales is about kOrgan.
+  Pattern pattern = Pattern::kOther;
+  double raw_score = 0;                           // before mapping to 0–100
+  std::map<std::string, double> category_scores;  // after caps
+  std::map<std::string, double> kind_scores;      // evidence for each DocKind
+  std::vector<Hit> hits;                          // sorted by weight, strongest first
   Entities entities;
   std::string ruleset_version;
   // Problems the classifier met and worked around (e.g. the RE2::Set ran out of memory and the
@@ -321,6 +347,7 @@ struct DigestRow {
   int score = 0;
   Level level = Level::kNone;
   DocKind kind = DocKind::kOther;
+  Pattern pattern = Pattern::kOther;
   std::string title;
   std::string snippet;  // the evidence sentence
   std::string url;
@@ -331,12 +358,12 @@ struct DigestRow {
   std::vector<std::string> regions;
   std::string routed_because;  // why this ad reached this region's digest
   int64_t first_seen_ms = 0;
-  std::string label;  // latest review label, or ""
-  std::vector<Span> highlights;             // the matched words inside `snippet`
-  std::vector<std::string> matched;         // the words the rules matched, as written
-  std::string site;                         // host the ad was found on ("t.me/channel")
-  std::vector<std::string> pickup_points;   // pickup and transit points named (Batam, Entikong)
-  std::vector<std::string> region_names;    // display names of `regions`
+  std::string label;                       // latest review label, or ""
+  std::vector<Span> highlights;            // the matched words inside `snippet`
+  std::vector<std::string> matched;        // the words the rules matched, as written
+  std::string site;                        // host the ad was found on ("t.me/channel")
+  std::vector<std::string> pickup_points;  // pickup and transit points named (Batam, Entikong)
+  std::vector<std::string> region_names;   // display names of `regions`
   int64_t last_seen_ms = 0;
   int network = 0;    // the digest's recruiter network the ad belongs to, 0 for none
   int same_text = 0;  // other stored ads with exactly the same text

@@ -105,6 +105,8 @@ struct QueueQuery {
   // Reposts (ads whose text was first stored under another ad) are left out unless true: the
   // queue shows each text once, on its first ad.
   bool include_reposts = false;
+  // Only ads whose current verdict names this TPPO pattern; unset for all.
+  std::optional<Pattern> pattern;
   size_t limit = 0;  // at most this many entries; 0 for all
 };
 
@@ -116,6 +118,7 @@ struct QueueEntry {
   Level level = Level::kNone;
   DocKind kind = DocKind::kOther;
   bool repost = false;
+  Pattern pattern = Pattern::kOther;
 };
 
 // Sizes of one table, estimated by RocksDB.
