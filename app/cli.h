@@ -4,12 +4,12 @@
 #ifndef ADWATCH_APP_CLI_H_
 #define ADWATCH_APP_CLI_H_
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
+#include "adwatch/common/names.h"
 #include "config.h"
 
 namespace adwatch::storage {
@@ -63,6 +63,16 @@ int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string
 // cmd_storage.cc.
 std::unique_ptr<storage::Store> OpenStore(AppContext& ctx, const std::string& db,
                                           storage::AccessMode access, const char* command);
+
+// A CLI validator for --pattern options: a pattern name of names.h ("organ", "child", ...).
+inline CLI::Validator PatternValidator() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        return ParsePattern(v) ? std::string()
+                               : "unknown pattern '" + v + "' (docs/verdict.md lists them)";
+      },
+      "PATTERN");
+}
 
 }  // namespace adwatch::app
 

@@ -32,7 +32,8 @@ Result<std::string> ResolveDay(const std::string& text, const LocalDays& days, i
   if (text == "today") return today;
   if (text == "yesterday") return LocalDays::AddDays(today, -1);
   if (!LocalDays::IsValidDay(text)) {
-    return Status::InvalidArgument("day", "expected YYYY-MM-DD, today or yesterday: '" + text + "'");
+    return Status::InvalidArgument("day",
+                                   "expected YYYY-MM-DD, today or yesterday: '" + text + "'");
   }
   return text;
 }
@@ -70,7 +71,8 @@ int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string
   std::vector<exporter::Subscription> subs = config->digest.subscriptions;
   if (subs.empty()) {
     exporter::Subscription national;
-    national.lang = config->lang == classifier::Lang::kEn ? exporter::DigestLang::kEn : exporter::DigestLang::kId;
+    national.lang = config->lang == classifier::Lang::kEn ? exporter::DigestLang::kEn
+                                                          : exporter::DigestLang::kId;
     national.name = national.lang == exporter::DigestLang::kEn ? "national" : "nasional";
     national.distress = false;
     national.csv_separator = national.lang == exporter::DigestLang::kEn ? ',' : ';';
@@ -79,9 +81,10 @@ int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string
   if (only.empty() && std::none_of(subs.begin(), subs.end(), exporter::IsNational)) {
     // Ads that name no Indonesian region are routed to the national digest; without one they
     // reach nobody. Say so every morning rather than drop them silently.
-    std::fprintf(stderr,
-                 "adwatch digest: warning: no national subscription (one without regions) is configured, "
-                 "so ads routed to no region appear in no digest\n");
+    std::fprintf(
+        stderr,
+        "adwatch digest: warning: no national subscription (one without regions) is configured, "
+        "so ads routed to no region appear in no digest\n");
   }
   if (!only.empty()) {
     std::vector<exporter::Subscription> chosen;
@@ -91,7 +94,8 @@ int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string
     if (chosen.empty()) {
       std::string names;
       for (const auto& s : subs) names += (names.empty() ? "" : ", ") + s.name;
-      std::fprintf(stderr, "adwatch digest: no subscription named '%s' (configured: %s)\n", only.c_str(), names.c_str());
+      std::fprintf(stderr, "adwatch digest: no subscription named '%s' (configured: %s)\n",
+                   only.c_str(), names.c_str());
       return kExitUsage;
     }
     subs = std::move(chosen);
@@ -117,8 +121,10 @@ int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string
     if (!config->digest.smtp_password_env.empty()) {
       const char* pw = std::getenv(config->digest.smtp_password_env.c_str());
       if (pw == nullptr) {
-        std::fprintf(stderr, "adwatch digest: the environment variable %s (digest.smtp.password_env) is not set\n",
-                     config->digest.smtp_password_env.c_str());
+        std::fprintf(
+            stderr,
+            "adwatch digest: the environment variable %s (digest.smtp.password_env) is not set\n",
+            config->digest.smtp_password_env.c_str());
         return kExitFailure;
       }
       smtp.password = pw;
@@ -131,15 +137,18 @@ int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string
   const exporter::DigestContext context{&gazetteer, &(*rules)->categories()};
   int failures = 0;
   for (const auto& s : subs) {
-    auto digest = exporter::MakeDigest(store, s, *day, clock.NowMs(), context, config->digest.options);
+    auto digest =
+        exporter::MakeDigest(store, s, *day, clock.NowMs(), context, config->digest.options);
     if (!digest) {
-      std::fprintf(stderr, "adwatch digest: %s: %s\n", s.name.c_str(), digest.error().ToString().c_str());
+      std::fprintf(stderr, "adwatch digest: %s: %s\n", s.name.c_str(),
+                   digest.error().ToString().c_str());
       ++failures;
       continue;
     }
     auto files = exporter::WriteDigestFiles(*digest, out);
     if (!files) {
-      std::fprintf(stderr, "adwatch digest: %s: %s\n", s.name.c_str(), files.error().ToString().c_str());
+      std::fprintf(stderr, "adwatch digest: %s: %s\n", s.name.c_str(),
+                   files.error().ToString().c_str());
       ++failures;
       continue;
     }
@@ -151,7 +160,8 @@ int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string
     if (sender && !s.recipients.empty()) {
       const auto message = exporter::DigestMail(*digest, config->digest.smtp.from, s.recipients);
       if (Status sent = sender->Send(message); !sent.ok()) {
-        std::fprintf(stderr, "adwatch digest: %s: mail: %s\n", s.name.c_str(), sent.ToString().c_str());
+        std::fprintf(stderr, "adwatch digest: %s: mail: %s\n", s.name.c_str(),
+                     sent.ToString().c_str());
         ++failures;
       } else {
         std::printf("  mailed to %zu recipient(s)\n", s.recipients.size());
@@ -174,6 +184,7 @@ struct ExportArgs {
   std::string min_level = "none";
   std::string region;
   std::string label;
+  std::string pattern;
   std::string out;
 };
 
@@ -195,6 +206,7 @@ int RunExport(const ExportArgs& args, AppContext& ctx) {
   q.min_level = *ParseLevel(args.min_level);
   q.region = args.region;
   q.label = args.label;
+  if (!args.pattern.empty()) q.pattern = ParsePattern(args.pattern);
   if (Status v = exporter::Validate(q); !v.ok()) return Fail(cmd, v);
 
   auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadOnly, cmd);
@@ -207,8 +219,8 @@ int RunExport(const ExportArgs& args, AppContext& ctx) {
   std::ostream& out = file.is_open() ? static_cast<std::ostream&>(file) : std::cout;
   auto stats = exporter::ExportAds(*store, q, out);
   if (!stats) return Fail(cmd, stats.error());
-  std::fprintf(stderr, "adwatch export: %lld of %lld ads written\n", static_cast<long long>(stats->written),
-               static_cast<long long>(stats->scanned));
+  std::fprintf(stderr, "adwatch export: %lld of %lld ads written\n",
+               static_cast<long long>(stats->written), static_cast<long long>(stats->scanned));
   return kExitOk;
 }
 
@@ -218,10 +230,12 @@ void AddDigestCommands(CLI::App& app, AppContext& ctx) {
   auto d = std::make_shared<DigestArgs>();
   CLI::App* digest = app.add_subcommand(
       "digest",
-      "Write the daily digest of each subscription (digest.subscriptions in the config; a national\n"
+      "Write the daily digest of each subscription (digest.subscriptions in the config; a "
+      "national\n"
       "one when there are none) for one day: HTML with charts, CSV and JSON in --out, and with\n"
       "--mail send it to the subscription's recipients. See docs/digest.md.");
-  digest->add_option("--day", d->day, "YYYY-MM-DD, today or yesterday (default), in the configured time zone");
+  digest->add_option("--day", d->day,
+                     "YYYY-MM-DD, today or yesterday (default), in the configured time zone");
   auto* one = digest->add_option("--subscription", d->subscription, "Only this subscription");
   digest->add_flag("--all", d->all, "Every subscription (the default)")->excludes(one);
   digest->add_option("--out", d->out, "Folder for the files (default: digest.out_dir)");
@@ -240,14 +254,19 @@ void AddDigestCommands(CLI::App& app, AppContext& ctx) {
       "export",
       "Stream stored ads with their verdicts, contacts and review labels as CSV or JSONL, for\n"
       "analysts' own tools. Constant memory; distress posts come without text or contacts.");
-  exp->add_option("--format", e->format, "csv (default) or jsonl")->check(CLI::IsMember({"csv", "jsonl"}));
-  exp->add_option("--since", e->since, "First seen on or after this day (YYYY-MM-DD, today, yesterday)");
+  exp->add_option("--format", e->format, "csv (default) or jsonl")
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  exp->add_option("--since", e->since,
+                  "First seen on or after this day (YYYY-MM-DD, today, yesterday)");
   exp->add_option("--until", e->until, "First seen on or before this day");
   exp->add_option("--min-level", e->min_level, "none (default), low, medium or high")
       ->check(CLI::IsMember({"none", "low", "medium", "high"}));
   exp->add_option("--region", e->region, "Only ads routed to this region id (e.g. id.kepri)");
   exp->add_option("--label", e->label, "Only ads whose current review label is this (or none)")
       ->check(CLI::IsMember({"confirmed", "legit", "news", "unsure", "released", "none"}));
+  exp->add_option("--pattern", e->pattern,
+                  "Only ads of this TPPO pattern (docs/verdict.md), e.g. organ")
+      ->check(PatternValidator());
   exp->add_option("--out", e->out, "File to write (default: standard output)");
   AddDbOption(*exp, e->db);
   exp->callback([e, &ctx] { ctx.action = [e, &ctx] { return RunExport(*e, ctx); }; });

@@ -87,7 +87,8 @@ struct AdBundle {
 
 // `prefix` is any unique prefix of the id. With `with_body` the page's body is read too, which
 // fails with Corruption when it no longer matches the SHA-256 taken at fetch.
-Result<AdBundle> LoadBundle(const storage::Store& store, const std::string& prefix, bool with_body) {
+Result<AdBundle> LoadBundle(const storage::Store& store, const std::string& prefix,
+                            bool with_body) {
   AdBundle b;
   auto id = store.ResolveAdId(prefix);
   if (!id) return id.error();
@@ -122,7 +123,8 @@ nlohmann::json HistoryJson(const std::vector<storage::VerdictRevision>& history)
 
 // The verdict in the documented schema (docs/verdict.md), as a JSON value.
 nlohmann::json ExplainedJson(const AdBundle& b, classifier::Lang lang) {
-  return nlohmann::json::parse(classifier::VerdictJson(b.rec.verdict, b.rec.ad, b.id, lang), nullptr,
+  return nlohmann::json::parse(classifier::VerdictJson(b.rec.verdict, b.rec.ad, b.id, lang),
+                               nullptr,
                                /*allow_exceptions=*/false);
 }
 
@@ -135,6 +137,7 @@ struct ListArgs {
   std::string since;
   std::string min_level = "medium";
   std::string region;
+  std::string pattern;
   bool unreviewed = false;
   bool reposts = false;
   size_t limit = 200;
@@ -157,6 +160,7 @@ int RunList(const ListArgs& args, AppContext& ctx) {
   if (!args.since.empty() && args.since > today) q.to_day = args.since;
   q.min_level = *ParseLevel(args.min_level);
   q.region = args.region;
+  if (!args.pattern.empty()) q.pattern = ParsePattern(args.pattern);
   q.include_reposts = args.reposts;
   q.limit = args.unreviewed ? 0 : args.limit;
   auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadOnly, "review list");
@@ -181,6 +185,7 @@ int RunList(const ListArgs& args, AppContext& ctx) {
                           {"score", e.score},
                           {"level", Name(e.level)},
                           {"kind", Name(e.kind)},
+                          {"pattern", Name(e.pattern)},
                           {"day", e.day},
                           {"first_seen", FormatUtc(rec->first_seen_ms)},
                           {"source", rec->ad.source},
@@ -198,14 +203,16 @@ int RunList(const ListArgs& args, AppContext& ctx) {
     if (!Label(*rec).empty()) extra += " [" + Label(*rec) + "]";
     if (reposts > 0) extra += " (+" + std::to_string(reposts) + " reposts)";
     if (e.repost) extra += " (repost of " + rec->repost_of + ")";
-    std::printf("%s %3d %-6s %s  %-14s %s%s\n", e.ad_id.c_str(), e.score,
-                std::string(Name(e.level)).c_str(), days->MinuteOf(rec->first_seen_ms).c_str(),
-                Snippet(rec->ad.source, 14).c_str(), AdSnippet(rec->ad, 70).c_str(), extra.c_str());
+    std::printf("%s %3d %-6s %-19s %s  %-14s %s%s\n", e.ad_id.c_str(), e.score,
+                std::string(Name(e.level)).c_str(), std::string(Name(e.pattern)).c_str(),
+                days->MinuteOf(rec->first_seen_ms).c_str(), Snippet(rec->ad.source, 14).c_str(),
+                AdSnippet(rec->ad, 60).c_str(), extra.c_str());
   }
   if (!args.json) {
-    std::fprintf(stderr, "%zu ads, %s%s, level %s or higher%s\n", shown, q.from_day.c_str(),
+    std::fprintf(stderr, "%zu ads, %s%s, level %s or higher%s%s\n", shown, q.from_day.c_str(),
                  q.to_day == q.from_day ? "" : (" to " + q.to_day).c_str(), args.min_level.c_str(),
-                 args.region.empty() ? "" : (", region " + args.region).c_str());
+                 args.region.empty() ? "" : (", region " + args.region).c_str(),
+                 args.pattern.empty() ? "" : (", pattern " + args.pattern).c_str());
   }
   return kExitOk;
 }
@@ -280,6 +287,12 @@ int RunShow(const ShowArgs& args, AppContext& ctx) {
   std::printf("%s %s  score %d  %s  %s\n", T(lang, "Iklan", "Ad"), id->c_str(), rec->verdict.score,
               std::string(Name(rec->verdict.level)).c_str(),
               std::string(Name(rec->verdict.kind)).c_str());
+  if (rec->verdict.pattern != Pattern::kOther) {
+    std::printf(
+        "%-12s%s (%s)\n", T(lang, "Pola", "Pattern"),
+        std::string(PatternTitle(rec->verdict.pattern, lang == classifier::Lang::kEn)).c_str(),
+        std::string(Name(rec->verdict.pattern)).c_str());
+  }
   if (!rec->repost_of.empty()) {
     std::printf("%-12s%s\n", T(lang, "Ulangan dari", "Repost of"), rec->repost_of.c_str());
   }
@@ -523,6 +536,12 @@ void AddReviewCommands(CLI::App& app, AppContext& ctx) {
         ->check(CLI::IsMember({"none", "low", "medium", "high"}))
         ->default_val("medium");
     cmd->add_option("--region", args->region, "Only ads routed to this region id (e.g. id.kepri)");
+    cmd->add_option(
+           "--pattern", args->pattern,
+           "Only ads of this TPPO pattern (docs/verdict.md): compound_scam,\n"
+           "irregular_migration, mideast_domestic, sexual_exploitation, child, fishing_crew,\n"
+           "bride, organ, fake_internship, fee_scam, baby_sale, other")
+        ->check(PatternValidator());
     cmd->add_flag("--unreviewed", args->unreviewed, "Only ads nobody has labelled yet");
     cmd->add_flag("--reposts", args->reposts, "Also list every repost of a text");
     cmd->add_option("--limit", args->limit, "At most this many ads (0: all)")->default_val(200);

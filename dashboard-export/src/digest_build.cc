@@ -19,12 +19,10 @@ constexpr size_t kMaxMatched = 8;
 // in `adwatch review show`.
 constexpr size_t kMaxReasons = 6;
 
-
 std::string RegionName(const classifier::Gazetteer& g, const std::string& id) {
   const classifier::PlaceInfo* p = g.Find(id);
   return p != nullptr ? p->name : id;
 }
-
 
 template <typename T>
 void AddUnique(std::vector<T>& v, const T& x) {
@@ -82,7 +80,8 @@ void AddTally(std::map<std::string, Tally>& m, const std::string& key, const std
 std::vector<Tally> Top(const std::map<std::string, Tally>& m, size_t n) {
   std::vector<Tally> v;
   for (const auto& [k, t] : m) v.push_back(t);
-  std::stable_sort(v.begin(), v.end(), [](const Tally& a, const Tally& b) { return a.count > b.count; });
+  std::stable_sort(v.begin(), v.end(),
+                   [](const Tally& a, const Tally& b) { return a.count > b.count; });
   if (v.size() > n) v.resize(n);
   return v;
 }
@@ -107,7 +106,8 @@ std::string DescribeRoute(const classifier::RegionRoute& route,
 }
 
 Status Validate(const Subscription& s, const classifier::Gazetteer& gazetteer) {
-  const std::string where = s.where.empty() ? "subscription " + s.name : s.where + ": subscription " + s.name;
+  const std::string where =
+      s.where.empty() ? "subscription " + s.name : s.where + ": subscription " + s.name;
   if (s.name.empty() || s.name.size() > 64) {
     return Status::InvalidArgument(where, "name must be 1 to 64 characters");
   }
@@ -119,10 +119,14 @@ Status Validate(const Subscription& s, const classifier::Gazetteer& gazetteer) {
   for (const std::string& id : s.regions) {
     const classifier::PlaceInfo* p = gazetteer.Find(id);
     if (p == nullptr) {
-      return Status::InvalidArgument(where, "unknown region '" + id + "' (ids are in rules/gazetteer/indonesia.yaml, e.g. id.kepri, id.kepri.batam)");
+      return Status::InvalidArgument(
+          where,
+          "unknown region '" + id +
+              "' (ids are in rules/gazetteer/indonesia.yaml, e.g. id.kepri, id.kepri.batam)");
     }
     if (p->country != "ID" || (p->kind != PlaceKind::kProvince && p->kind != PlaceKind::kRegency)) {
-      return Status::InvalidArgument(where, "region '" + id + "' is not an Indonesian province or regency/city");
+      return Status::InvalidArgument(
+          where, "region '" + id + "' is not an Indonesian province or regency/city");
     }
   }
   if (s.csv_separator != ',' && s.csv_separator != ';') {
@@ -139,13 +143,17 @@ Status Validate(const Subscription& s, const classifier::Gazetteer& gazetteer) {
 }
 
 Status Validate(const DigestOptions& o) {
-  if (o.trend_days < 1 || o.trend_days > 366) return Status::InvalidArgument("digest.trend_days", "must be 1 to 366");
-  if (o.baseline_days < 0 || o.baseline_days > 90) return Status::InvalidArgument("digest.baseline_days", "must be 0 to 90");
-  if (o.lookback_days < 0 || o.lookback_days > 90) return Status::InvalidArgument("digest.lookback_days", "must be 0 to 90");
+  if (o.trend_days < 1 || o.trend_days > 366)
+    return Status::InvalidArgument("digest.trend_days", "must be 1 to 366");
+  if (o.baseline_days < 0 || o.baseline_days > 90)
+    return Status::InvalidArgument("digest.baseline_days", "must be 0 to 90");
+  if (o.lookback_days < 0 || o.lookback_days > 90)
+    return Status::InvalidArgument("digest.lookback_days", "must be 0 to 90");
   if (!(o.grouping.min_similarity >= 0.3 && o.grouping.min_similarity <= 1.0)) {
     return Status::InvalidArgument("digest.near_duplicate_similarity", "must be 0.3 to 1.0");
   }
-  if (o.grouping.max_ads_per_contact < 2) return Status::InvalidArgument("digest.max_ads_per_contact", "must be at least 2");
+  if (o.grouping.max_ads_per_contact < 2)
+    return Status::InvalidArgument("digest.max_ads_per_contact", "must be at least 2");
   return Status::OK();
 }
 
@@ -163,7 +171,9 @@ Digest BuildDigest(const DigestInput& in, const Subscription& sub, const DigestC
   d.national = IsNational(sub);
   d.region_ids = sub.regions;
   for (const std::string& id : sub.regions) d.region_names.push_back(RegionName(g, id));
-  d.title = !sub.title.empty() ? sub.title : d.national ? std::string(w.national) : Join(d.region_names, ", ");
+  d.title = !sub.title.empty() ? sub.title
+            : d.national       ? std::string(w.national)
+                               : Join(d.region_names, ", ");
   d.min_level = sub.min_level;
   d.csv_separator = sub.csv_separator;
   d.html_max_ads = options.html_max_ads;
@@ -201,7 +211,7 @@ Digest BuildDigest(const DigestInput& in, const Subscription& sub, const DigestC
     if (a->first_seen_ms != b->first_seen_ms) return a->first_seen_ms < b->first_seen_ms;
     return a->ad_id < b->ad_id;
   });
-  std::map<std::string, Tally> categories, destinations, pickups, sites;
+  std::map<std::string, Tally> categories, patterns, destinations, pickups, sites;
   std::unordered_map<std::string, size_t> row_of;
   for (const AdRecord* r : flagged) {
     DigestRow row;
@@ -210,6 +220,9 @@ Digest BuildDigest(const DigestInput& in, const Subscription& sub, const DigestC
     row.score = r->verdict.score;
     row.level = r->verdict.level;
     row.kind = r->verdict.kind;
+    row.pattern = r->verdict.pattern;
+    AddTally(patterns, std::string(Name(r->verdict.pattern)),
+             std::string(PatternTitle(r->verdict.pattern, lang == DigestLang::kEn)));
     row.title = Collapse(r->ad.title, 300);
     Snippet sn = EvidenceSnippet(*r, ctx.categories, kSnippetBytes);
     row.snippet = std::move(sn.text);
@@ -239,7 +252,9 @@ Digest BuildDigest(const DigestInput& in, const Subscription& sub, const DigestC
       if (p.transit) {
         AddUnique(row.pickup_points, p.name);
         if (ad_pickup.insert(p.id).second) AddTally(pickups, p.id, p.name);
-      } else if (p.country != "ID" && (p.kind == PlaceKind::kCountry || p.kind == PlaceKind::kHotspot)) {
+      } else if (p.country != "ID" &&
+                 (p.kind == PlaceKind::kCountry || p.kind == PlaceKind::kHotspot ||
+                  p.kind == PlaceKind::kCity)) {
         AddUnique(row.destinations, p.name);
         if (ad_dest.insert(p.id).second) AddTally(destinations, p.id, p.name);
       }
@@ -256,6 +271,7 @@ Digest BuildDigest(const DigestInput& in, const Subscription& sub, const DigestC
     d.rows.push_back(std::move(row));
   }
   d.categories = Top(categories, options.top_n);
+  d.patterns = Top(patterns, patterns.size());
   d.destinations = Top(destinations, options.top_n);
   d.pickup_points = Top(pickups, options.top_n);
   d.sites = Top(sites, options.top_n);
@@ -303,7 +319,8 @@ Digest BuildDigest(const DigestInput& in, const Subscription& sub, const DigestC
       if (p != nullptr && p->kind == PlaceKind::kRegency) ++n.regencies;
     }
     n.contact_terms = group.shared_contacts;
-    for (const std::string& t : group.shared_contacts) n.contacts.push_back(ContactDisplay(t, lang));
+    for (const std::string& t : group.shared_contacts)
+      n.contacts.push_back(ContactDisplay(t, lang));
     n.truncated = in.linked_truncated;
     networks.push_back(std::move(n));
   }

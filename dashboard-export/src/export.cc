@@ -3,9 +3,8 @@
 #include "adwatch/export/export.h"
 
 #include <algorithm>
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "adwatch/common/escape.h"
 #include "adwatch/common/names.h"
@@ -19,13 +18,12 @@ namespace adwatch::exporter {
 namespace {
 
 const char* const kCsvHeader[] = {
-    "ad_id",     "day",     "first_seen", "last_seen",    "score",   "level",
-    "kind",      "label",   "label_at",   "source",       "site",    "url",
-    "title",     "text",    "contacts",   "destinations", "regions", "rules",
-    "categories", "repost_of", "ruleset_version", "redacted"};
+    "ad_id", "day",        "first_seen", "last_seen",       "score",        "level",
+    "kind",  "pattern",    "label",      "label_at",        "source",       "site",
+    "url",   "title",      "text",       "contacts",        "destinations", "regions",
+    "rules", "categories", "repost_of",  "ruleset_version", "redacted"};
 
 bool Redacted(const AdRecord& r) { return r.verdict.kind == DocKind::kDistress; }
-
 
 std::vector<std::string> Terms(const AdRecord& r) {
   std::vector<std::string> out;
@@ -75,7 +73,8 @@ Status Validate(const ExportQuery& q) {
     return Status::InvalidArgument("--until", "is before --since");
   }
   if (!q.label.empty() && q.label != "none" && !ParseReviewLabel(q.label)) {
-    return Status::InvalidArgument("--label", "must be confirmed, legit, news, unsure, released or none");
+    return Status::InvalidArgument("--label",
+                                   "must be confirmed, legit, news, unsure, released or none");
   }
   return Status::OK();
 }
@@ -94,14 +93,28 @@ void ExportWriter::Write(const AdRecord& r, std::string_view day) {
   std::vector<std::string> rules, categories;
   RulesAndCategories(r, rules, categories);
   if (format_ == ExportFormat::kCsv) {
-    buffer_ = CsvRecord({r.ad_id, std::string(day), Time(r.first_seen_ms), Time(r.last_seen_ms),
-                         std::to_string(r.verdict.score), std::string(Name(r.verdict.level)),
-                         std::string(Name(r.verdict.kind)), LabelOf(r),
-                         r.reviews.empty() ? "" : Time(r.reviews.back().at_ms), r.ad.source,
-                         SiteOf(r.ad), r.ad.url, redacted ? "" : r.ad.title,
-                         redacted ? "" : r.ad.text, redacted ? "" : Join(Terms(r), " "),
-                         Join(Destinations(r), " "), Join(r.regions, " "), Join(rules, " "),
-                         Join(categories, " "), r.repost_of, r.verdict.ruleset_version,
+    buffer_ = CsvRecord({r.ad_id,
+                         std::string(day),
+                         Time(r.first_seen_ms),
+                         Time(r.last_seen_ms),
+                         std::to_string(r.verdict.score),
+                         std::string(Name(r.verdict.level)),
+                         std::string(Name(r.verdict.kind)),
+                         std::string(Name(r.verdict.pattern)),
+                         LabelOf(r),
+                         r.reviews.empty() ? "" : Time(r.reviews.back().at_ms),
+                         r.ad.source,
+                         SiteOf(r.ad),
+                         r.ad.url,
+                         redacted ? "" : r.ad.title,
+                         redacted ? "" : r.ad.text,
+                         redacted ? "" : Join(Terms(r), " "),
+                         Join(Destinations(r), " "),
+                         Join(r.regions, " "),
+                         Join(rules, " "),
+                         Join(categories, " "),
+                         r.repost_of,
+                         r.verdict.ruleset_version,
                          redacted ? "distress" : ""});
   } else {
     nlohmann::json j;
@@ -112,11 +125,14 @@ void ExportWriter::Write(const AdRecord& r, std::string_view day) {
     j["score"] = r.verdict.score;
     j["level"] = std::string(Name(r.verdict.level));
     j["kind"] = std::string(Name(r.verdict.kind));
+    j["pattern"] = std::string(Name(r.verdict.pattern));
     j["label"] = LabelOf(r);
     nlohmann::json reviews = nlohmann::json::array();
     for (const Review& v : r.reviews) {
-      reviews.push_back({{"reviewer", v.reviewer}, {"label", std::string(Name(v.label))},
-                         {"note", v.note}, {"at", Time(v.at_ms)}});
+      reviews.push_back({{"reviewer", v.reviewer},
+                         {"label", std::string(Name(v.label))},
+                         {"note", v.note},
+                         {"at", Time(v.at_ms)}});
     }
     j["reviews"] = reviews;
     j["source"] = r.ad.source;
@@ -132,28 +148,37 @@ void ExportWriter::Write(const AdRecord& r, std::string_view day) {
     nlohmann::json contacts = nlohmann::json::array();
     if (!redacted) {
       for (const Contact& c : r.verdict.entities.contacts) {
-        contacts.push_back({{"kind", std::string(Name(c.kind))}, {"value", c.value},
+        contacts.push_back({{"kind", std::string(Name(c.kind))},
+                            {"value", c.value},
                             {"term", storage::ContactTerm(c)}});
       }
     }
     j["contacts"] = contacts;
     nlohmann::json hits = nlohmann::json::array();
     for (const Hit& h : r.verdict.hits) {
-      hits.push_back({{"rule_id", h.rule_id}, {"category", h.category}, {"weight", h.weight},
-                      {"negated", h.negated}, {"describe_id", h.describe_id},
+      hits.push_back({{"rule_id", h.rule_id},
+                      {"category", h.category},
+                      {"weight", h.weight},
+                      {"negated", h.negated},
+                      {"describe_id", h.describe_id},
                       {"describe_en", h.describe_en}});
     }
     j["hits"] = hits;
     nlohmann::json places = nlohmann::json::array();
     for (const PlaceMention& p : r.verdict.entities.places) {
-      places.push_back({{"id", p.id}, {"name", p.name}, {"kind", std::string(Name(p.kind))},
-                        {"country", p.country}, {"transit", p.transit}});
+      places.push_back({{"id", p.id},
+                        {"name", p.name},
+                        {"kind", std::string(Name(p.kind))},
+                        {"country", p.country},
+                        {"transit", p.transit}});
     }
     j["places"] = places;
     nlohmann::json salaries = nlohmann::json::array();
     for (const SalaryMention& s : r.verdict.entities.salaries) {
-      salaries.push_back({{"min", s.salary.min}, {"max", s.salary.max},
-                          {"currency", s.salary.currency}, {"period", s.salary.period},
+      salaries.push_back({{"min", s.salary.min},
+                          {"max", s.salary.max},
+                          {"currency", s.salary.currency},
+                          {"period", s.salary.period},
                           {"monthly_idr_min", s.monthly_idr_min},
                           {"monthly_idr_max", s.monthly_idr_max}});
     }
@@ -174,7 +199,8 @@ Status ExportWriter::status() const {
   return Status::OK();
 }
 
-Result<ExportStats> ExportAds(const storage::Store& store, const ExportQuery& q, std::ostream& out) {
+Result<ExportStats> ExportAds(const storage::Store& store, const ExportQuery& q,
+                              std::ostream& out) {
   ADWATCH_RETURN_IF_ERROR(Validate(q));
   std::optional<ReviewLabel> label;
   if (!q.label.empty() && q.label != "none") label = ParseReviewLabel(q.label);
@@ -182,26 +208,31 @@ Result<ExportStats> ExportAds(const storage::Store& store, const ExportQuery& q,
   writer.Begin();
   ExportStats stats;
   Status inner;
-  Status s = store.ForEachAd(q.since, q.until, [&](const AdRecord& r) {
-    ++stats.scanned;
-    if (r.verdict.level < q.min_level) return true;
-    if (!q.region.empty() && std::find(r.regions.begin(), r.regions.end(), q.region) == r.regions.end()) {
-      return true;
-    }
-    if (!q.label.empty()) {
-      if (q.label == "none" ? !r.reviews.empty()
-                            : r.reviews.empty() || r.reviews.back().label != *label) {
+  Status s = store.ForEachAd(
+      q.since, q.until,
+      [&](const AdRecord& r) {
+        ++stats.scanned;
+        if (r.verdict.level < q.min_level) return true;
+        if (q.pattern && r.verdict.pattern != *q.pattern) return true;
+        if (!q.region.empty() &&
+            std::find(r.regions.begin(), r.regions.end(), q.region) == r.regions.end()) {
+          return true;
+        }
+        if (!q.label.empty()) {
+          if (q.label == "none" ? !r.reviews.empty()
+                                : r.reviews.empty() || r.reviews.back().label != *label) {
+            return true;
+          }
+        }
+        writer.Write(r, store.DayOf(r.first_seen_ms));
+        ++stats.written;
+        if (!writer.status().ok()) {
+          inner = writer.status();
+          return false;
+        }
         return true;
-      }
-    }
-    writer.Write(r, store.DayOf(r.first_seen_ms));
-    ++stats.written;
-    if (!writer.status().ok()) {
-      inner = writer.status();
-      return false;
-    }
-    return true;
-  }, /*with_reviews=*/true);
+      },
+      /*with_reviews=*/true);
   ADWATCH_RETURN_IF_ERROR(s);
   ADWATCH_RETURN_IF_ERROR(inner);
   out.flush();

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "adwatch/common/escape.h"
+#include "adwatch/common/names.h"
 #include "adwatch/common/time.h"
 #include "adwatch/export/writers.h"
 #include "i18n.h"
@@ -65,20 +66,28 @@ footer{margin-top:2em;padding-top:.6em;border-top:1px solid var(--line);color:va
 
 const char* LevelClass(Level l) {
   switch (l) {
-    case Level::kHigh: return "high";
-    case Level::kMedium: return "medium";
-    case Level::kLow: return "low";
-    case Level::kNone: break;
+    case Level::kHigh:
+      return "high";
+    case Level::kMedium:
+      return "medium";
+    case Level::kLow:
+      return "low";
+    case Level::kNone:
+      break;
   }
   return "none";
 }
 
 const char* LevelColor(Level l) {
   switch (l) {
-    case Level::kHigh: return "#b42318";
-    case Level::kMedium: return "#c4600a";
-    case Level::kLow: return "#9a7b00";
-    case Level::kNone: break;
+    case Level::kHigh:
+      return "#b42318";
+    case Level::kMedium:
+      return "#c4600a";
+    case Level::kLow:
+      return "#9a7b00";
+    case Level::kNone:
+      break;
   }
   return "#98a2ad";
 }
@@ -241,15 +250,17 @@ class Page {
       Raw(Format("<text x=\"0\" y=\"%d\" font-size=\"18\" fill=\"#1b1f24\">", y + 20));
       T(names[i]);
       Raw("</text>");
-      Raw(Format("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>", label_w, y + 4,
-                 std::max(today_w, 1.0), LevelColor(levels[i])));
-      Raw(Format("<text x=\"%.1f\" y=\"%d\" font-size=\"18\" font-weight=\"700\" fill=\"#1b1f24\">", label_w + today_w + 6, y + 20));
+      Raw(Format("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>", label_w,
+                 y + 4, std::max(today_w, 1.0), LevelColor(levels[i])));
+      Raw(Format("<text x=\"%.1f\" y=\"%d\" font-size=\"18\" font-weight=\"700\" fill=\"#1b1f24\">",
+                 label_w + today_w + 6, y + 20));
       T(Count(t.by_level[l]));
       Raw("</text>");
       if (d_.baseline_days > 0) {
-        Raw(Format("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"9\" fill=\"#c9d1da\"/>", label_w,
-                   y + 25, std::max(avg_w, 1.0)));
-        Raw(Format("<text x=\"%.1f\" y=\"%d\" font-size=\"15\" fill=\"#56606b\">", label_w + avg_w + 6, y + 35));
+        Raw(Format("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"9\" fill=\"#c9d1da\"/>",
+                   label_w, y + 25, std::max(avg_w, 1.0)));
+        Raw(Format("<text x=\"%.1f\" y=\"%d\" font-size=\"15\" fill=\"#56606b\">",
+                   label_w + avg_w + 6, y + 35));
         T("⌀ " + FormatDecimal(d_.avg_by_level[l], d_.lang));
         Raw("</text>");
       }
@@ -284,11 +295,17 @@ class Page {
     Raw("<figure><svg class=\"chart\" role=\"img\" viewBox=\"0 0 600 230\"><title>");
     T(Format(w_.trend_h, static_cast<int>(days.size())));
     Raw("</title>\n");
-    Raw(Format("<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#d5dbe1\"/>", left, top, right, top));
-    Raw(Format("<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#56606b\"/>", left, bottom, right, bottom));
-    Raw(Format("<text x=\"%.0f\" y=\"%.0f\" font-size=\"16\" text-anchor=\"end\" fill=\"#56606b\">", left - 6, top + 6));
+    Raw(Format("<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#d5dbe1\"/>", left,
+               top, right, top));
+    Raw(Format("<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#56606b\"/>", left,
+               bottom, right, bottom));
+    Raw(Format("<text x=\"%.0f\" y=\"%.0f\" font-size=\"16\" text-anchor=\"end\" fill=\"#56606b\">",
+               left - 6, top + 6));
     T(Count(max));
-    Raw(Format("</text><text x=\"%.0f\" y=\"%.0f\" font-size=\"16\" text-anchor=\"end\" fill=\"#56606b\">0</text>\n", left - 6, bottom));
+    Raw(
+        Format("</text><text x=\"%.0f\" y=\"%.0f\" font-size=\"16\" text-anchor=\"end\" "
+               "fill=\"#56606b\">0</text>\n",
+               left - 6, bottom));
     for (size_t i = 0; i < days.size(); ++i) {
       const DayTotals& t = days[i];
       const double x = left + slot * static_cast<double>(i) + (slot - bar) / 2;
@@ -319,8 +336,10 @@ class Page {
     Raw("\n<g font-size=\"16\" fill=\"#56606b\">");
     double lx = left;
     for (const Level l : {Level::kHigh, Level::kMedium, Level::kLow}) {
-      Raw(Format("<rect x=\"%.0f\" y=\"214\" width=\"13\" height=\"13\" fill=\"%s\"/><text x=\"%.0f\" y=\"226\">", lx,
-                 LevelColor(l), lx + 16));
+      Raw(
+          Format("<rect x=\"%.0f\" y=\"214\" width=\"13\" height=\"13\" fill=\"%s\"/><text "
+                 "x=\"%.0f\" y=\"226\">",
+                 lx, LevelColor(l), lx + 16));
       T(LevelWord(l, d_.lang));
       Raw("</text>");
       lx += 130;
@@ -333,7 +352,8 @@ class Page {
     T(w_.trend_week);
     Raw(" ");
     for (size_t i = days.size() > 7 ? days.size() - 7 : 0; i < days.size(); ++i) {
-      T(ShortDay(days[i].day, d_.lang) + " " + Count(days[i].flagged) + (i + 1 < days.size() ? " · " : "."));
+      T(ShortDay(days[i].day, d_.lang) + " " + Count(days[i].flagged) +
+        (i + 1 < days.size() ? " · " : "."));
     }
     Raw("</p></section>\n");
   }
@@ -424,6 +444,11 @@ class Page {
           T(ContactDisplay(r.contacts[k], d_.lang));
           Raw("</span>");
         }
+        Raw("</dd>");
+      }
+      if (r.pattern != Pattern::kOther) {
+        Item(w_.pattern);
+        T(PatternTitle(r.pattern, d_.lang == DigestLang::kEn));
         Raw("</dd>");
       }
       if (!r.destinations.empty()) {
@@ -521,7 +546,8 @@ class Page {
       if (!n.region_names.empty()) {
         Item(w_.regions);
         T(Format(w_.network_places, Count(static_cast<int64_t>(n.region_names.size())).c_str(),
-                 Count(n.regencies).c_str()) + ": ");
+                 Count(n.regencies).c_str()) +
+          ": ");
         List(n.region_names);
         Raw("</dd>");
       }
@@ -578,10 +604,11 @@ class Page {
       T(t.label);
       Raw("</td><td class=\"n\">");
       T(Count(t.count));
-      Raw(Format("</td><td class=\"bar\"><svg viewBox=\"0 0 100 10\" width=\"100\" height=\"10\" "
-                 "preserveAspectRatio=\"none\" aria-hidden=\"true\"><rect width=\"%.1f\" height=\"10\" "
-                 "fill=\"#56606b\"/></svg></td></tr>",
-                 std::max(1.0, 100.0 * static_cast<double>(t.count) / static_cast<double>(max))));
+      Raw(Format(
+          "</td><td class=\"bar\"><svg viewBox=\"0 0 100 10\" width=\"100\" height=\"10\" "
+          "preserveAspectRatio=\"none\" aria-hidden=\"true\"><rect width=\"%.1f\" height=\"10\" "
+          "fill=\"#56606b\"/></svg></td></tr>",
+          std::max(1.0, 100.0 * static_cast<double>(t.count) / static_cast<double>(max))));
     }
     Raw("</tbody></table></div>\n");
   }
@@ -590,6 +617,7 @@ class Page {
     Raw("<section id=\"top\"><h2>");
     T(w_.top_h);
     Raw("</h2><div class=\"tops\">\n");
+    TopTable(w_.top_patterns, d_.patterns);
     TopTable(w_.top_destinations, d_.destinations);
     TopTable(w_.top_pickup, d_.pickup_points);
     TopTable(w_.top_categories, d_.categories);
@@ -631,7 +659,8 @@ class Page {
     Raw("</h4>\n");
     if (d_.national) {
       Raw("<p class=\"note\">");
-      T(Format(w_.distress_national, Count(d_.distress_routed).c_str(), Count(d_.distress_unrouted).c_str()));
+      T(Format(w_.distress_national, Count(d_.distress_routed).c_str(),
+               Count(d_.distress_unrouted).c_str()));
       Raw("</p>\n");
     } else if (d_.distress.empty()) {
       Raw("<p class=\"note\">");

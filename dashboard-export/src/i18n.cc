@@ -17,18 +17,23 @@ const Words kId = {
     .all_regions = "Seluruh Indonesia, termasuk iklan tanpa wilayah",
     .generated = "Dibuat",
     .min_level_note = "Iklan yang ditandai: tingkat risiko %s ke atas.",
-    .confidential = "Memuat nomor dan akun perekrut serta tautan iklan. Untuk pencegahan TPPO; "
-                    "jangan diunggah ke media sosial.",
+    .confidential =
+        "Memuat nomor dan akun perekrut serta tautan iklan. Untuk pencegahan TPPO; "
+        "jangan diunggah ke media sosial.",
 
     .summary_h = "Ringkasan hari ini",
-    .lead_up = "%s iklan ditandai hari ini — lebih banyak dari rata-rata %s per hari dalam "
-               "%d hari sebelumnya (naik %s).",
-    .lead_down = "%s iklan ditandai hari ini — lebih sedikit dari rata-rata %s per hari dalam "
-                 "%d hari sebelumnya (turun %s).",
-    .lead_same = "%s iklan ditandai hari ini — sama dengan rata-rata %s per hari dalam %d hari "
-                 "sebelumnya.",
-    .lead_new = "%s iklan ditandai hari ini. Belum ada data hari-hari sebelumnya untuk "
-                "dibandingkan.",
+    .lead_up =
+        "%s iklan ditandai hari ini — lebih banyak dari rata-rata %s per hari dalam "
+        "%d hari sebelumnya (naik %s).",
+    .lead_down =
+        "%s iklan ditandai hari ini — lebih sedikit dari rata-rata %s per hari dalam "
+        "%d hari sebelumnya (turun %s).",
+    .lead_same =
+        "%s iklan ditandai hari ini — sama dengan rata-rata %s per hari dalam %d hari "
+        "sebelumnya.",
+    .lead_new =
+        "%s iklan ditandai hari ini. Belum ada data hari-hari sebelumnya untuk "
+        "dibandingkan.",
     .today = "Hari ini",
     .average = "Rata-rata %d hari sebelumnya",
     .average_none = "Rata-rata hari sebelumnya",
@@ -55,6 +60,7 @@ const Words kId = {
     .reasons = "Alasan",
     .contacts = "Kontak",
     .destinations = "Tujuan",
+    .pattern = "Pola TPPO",
     .pickup = "Titik jemput/transit",
     .region_route = "Masuk digest ini karena",
     .source = "Sumber",
@@ -67,11 +73,13 @@ const Words kId = {
     .unsafe_link = "(tautan tidak aman, tidak ditautkan)",
 
     .networks_h = "Jaringan perekrut",
-    .networks_intro = "Iklan yang dihubungkan oleh kontak yang sama atau teks yang hampir sama, "
-                      "di semua hari dan wilayah. Satu nomor di balik banyak iklan di banyak "
-                      "kabupaten/kota adalah temuan terpenting.",
-    .networks_none = "Tidak ada jaringan: iklan hari ini tidak berbagi kontak atau teks dengan "
-                     "iklan lain.",
+    .networks_intro =
+        "Iklan yang dihubungkan oleh kontak yang sama atau teks yang hampir sama, "
+        "di semua hari dan wilayah. Satu nomor di balik banyak iklan di banyak "
+        "kabupaten/kota adalah temuan terpenting.",
+    .networks_none =
+        "Tidak ada jaringan: iklan hari ini tidak berbagi kontak atau teks dengan "
+        "iklan lain.",
     .networks_more = "%s jaringan lain yang lebih kecil ada di file JSON.",
     .network_title = "Jaringan %d",
     .network_ads = "%s iklan, %s di antaranya hari ini",
@@ -86,6 +94,7 @@ const Words kId = {
 
     .top_h = "Yang paling sering muncul",
     .top_categories = "Jenis tanda bahaya",
+    .top_patterns = "Pola TPPO",
     .top_destinations = "Negara dan lokasi tujuan",
     .top_pickup = "Titik jemput dan transit",
     .top_sites = "Situs sumber",
@@ -95,26 +104,32 @@ const Words kId = {
     .news_h = "Berita dan kampanye kesadaran (bukan iklan, tidak ditandai)",
     .news_none = "Tidak ada berita atau kampanye hari ini.",
     .distress_h = "Unggahan minta tolong dari calon korban",
-    .distress_note = "Hanya dikirim ke digest wilayah ini. Segera tindak lanjuti bersama "
-                     "kepolisian; jangan diteruskan ke pihak lain.",
+    .distress_note =
+        "Hanya dikirim ke digest wilayah ini. Segera tindak lanjuti bersama "
+        "kepolisian; jangan diteruskan ke pihak lain.",
     .distress_none = "Tidak ada unggahan minta tolong hari ini.",
-    .distress_national = "%s unggahan minta tolong hari ini hanya dikirim ke digest wilayahnya; "
-                         "%s tanpa wilayah ada di antrean tinjauan kepolisian. Digest nasional "
-                         "tidak memuatnya.",
+    .distress_national =
+        "%s unggahan minta tolong hari ini hanya dikirim ke digest wilayahnya; "
+        "%s tanpa wilayah ada di antrean tinjauan kepolisian. Digest nasional "
+        "tidak memuatnya.",
     .notices_more = "dan %s lainnya.",
 
     .about_h = "Cara membaca digest ini",
-    .about_levels = "Skor 0–100 menunjukkan seberapa kuat iklan cocok dengan pola perekrutan "
-                    "penipuan dan perdagangan orang (tinggi, sedang, rendah). Alasan ditulis "
-                    "dari aturan adwatch; kata yang cocok ditandai di kalimat bukti.",
-    .about_routing = "Iklan masuk ke digest sebuah wilayah bila menyebut tempat di wilayah itu "
-                     "(termasuk titik jemput seperti Batam, Tanjungpinang, Entikong), bila situs "
-                     "sumbernya tercatat untuk wilayah itu, atau bila nomor telepon kantornya "
-                     "berkode area wilayah itu. Iklan tanpa wilayah masuk digest nasional.",
-    .about_networks = "Jaringan dibentuk dari iklan yang memakai nomor atau akun yang sama, atau "
-                      "yang teksnya hampir sama (templat yang sama dengan nomor lain).",
-    .about_csv = "Tabel lengkap ada di lampiran CSV (dibuka di Excel atau LibreOffice). Sel yang "
-                 "diawali = + - @ diberi tanda ' agar tidak dijalankan sebagai rumus.",
+    .about_levels =
+        "Skor 0–100 menunjukkan seberapa kuat iklan cocok dengan pola perekrutan "
+        "penipuan dan perdagangan orang (tinggi, sedang, rendah). Alasan ditulis "
+        "dari aturan adwatch; kata yang cocok ditandai di kalimat bukti.",
+    .about_routing =
+        "Iklan masuk ke digest sebuah wilayah bila menyebut tempat di wilayah itu "
+        "(termasuk titik jemput seperti Batam, Tanjungpinang, Entikong), bila situs "
+        "sumbernya tercatat untuk wilayah itu, atau bila nomor telepon kantornya "
+        "berkode area wilayah itu. Iklan tanpa wilayah masuk digest nasional.",
+    .about_networks =
+        "Jaringan dibentuk dari iklan yang memakai nomor atau akun yang sama, atau "
+        "yang teksnya hampir sama (templat yang sama dengan nomor lain).",
+    .about_csv =
+        "Tabel lengkap ada di lampiran CSV (dibuka di Excel atau LibreOffice). Sel yang "
+        "diawali = + - @ diberi tanda ' agar tidak dijalankan sebagai rumus.",
 
     .route_mentions = "menyebut %s",
     .route_in_province = "menyebut %s (di %s)",
@@ -142,11 +157,28 @@ const Words kId = {
     .subject = "[adwatch] %s %s: %s iklan ditandai (%s risiko tinggi)",
     .text_intro = "Digest lengkap ada di badan surel (HTML) dan di lampiran CSV.",
 
-    .csv_header = {"Hari", "Skor", "Tingkat risiko", "Judul", "Alasan", "Kalimat bukti",
-                   "Kata yang cocok", "Kontak", "Tujuan", "Titik jemput/transit", "Wilayah",
-                   "Masuk digest karena", "Situs", "Tautan", "Pertama terlihat",
-                   "Terakhir terlihat", "Jaringan", "Teks sama di iklan lain", "Label peninjau",
-                   "Jenis", "ID iklan"},
+    .csv_header = {"Hari",
+                   "Skor",
+                   "Tingkat risiko",
+                   "Judul",
+                   "Alasan",
+                   "Kalimat bukti",
+                   "Kata yang cocok",
+                   "Kontak",
+                   "Tujuan",
+                   "Titik jemput/transit",
+                   "Wilayah",
+                   "Masuk digest karena",
+                   "Situs",
+                   "Tautan",
+                   "Pertama terlihat",
+                   "Terakhir terlihat",
+                   "Jaringan",
+                   "Teks sama di iklan lain",
+                   "Label peninjau",
+                   "Jenis",
+                   "ID iklan",
+                   "Pola TPPO"},
 };
 
 const Words kEn = {
@@ -157,16 +189,20 @@ const Words kEn = {
     .all_regions = "All of Indonesia, including ads with no region",
     .generated = "Generated",
     .min_level_note = "Flagged ads: risk level %s and above.",
-    .confidential = "Holds recruiters' numbers and accounts and links to the ads. For "
-                    "anti-trafficking work; do not post it on social media.",
+    .confidential =
+        "Holds recruiters' numbers and accounts and links to the ads. For "
+        "anti-trafficking work; do not post it on social media.",
 
     .summary_h = "Today at a glance",
-    .lead_up = "%s ads flagged today — more than the average of %s a day over the previous %d "
-               "days (up %s).",
-    .lead_down = "%s ads flagged today — fewer than the average of %s a day over the previous "
-                 "%d days (down %s).",
-    .lead_same = "%s ads flagged today — the same as the average of %s a day over the previous "
-                 "%d days.",
+    .lead_up =
+        "%s ads flagged today — more than the average of %s a day over the previous %d "
+        "days (up %s).",
+    .lead_down =
+        "%s ads flagged today — fewer than the average of %s a day over the previous "
+        "%d days (down %s).",
+    .lead_same =
+        "%s ads flagged today — the same as the average of %s a day over the previous "
+        "%d days.",
     .lead_new = "%s ads flagged today. There is no data of earlier days to compare with yet.",
     .today = "Today",
     .average = "Average of the previous %d days",
@@ -194,6 +230,7 @@ const Words kEn = {
     .reasons = "Reasons",
     .contacts = "Contacts",
     .destinations = "Destinations",
+    .pattern = "TPPO pattern",
     .pickup = "Pickup/transit points",
     .region_route = "In this digest because",
     .source = "Source",
@@ -206,9 +243,10 @@ const Words kEn = {
     .unsafe_link = "(unsafe link, not linked)",
 
     .networks_h = "Recruiter networks",
-    .networks_intro = "Ads linked by the same contact or near-identical text, across all days "
-                      "and regions. One number behind many ads in many regencies is the most "
-                      "important finding.",
+    .networks_intro =
+        "Ads linked by the same contact or near-identical text, across all days "
+        "and regions. One number behind many ads in many regencies is the most "
+        "important finding.",
     .networks_none = "No networks: today's ads share no contact or text with other ads.",
     .networks_more = "%s more, smaller networks are in the JSON file.",
     .network_title = "Network %d",
@@ -224,6 +262,7 @@ const Words kEn = {
 
     .top_h = "Most frequent",
     .top_categories = "Warning signs",
+    .top_patterns = "TPPO patterns",
     .top_destinations = "Destination countries and places",
     .top_pickup = "Pickup and transit points",
     .top_sites = "Source sites",
@@ -233,26 +272,32 @@ const Words kEn = {
     .news_h = "News and awareness posts (not ads, not flagged)",
     .news_none = "No news or awareness posts today.",
     .distress_h = "Distress posts from possible victims",
-    .distress_note = "Sent to this region's digest only. Follow up with the police at once; do "
-                     "not forward.",
+    .distress_note =
+        "Sent to this region's digest only. Follow up with the police at once; do "
+        "not forward.",
     .distress_none = "No distress posts today.",
-    .distress_national = "%s distress posts of today went only to their regions' digests; %s "
-                         "with no region are in the police review queue. The national digest "
-                         "does not hold them.",
+    .distress_national =
+        "%s distress posts of today went only to their regions' digests; %s "
+        "with no region are in the police review queue. The national digest "
+        "does not hold them.",
     .notices_more = "and %s more.",
 
     .about_h = "How to read this digest",
-    .about_levels = "The 0–100 score says how strongly an ad matches the patterns of scam and "
-                    "trafficking recruitment (high, medium, low). Reasons come from adwatch's "
-                    "rules; the matched words are highlighted in the evidence sentence.",
-    .about_routing = "An ad reaches a region's digest when it names a place in that region "
-                     "(including pickup points such as Batam, Tanjungpinang, Entikong), when its "
-                     "source site is registered for that region, or when its landline has that "
-                     "region's area code. Ads with no region go to the national digest.",
-    .about_networks = "Networks join ads that use the same number or account, or whose text is "
-                      "nearly the same (one template with another number).",
-    .about_csv = "The full table is in the attached CSV (opens in Excel or LibreOffice). Cells "
-                 "starting with = + - @ get a leading ' so they are not run as formulas.",
+    .about_levels =
+        "The 0–100 score says how strongly an ad matches the patterns of scam and "
+        "trafficking recruitment (high, medium, low). Reasons come from adwatch's "
+        "rules; the matched words are highlighted in the evidence sentence.",
+    .about_routing =
+        "An ad reaches a region's digest when it names a place in that region "
+        "(including pickup points such as Batam, Tanjungpinang, Entikong), when its "
+        "source site is registered for that region, or when its landline has that "
+        "region's area code. Ads with no region go to the national digest.",
+    .about_networks =
+        "Networks join ads that use the same number or account, or whose text is "
+        "nearly the same (one template with another number).",
+    .about_csv =
+        "The full table is in the attached CSV (opens in Excel or LibreOffice). Cells "
+        "starting with = + - @ get a leading ' so they are not run as formulas.",
 
     .route_mentions = "names %s",
     .route_in_province = "names %s (in %s)",
@@ -280,17 +325,36 @@ const Words kEn = {
     .subject = "[adwatch] %s %s: %s ads flagged (%s high risk)",
     .text_intro = "The full digest is in the HTML body of this mail and in the attached CSV.",
 
-    .csv_header = {"Day", "Score", "Risk level", "Title", "Reasons", "Evidence",
-                   "Matched words", "Contacts", "Destinations", "Pickup/transit points",
-                   "Regions", "In this digest because", "Site", "Link", "First seen",
-                   "Last seen", "Network", "Same text in other ads", "Reviewer label", "Kind",
-                   "Ad id"},
+    .csv_header = {"Day",
+                   "Score",
+                   "Risk level",
+                   "Title",
+                   "Reasons",
+                   "Evidence",
+                   "Matched words",
+                   "Contacts",
+                   "Destinations",
+                   "Pickup/transit points",
+                   "Regions",
+                   "In this digest because",
+                   "Site",
+                   "Link",
+                   "First seen",
+                   "Last seen",
+                   "Network",
+                   "Same text in other ads",
+                   "Reviewer label",
+                   "Kind",
+                   "Ad id",
+                   "TPPO pattern"},
 };
 
-const char* const kMonthsId[] = {"Januari", "Februari", "Maret",     "April",   "Mei",      "Juni",
-                                 "Juli",    "Agustus",  "September", "Oktober", "November", "Desember"};
-const char* const kMonthsEn[] = {"January", "February", "March",     "April",   "May",      "June",
-                                 "July",    "August",   "September", "October", "November", "December"};
+const char* const kMonthsId[] = {"Januari",   "Februari", "Maret",    "April",
+                                 "Mei",       "Juni",     "Juli",     "Agustus",
+                                 "September", "Oktober",  "November", "Desember"};
+const char* const kMonthsEn[] = {"January",   "February", "March",    "April",
+                                 "May",       "June",     "July",     "August",
+                                 "September", "October",  "November", "December"};
 const char* const kDaysId[] = {"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"};
 const char* const kDaysEn[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                "Thursday", "Friday", "Saturday"};
@@ -317,10 +381,14 @@ const Words& WordsFor(DigestLang lang) { return lang == DigestLang::kEn ? kEn : 
 const char* LevelWord(Level level, DigestLang lang) {
   const Words& w = WordsFor(lang);
   switch (level) {
-    case Level::kHigh: return w.level_high;
-    case Level::kMedium: return w.level_medium;
-    case Level::kLow: return w.level_low;
-    case Level::kNone: break;
+    case Level::kHigh:
+      return w.level_high;
+    case Level::kMedium:
+      return w.level_medium;
+    case Level::kLow:
+      return w.level_low;
+    case Level::kNone:
+      break;
   }
   return w.level_none;
 }
@@ -328,11 +396,16 @@ const char* LevelWord(Level level, DigestLang lang) {
 const char* KindWord(DocKind kind, DigestLang lang) {
   const Words& w = WordsFor(lang);
   switch (kind) {
-    case DocKind::kRecruitmentAd: return w.kind_ad;
-    case DocKind::kNews: return w.kind_news;
-    case DocKind::kDistress: return w.kind_distress;
-    case DocKind::kGamblingPromo: return w.kind_gambling;
-    case DocKind::kOther: break;
+    case DocKind::kRecruitmentAd:
+      return w.kind_ad;
+    case DocKind::kNews:
+      return w.kind_news;
+    case DocKind::kDistress:
+      return w.kind_distress;
+    case DocKind::kGamblingPromo:
+      return w.kind_gambling;
+    case DocKind::kOther:
+      break;
   }
   return w.kind_other;
 }
@@ -383,7 +456,8 @@ std::string FormatCount(int64_t n, DigestLang lang) {
 std::string FormatDecimal(double v, DigestLang lang) {
   const double rounded = std::round(v * 10) / 10;
   const auto whole = static_cast<int64_t>(std::floor(std::fabs(rounded)));
-  const int tenth = static_cast<int>(std::lround((std::fabs(rounded) - static_cast<double>(whole)) * 10));
+  const int tenth =
+      static_cast<int>(std::lround((std::fabs(rounded) - static_cast<double>(whole)) * 10));
   std::string out = (rounded < 0 ? "-" : "") + FormatCount(whole, lang);
   if (tenth != 0) out += (lang == DigestLang::kEn ? "." : ",") + std::to_string(tenth);
   return out;
@@ -395,7 +469,8 @@ std::string LeadSentence(const Digest& d) {
   if (d.baseline_days == 0) return Format(w.lead_new, today.c_str());
   const std::string avg = FormatDecimal(d.avg_flagged, d.lang);
   const double diff = static_cast<double>(d.today.flagged) - d.avg_flagged;
-  if (std::fabs(diff) < 0.05) return Format(w.lead_same, today.c_str(), avg.c_str(), d.baseline_days);
+  if (std::fabs(diff) < 0.05)
+    return Format(w.lead_same, today.c_str(), avg.c_str(), d.baseline_days);
   const std::string pct = d.avg_flagged > 0
                               ? FormatDecimal(std::fabs(diff) / d.avg_flagged * 100.0, d.lang) + "%"
                               : FormatDecimal(std::fabs(diff), d.lang);

@@ -53,6 +53,7 @@ struct Words {
   const char* reasons;
   const char* contacts;
   const char* destinations;
+  const char* pattern;
   const char* pickup;
   const char* region_route;
   const char* source;
@@ -67,10 +68,10 @@ struct Words {
   const char* networks_h;
   const char* networks_intro;
   const char* networks_none;
-  const char* networks_more;  // %s count not shown
-  const char* network_title;  // %d number
-  const char* network_ads;    // %s ads, %s today
-  const char* network_places; // %s regions, %s of which regencies
+  const char* networks_more;   // %s count not shown
+  const char* network_title;   // %d number
+  const char* network_ads;     // %s ads, %s today
+  const char* network_places;  // %s regions, %s of which regencies
   const char* linked_by;
   const char* by_contact;
   const char* by_text;
@@ -81,6 +82,7 @@ struct Words {
 
   const char* top_h;
   const char* top_categories;
+  const char* top_patterns;
   const char* top_destinations;
   const char* top_pickup;
   const char* top_sites;
@@ -129,7 +131,7 @@ struct Words {
   const char* text_intro;
 
   // CSV header of the digest (one row per flagged ad).
-  const char* csv_header[21];
+  const char* csv_header[22];
 };
 
 const Words& WordsFor(DigestLang lang);

@@ -4,10 +4,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "adwatch/common/escape.h"
 #include "adwatch/common/json.h"
@@ -21,7 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 double Round2(double v) { return std::round(v * 100) / 100; }
 
 nlohmann::json LevelsJson(const std::array<int64_t, 4>& v) {
@@ -29,9 +27,10 @@ nlohmann::json LevelsJson(const std::array<int64_t, 4>& v) {
 }
 
 nlohmann::json DayJson(const DayTotals& t) {
-  return {{"day", t.day},         {"scanned", t.scanned}, {"reposts", t.reposts},
-          {"by_level", LevelsJson(t.by_level)}, {"flagged", t.flagged},
-          {"news", t.news},       {"distress", t.distress}};
+  return {{"day", t.day},          {"scanned", t.scanned},
+          {"reposts", t.reposts},  {"by_level", LevelsJson(t.by_level)},
+          {"flagged", t.flagged},  {"news", t.news},
+          {"distress", t.distress}};
 }
 
 nlohmann::json TalliesJson(const std::vector<Tally>& v) {
@@ -41,10 +40,14 @@ nlohmann::json TalliesJson(const std::vector<Tally>& v) {
 }
 
 nlohmann::json NoticeJson(const Notice& n) {
-  return {{"ad_id", n.ad_id},         {"kind", std::string(Name(n.kind))},
-          {"title", n.title},         {"snippet", n.snippet},
-          {"url", n.url},             {"site", n.site},
-          {"first_seen_ms", n.first_seen_ms}, {"region_names", n.region_names},
+  return {{"ad_id", n.ad_id},
+          {"kind", std::string(Name(n.kind))},
+          {"title", n.title},
+          {"snippet", n.snippet},
+          {"url", n.url},
+          {"site", n.site},
+          {"first_seen_ms", n.first_seen_ms},
+          {"region_names", n.region_names},
           {"routed_because", n.routed_because}};
 }
 
@@ -75,7 +78,8 @@ Status WriteFileAtomically(const std::string& path, const std::string& data) {
 std::string RenderCsv(const Digest& d) {
   const Words& w = WordsFor(d.lang);
   std::optional<LocalDays> days;
-  if (auto z = LocalDays::Create(d.timezone.empty() ? "Asia/Jakarta" : d.timezone)) days.emplace(std::move(*z));
+  if (auto z = LocalDays::Create(d.timezone.empty() ? "Asia/Jakarta" : d.timezone))
+    days.emplace(std::move(*z));
   auto time = [&](int64_t ms) { return days ? LocalTime(*days, ms) : FormatUtc(ms); };
   std::string out(kUtf8Bom);
   std::vector<std::string> header(std::begin(w.csv_header), std::end(w.csv_header));
@@ -105,7 +109,8 @@ std::string RenderCsv(const Digest& d) {
                       r.same_text > 0 ? std::to_string(r.same_text) : "",
                       r.label,
                       KindWord(r.kind, d.lang),
-                      r.ad_id},
+                      r.ad_id,
+                      std::string(PatternTitle(r.pattern, d.lang == DigestLang::kEn))},
                      d.csv_separator);
   }
   return out;
@@ -124,7 +129,8 @@ std::string RenderJson(const Digest& d) {
   j["national"] = d.national;
   nlohmann::json regions = nlohmann::json::array();
   for (size_t i = 0; i < d.region_ids.size(); ++i) {
-    regions.push_back({{"id", d.region_ids[i]}, {"name", i < d.region_names.size() ? d.region_names[i] : ""}});
+    regions.push_back(
+        {{"id", d.region_ids[i]}, {"name", i < d.region_names.size() ? d.region_names[i] : ""}});
   }
   j["regions"] = regions;
   j["min_level"] = std::string(Name(d.min_level));
@@ -140,6 +146,7 @@ std::string RenderJson(const Digest& d) {
   j["ads"] = d.rows;
   j["language_filtered"] = d.language_filtered;
   j["top"] = {{"categories", TalliesJson(d.categories)},
+              {"patterns", TalliesJson(d.patterns)},
               {"destinations", TalliesJson(d.destinations)},
               {"pickup_points", TalliesJson(d.pickup_points)},
               {"sites", TalliesJson(d.sites)}};
@@ -182,7 +189,9 @@ Status WriteHtmlDigest(const Digest& digest, std::ostream& out) {
   return WriteAll(RenderHtmlDigest(digest), out);
 }
 
-std::string DigestFileStem(const Digest& d) { return "adwatch-digest-" + d.day + "-" + d.subscription; }
+std::string DigestFileStem(const Digest& d) {
+  return "adwatch-digest-" + d.day + "-" + d.subscription;
+}
 
 Result<DigestFiles> WriteDigestFiles(const Digest& digest, const std::string& dir) {
   std::error_code ec;
@@ -198,14 +207,16 @@ Result<DigestFiles> WriteDigestFiles(const Digest& digest, const std::string& di
 
 std::string MailSubject(const Digest& d) {
   const Words& w = WordsFor(d.lang);
-  return Format(w.subject, d.title.c_str(), d.day.c_str(), FormatCount(d.today.flagged, d.lang).c_str(),
+  return Format(w.subject, d.title.c_str(), d.day.c_str(),
+                FormatCount(d.today.flagged, d.lang).c_str(),
                 FormatCount(d.today.by_level[3], d.lang).c_str());
 }
 
 std::string PlainTextSummary(const Digest& d) {
   const Words& w = WordsFor(d.lang);
   std::ostringstream out;
-  out << d.title << " — " << LongDay(d.day, d.lang) << "\n\n" << LeadSentence(d) << "\n"
+  out << d.title << " — " << LongDay(d.day, d.lang) << "\n\n"
+      << LeadSentence(d) << "\n"
       << w.row_high << ": " << FormatCount(d.today.by_level[3], d.lang) << " · " << w.row_medium
       << ": " << FormatCount(d.today.by_level[2], d.lang) << " · " << w.row_low << ": "
       << FormatCount(d.today.by_level[1], d.lang) << "\n\n";

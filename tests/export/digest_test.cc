@@ -1,7 +1,6 @@
 #include "adwatch/export/digest.h"
 
 #include <algorithm>
-
 #include <catch2/catch.hpp>
 
 #include "adwatch/export/writers.h"
@@ -21,7 +20,8 @@ const DigestRow* Row(const Digest& d, const std::string& id) {
   return nullptr;
 }
 
-TEST_CASE("A regional digest counts, lists and explains the region's ads of the day", "[export][digest]") {
+TEST_CASE("A regional digest counts, lists and explains the region's ads of the day",
+          "[export][digest]") {
   FixtureStore f;
   auto d = MakeDigest(f.store(), testing::Kepri(), kDay, kNoonJakarta, testing::TestContext(), {});
   REQUIRE(d);
@@ -51,12 +51,16 @@ TEST_CASE("A regional digest counts, lists and explains the region's ads of the 
   // Reasons are the risk rules, strongest first; "written as a job ad" is not a reason.
   CHECK(row.reasons == std::vector<std::string>{"Menyebut kota pusat sindikat penipuan online",
                                                 "Gaji tinggi untuk kerja tanpa keahlian",
-                                                "Tiket atau visa ditanggung", "Berangkat lewat Batam"});
+                                                "Tiket atau visa ditanggung",
+                                                "Berangkat lewat Batam"});
   // The evidence sentence is the one holding the strongest hit, with its words highlighted.
-  CHECK(row.snippet == "Dibutuhkan admin customer service untuk perusahaan di Phnom Penh, Kamboja.");
+  CHECK(row.snippet ==
+        "Dibutuhkan admin customer service untuk perusahaan di Phnom Penh, Kamboja.");
   REQUIRE(row.highlights.size() == 1);
-  CHECK(row.snippet.substr(row.highlights[0].begin, row.highlights[0].end - row.highlights[0].begin) == "Phnom Penh");
-  CHECK(row.matched == std::vector<std::string>{"Phnom Penh", "Gaji 15 juta", "tiket dan visa ditanggung",
+  CHECK(row.snippet.substr(row.highlights[0].begin,
+                           row.highlights[0].end - row.highlights[0].begin) == "Phnom Penh");
+  CHECK(row.matched == std::vector<std::string>{"Phnom Penh", "Gaji 15 juta",
+                                                "tiket dan visa ditanggung",
                                                 "Berangkat dari Batam"});
 
   // Baseline: six earlier days with ads in Kepri (one with two flagged), day -1 only a plain ad.
@@ -77,12 +81,20 @@ TEST_CASE("A regional digest counts, lists and explains the region's ads of the 
   REQUIRE(!d->pickup_points.empty());
   CHECK(d->pickup_points[0].label == "Kota Batam");
   REQUIRE(!d->categories.empty());
-  CHECK(std::none_of(d->categories.begin(), d->categories.end(), [](const Tally& t) { return t.key == "AD_FORM"; }));
+  CHECK(std::none_of(d->categories.begin(), d->categories.end(),
+                     [](const Tally& t) { return t.key == "AD_FORM"; }));
+  // Flagged ads per TPPO pattern, and the pattern on the ad's card.
+  CHECK(row.pattern == Pattern::kCompoundScam);
+  REQUIRE(d->patterns.size() == 1);
+  CHECK(d->patterns[0].key == "compound_scam");
+  CHECK(d->patterns[0].label == "sindikat penipuan/judi online");
+  CHECK(d->patterns[0].count == 1);
 }
 
 TEST_CASE("A national digest never holds a distress post, only their counts", "[export][digest]") {
   FixtureStore f;
-  auto d = MakeDigest(f.store(), testing::National(), kDay, kNoonJakarta, testing::TestContext(), {});
+  auto d =
+      MakeDigest(f.store(), testing::National(), kDay, kNoonJakarta, testing::TestContext(), {});
   REQUIRE(d);
   CHECK(d->distress.empty());
   CHECK(d->distress_total == 2);
@@ -118,9 +130,11 @@ TEST_CASE("A regional subscription can leave distress posts out", "[export][dige
   CHECK(RenderHtmlDigest(*d).find("ditahan") == std::string::npos);
 }
 
-TEST_CASE("Recruiter networks join ads by shared contact and near-identical text", "[export][digest]") {
+TEST_CASE("Recruiter networks join ads by shared contact and near-identical text",
+          "[export][digest]") {
   FixtureStore f;
-  auto d = MakeDigest(f.store(), testing::National(), kDay, kNoonJakarta, testing::TestContext(), {});
+  auto d =
+      MakeDigest(f.store(), testing::National(), kDay, kNoonJakarta, testing::TestContext(), {});
   REQUIRE(d);
   const std::string batam = f.Id("https://loker.example/lowongan/admin-kamboja");
   const std::string hostile = f.Id("https://evil.example/loker?a=\"><script>alert(1)</script>");
@@ -159,7 +173,8 @@ TEST_CASE("Recruiter networks join ads by shared contact and near-identical text
   CHECK(Row(*d, malang)->network == 2);
 }
 
-TEST_CASE("The language filter hides ads in other languages and says how many", "[export][digest]") {
+TEST_CASE("The language filter hides ads in other languages and says how many",
+          "[export][digest]") {
   FixtureStore f;
   Subscription s = testing::National();
   s.languages = {"en"};
@@ -173,7 +188,8 @@ TEST_CASE("The language filter hides ads in other languages and says how many", 
 
 TEST_CASE("English digests translate headings, levels and reasons", "[export][digest]") {
   FixtureStore f;
-  auto d = MakeDigest(f.store(), testing::Kepri(DigestLang::kEn), kDay, kNoonJakarta, testing::TestContext(), {});
+  auto d = MakeDigest(f.store(), testing::Kepri(DigestLang::kEn), kDay, kNoonJakarta,
+                      testing::TestContext(), {});
   REQUIRE(d);
   REQUIRE(!d->rows.empty());
   CHECK(d->rows[0].reasons[0] == "Names a scam-compound town");
@@ -186,7 +202,8 @@ TEST_CASE("English digests translate headings, levels and reasons", "[export][di
   CHECK(MailSubject(*d).find("ads flagged") != std::string::npos);
 }
 
-TEST_CASE("BuildDigest is pure: an input built by hand gives a deterministic digest", "[export][digest]") {
+TEST_CASE("BuildDigest is pure: an input built by hand gives a deterministic digest",
+          "[export][digest]") {
   DigestInput in;
   in.day = kDay;
   in.timezone = "Asia/Jakarta";

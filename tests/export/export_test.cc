@@ -1,9 +1,8 @@
 #include "adwatch/export/export.h"
 
-#include <sstream>
-
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "fixture.h"
 
@@ -38,6 +37,18 @@ TEST_CASE("Export CSV and JSONL match their golden files", "[export][export][gol
   testing::CheckGolden("export.csv", Run(f, q).text);
   q.format = ExportFormat::kJsonl;
   testing::CheckGolden("export.jsonl", Run(f, q).text);
+}
+
+TEST_CASE("Export filters by TPPO pattern", "[export][export]") {
+  FixtureStore f;
+  ExportQuery q;
+  q.format = ExportFormat::kJsonl;
+  q.pattern = Pattern::kCompoundScam;
+  const auto compound = Lines(Run(f, q).text);
+  CHECK(compound.size() == 3);  // batam, its repost, hostile
+  for (const auto& j : compound) CHECK(j["pattern"] == "compound_scam");
+  q.pattern = Pattern::kOrgan;
+  CHECK(Run(f, q).stats.written == 0);
 }
 
 TEST_CASE("Export filters by day, level, region and label", "[export][export]") {
@@ -101,7 +112,9 @@ TEST_CASE("Export CSV has a BOM, a header and one record per ad", "[export][expo
   q.since = "2026-11-22";
   q.min_level = Level::kLow;
   const auto out = Run(f, q);
-  REQUIRE(out.text.rfind("\xEF\xBB\xBF" "ad_id,day,first_seen,last_seen,score,level,kind,label,", 0) == 0);
+  REQUIRE(out.text.rfind("\xEF\xBB\xBF"
+                         "ad_id,day,first_seen,last_seen,score,level,kind,pattern,label,",
+                         0) == 0);
   size_t records = 0;
   bool quoted = false;
   for (char c : out.text) {

@@ -18,14 +18,13 @@
 #ifndef ADWATCH_TESTS_EXPORT_FIXTURE_H_
 #define ADWATCH_TESTS_EXPORT_FIXTURE_H_
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "adwatch/classifier/gazetteer.h"
 #include "adwatch/classifier/rule_set.h"
@@ -59,12 +58,17 @@ inline const std::map<std::string, classifier::Category>& TestCategories() {
     auto add = [&](const char* key, const char* id, const char* en, const char* kind = "") {
       c[key] = classifier::Category{key, 20, kind, id, en};
     };
-    add("DEST_HOTSPOT", "Tujuan ke lokasi rawan sindikat penipuan online", "Destination is a scam-compound hot spot");
-    add("SAL_UNREALISTIC", "Gaji tidak wajar untuk pekerjaan tanpa keahlian", "Salary far above market for entry-level work");
-    add("COST_COVERED", "Tiket, visa, mess atau makan ditanggung", "Travel, visa, housing or food paid");
-    add("ROUTE_IRREGULAR", "Rute tidak langsung atau jalur darat", "Indirect route or overland crossing");
+    add("DEST_HOTSPOT", "Tujuan ke lokasi rawan sindikat penipuan online",
+        "Destination is a scam-compound hot spot");
+    add("SAL_UNREALISTIC", "Gaji tidak wajar untuk pekerjaan tanpa keahlian",
+        "Salary far above market for entry-level work");
+    add("COST_COVERED", "Tiket, visa, mess atau makan ditanggung",
+        "Travel, visa, housing or food paid");
+    add("ROUTE_IRREGULAR", "Rute tidak langsung atau jalur darat",
+        "Indirect route or overland crossing");
     add("LOWBAR_NO_EXPERIENCE", "Tanpa pengalaman atau ijazah", "No experience or diploma needed");
-    add("CONTACT_PRIVATE_CHANNEL", "Kontak hanya lewat WhatsApp/Telegram/DM", "Contact only through private messaging");
+    add("CONTACT_PRIVATE_CHANNEL", "Kontak hanya lewat WhatsApp/Telegram/DM",
+        "Contact only through private messaging");
     add("AD_FORM", "Ditulis sebagai iklan lowongan", "Written as a job ad", "recruitment_ad");
     add("NEWS_REPORT", "Laporan berita", "News report", "news");
     add("DISTRESS", "Permintaan tolong", "Call for help", "distress");
@@ -94,6 +98,7 @@ struct AdSpec {
   int score = 0;
   Level level = Level::kNone;
   DocKind kind = DocKind::kRecruitmentAd;
+  Pattern pattern = Pattern::kOther;
   std::vector<Contact> contacts;
   std::vector<std::string> places;  // gazetteer ids
   std::vector<HitSpec> hits;
@@ -132,6 +137,7 @@ inline storage::AdWrite MakeWrite(const AdSpec& s, const classifier::Gazetteer& 
   v.score = s.score;
   v.level = s.level;
   v.kind = s.kind;
+  v.pattern = s.pattern;
   v.raw_score = s.score;
   v.ruleset_version = "test-rules-1";
   v.entities.contacts = s.contacts;
@@ -152,7 +158,8 @@ inline storage::AdWrite MakeWrite(const AdSpec& s, const classifier::Gazetteer& 
         field = "title";
       }
       REQUIRE(at != std::string::npos);
-      h.evidence.push_back({field, {static_cast<uint32_t>(at), static_cast<uint32_t>(at + word.size())}});
+      h.evidence.push_back(
+          {field, {static_cast<uint32_t>(at), static_cast<uint32_t>(at + word.size())}});
     }
     v.hits.push_back(h);
   }
@@ -169,26 +176,36 @@ inline const std::string kMalangText =
     "tiap hari, tanpa pengalaman, langsung kerja minggu ini, hubungi Telegram @rekrut_kh sekarang "
     "juga sebelum kuota penuh.";
 inline const std::string kHostileTitle =
-    "<script>document.body.setAttribute('data-pwned','1')</script>Operator komputer <b>Myawaddy</b>";
+    "<script>document.body.setAttribute('data-pwned','1')</script>Operator komputer "
+    "<b>Myawaddy</b>";
 inline const std::string kHostileText =
     "Kerja operator komputer di Myawaddy, Myanmar. Gaji 20 juta. <img src=x "
-    "onerror=\"document.body.setAttribute('data-pwned','2')\"> =HYPERLINK(\"http://evil.example\",\"klik\") "
+    "onerror=\"document.body.setAttribute('data-pwned','2')\"> "
+    "=HYPERLINK(\"http://evil.example\",\"klik\") "
     "Jemput di Entikong. Hubungi WA +62 812 3456 7890.";
 inline const std::string kDistressText =
     "Tolong saya, saya ditahan di Kamboja dan tidak boleh pulang. Keluarga saya di Tanjungpinang. "
     "Nomor saya 0813 1111 2222.";
 
 inline HitSpec Dest(std::vector<std::string> words) {
-  return {"DEST_HOTSPOT_KH", "DEST_HOTSPOT", 20, "Menyebut kota pusat sindikat penipuan online",
-          "Names a scam-compound town", std::move(words)};
+  return {"DEST_HOTSPOT_KH",
+          "DEST_HOTSPOT",
+          20,
+          "Menyebut kota pusat sindikat penipuan online",
+          "Names a scam-compound town",
+          std::move(words)};
 }
 inline HitSpec Salary(std::vector<std::string> words) {
-  return {"SAL_HIGH", "SAL_UNREALISTIC", 16, "Gaji tinggi untuk kerja tanpa keahlian",
-          "High pay for unskilled work", std::move(words)};
+  return {"SAL_HIGH",
+          "SAL_UNREALISTIC",
+          16,
+          "Gaji tinggi untuk kerja tanpa keahlian",
+          "High pay for unskilled work",
+          std::move(words)};
 }
 inline HitSpec AdForm(std::vector<std::string> words) {
-  return {"AD_WORDING", "AD_FORM", 5, "Ditulis sebagai iklan lowongan", "Written as a job ad",
-          std::move(words)};
+  return {"AD_WORDING",          "AD_FORM",       5, "Ditulis sebagai iklan lowongan",
+          "Written as a job ad", std::move(words)};
 }
 
 // Every ad of the fixture, in writing order.
@@ -200,11 +217,23 @@ inline std::vector<AdSpec> FixtureAds() {
   batam.text = kBatamText;
   batam.score = 88;
   batam.level = Level::kHigh;
+  batam.pattern = Pattern::kCompoundScam;
   batam.contacts = {WhatsApp("+6281234567890")};
   batam.places = {"kh", "kh.phnompenh", "id.kepri.batam"};
-  batam.hits = {Dest({"Phnom Penh"}), Salary({"Gaji 15 juta"}),
-                {"COST_PAID", "COST_COVERED", 10, "Tiket atau visa ditanggung", "Ticket or visa paid", {"tiket dan visa ditanggung"}},
-                {"ROUTE_VIA_BATAM", "ROUTE_IRREGULAR", 8, "Berangkat lewat Batam", "Departs through Batam", {"Berangkat dari Batam"}},
+  batam.hits = {Dest({"Phnom Penh"}),
+                Salary({"Gaji 15 juta"}),
+                {"COST_PAID",
+                 "COST_COVERED",
+                 10,
+                 "Tiket atau visa ditanggung",
+                 "Ticket or visa paid",
+                 {"tiket dan visa ditanggung"}},
+                {"ROUTE_VIA_BATAM",
+                 "ROUTE_IRREGULAR",
+                 8,
+                 "Berangkat lewat Batam",
+                 "Departs through Batam",
+                 {"Berangkat dari Batam"}},
                 AdForm({"Dibutuhkan"})};
   batam.at_ms = kNoonJakarta - 2 * 3600'000;
   ads.push_back(batam);
@@ -216,10 +245,17 @@ inline std::vector<AdSpec> FixtureAds() {
   hostile.text = kHostileText;
   hostile.score = 60;
   hostile.level = Level::kMedium;
+  hostile.pattern = Pattern::kCompoundScam;
   hostile.contacts = {WhatsApp("+6281234567890")};
   hostile.places = {"mm", "mm.myawaddy", "id.kalbar.entikong"};
-  hostile.hits = {Dest({"Myawaddy"}), Salary({"Gaji 20 juta"}),
-                  {"ROUTE_PICKUP", "ROUTE_IRREGULAR", 8, "Dijemput di perbatasan", "Picked up at the border", {"Jemput di Entikong"}}};
+  hostile.hits = {Dest({"Myawaddy"}),
+                  Salary({"Gaji 20 juta"}),
+                  {"ROUTE_PICKUP",
+                   "ROUTE_IRREGULAR",
+                   8,
+                   "Dijemput di perbatasan",
+                   "Picked up at the border",
+                   {"Jemput di Entikong"}}};
   hostile.at_ms = kNoonJakarta - 3600'000;
   ads.push_back(hostile);
 
@@ -231,8 +267,18 @@ inline std::vector<AdSpec> FixtureAds() {
   malang.level = Level::kMedium;
   malang.contacts = {storage::testing::Telegram("rekrut_kh")};
   malang.places = {"id.jatim.malang"};
-  malang.hits = {{"NO_EXPERIENCE", "LOWBAR_NO_EXPERIENCE", 6, "Tanpa pengalaman", "No experience needed", {"tanpa pengalaman"}},
-                 {"TELEGRAM_ONLY", "CONTACT_PRIVATE_CHANNEL", 6, "Kontak hanya lewat Telegram", "Contact only through Telegram", {"Telegram @rekrut_kh"}}};
+  malang.hits = {{"NO_EXPERIENCE",
+                  "LOWBAR_NO_EXPERIENCE",
+                  6,
+                  "Tanpa pengalaman",
+                  "No experience needed",
+                  {"tanpa pengalaman"}},
+                 {"TELEGRAM_ONLY",
+                  "CONTACT_PRIVATE_CHANNEL",
+                  6,
+                  "Kontak hanya lewat Telegram",
+                  "Contact only through Telegram",
+                  {"Telegram @rekrut_kh"}}};
   malang.at_ms = kNoonJakarta;
   ads.push_back(malang);
 
@@ -240,11 +286,17 @@ inline std::vector<AdSpec> FixtureAds() {
   channel.url = "https://t.me/lokerasia/107";
   channel.source = "lokerasia";
   channel.title = "";
-  channel.text = "Loker luar negeri, gaji besar, proses cepat. Minat? DM Telegram @rekrut_kh ya kak.";
+  channel.text =
+      "Loker luar negeri, gaji besar, proses cepat. Minat? DM Telegram @rekrut_kh ya kak.";
   channel.score = 30;
   channel.level = Level::kLow;
   channel.contacts = {storage::testing::Telegram("rekrut_kh")};
-  channel.hits = {{"TELEGRAM_ONLY", "CONTACT_PRIVATE_CHANNEL", 6, "Kontak hanya lewat Telegram", "Contact only through Telegram", {"DM Telegram @rekrut_kh"}}};
+  channel.hits = {{"TELEGRAM_ONLY",
+                   "CONTACT_PRIVATE_CHANNEL",
+                   6,
+                   "Kontak hanya lewat Telegram",
+                   "Contact only through Telegram",
+                   {"DM Telegram @rekrut_kh"}}};
   channel.lang = "";
   channel.at_ms = kNoonJakarta + 3600'000;
   ads.push_back(channel);
@@ -258,13 +310,15 @@ inline std::vector<AdSpec> FixtureAds() {
   news.url = "https://berita.example/2026/polisi-gagalkan-pengiriman";
   news.source = "berita";
   news.title = "Polisi gagalkan pengiriman 20 calon pekerja lewat Batam";
-  news.text = "Polda Kepri menggagalkan pengiriman 20 calon pekerja migran nonprosedural ke Kamboja "
-              "lewat pelabuhan Batam, Sabtu (21/11).";
+  news.text =
+      "Polda Kepri menggagalkan pengiriman 20 calon pekerja migran nonprosedural ke Kamboja "
+      "lewat pelabuhan Batam, Sabtu (21/11).";
   news.score = 22;
   news.level = Level::kLow;
   news.kind = DocKind::kNews;
   news.places = {"kh", "id.kepri.batam"};
-  news.hits = {{"NEWS_WORDS", "NEWS_REPORT", 12, "Laporan berita", "News report", {"menggagalkan"}}};
+  news.hits = {
+      {"NEWS_WORDS", "NEWS_REPORT", 12, "Laporan berita", "News report", {"menggagalkan"}}};
   ads.push_back(news);
 
   AdSpec distress;
@@ -283,7 +337,8 @@ inline std::vector<AdSpec> FixtureAds() {
   AdSpec lost = distress;
   lost.url = "https://forum.example/t/tolong-2";
   lost.title = "Tolong keluarkan saya";
-  lost.text = "Tolong saya, paspor saya ditahan dan saya dipaksa kerja 16 jam. Hubungi 0813 5555 6666.";
+  lost.text =
+      "Tolong saya, paspor saya ditahan dan saya dipaksa kerja 16 jam. Hubungi 0813 5555 6666.";
   lost.contacts = {WhatsApp("+6281355556666")};
   lost.places = {};
   lost.score = 21;
@@ -321,7 +376,8 @@ inline std::vector<AdSpec> FixtureAds() {
   for (int back = 2; back <= 7; ++back) {
     for (int k = 0; k < (back % 2 == 1 ? 2 : 1); ++k) {
       AdSpec b;
-      b.url = "https://loker.example/lowongan/lama-" + std::to_string(back) + "-" + std::to_string(k);
+      b.url =
+          "https://loker.example/lowongan/lama-" + std::to_string(back) + "-" + std::to_string(k);
       b.title = "Operator ke Kamboja " + std::to_string(back);
       b.text = "Operator komputer ke Kamboja via Batam, hari " + std::to_string(back) + " varian " +
                std::to_string(k) + ", gaji dolar, tiket gratis, hubungi kami.";
@@ -407,7 +463,8 @@ inline std::string Slurp(const std::string& path) {
 // environment, rewrites the file instead (then review the diff before committing).
 inline void CheckGolden(const std::string& name, const std::string& actual) {
   const std::string path = kGolden + "/" + name;
-  if (const char* update = std::getenv("ADWATCH_UPDATE_GOLDEN"); update != nullptr && std::string(update) == "1") {
+  if (const char* update = std::getenv("ADWATCH_UPDATE_GOLDEN");
+      update != nullptr && std::string(update) == "1") {
     std::ofstream(path, std::ios::binary) << actual;
     WARN("rewrote " << path);
     return;

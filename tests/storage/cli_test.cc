@@ -99,7 +99,7 @@ TEST_CASE("review list shows a day's ads, highest score first, one per line", "[
   REQUIRE(medium_at != std::string::npos);
   CHECK(high_at < medium_at);
   CHECK(out.find(f.news_) == std::string::npos);  // below the default --min-level medium
-  CHECK_THAT(out, Catch::Contains(" 90 high   2026-11-22 12:00  test"));
+  CHECK_THAT(out, Catch::Contains(" 90 high   other               2026-11-22 12:00  test"));
   CHECK_THAT(out, Catch::Contains("Admin ke Kamboja"));
 
   f.Run("review list --day 2026-11-22 --min-level none --json");

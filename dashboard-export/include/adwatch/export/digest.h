@@ -101,9 +101,9 @@ Status Validate(const DigestOptions& options);
 
 // What one day holds for a subscription, counted from the store's day index.
 struct DayTotals {
-  std::string day;       // YYYY-MM-DD
-  int64_t scanned = 0;   // ads first seen that day (reposts included)
-  int64_t reposts = 0;   // of which repeat the text of an earlier ad; not counted below
+  std::string day;      // YYYY-MM-DD
+  int64_t scanned = 0;  // ads first seen that day (reposts included)
+  int64_t reposts = 0;  // of which repeat the text of an earlier ad; not counted below
   // Recruitment-risk ads by level (Level as index); news and distress posts are not in here.
   std::array<int64_t, 4> by_level{};
   int64_t flagged = 0;   // recruitment-risk ads at or above the subscription's min_level
@@ -122,9 +122,9 @@ struct DigestInput {
   // The day's recruitment-risk ads at or above min_level in scope (not reposts; languages
   // applied), with their reviews.
   std::vector<AdRecord> flagged;
-  int64_t language_filtered = 0;  // flagged ads left out by Subscription::languages
-  std::vector<AdRecord> news;     // the day's news/awareness items (at most max_notices)
-  std::vector<AdRecord> distress; // the day's distress posts (regional digests only)
+  int64_t language_filtered = 0;   // flagged ads left out by Subscription::languages
+  std::vector<AdRecord> news;      // the day's news/awareness items (at most max_notices)
+  std::vector<AdRecord> distress;  // the day's distress posts (regional digests only)
   // National digests: distress posts of the day that were routed to a region (they went to that
   // region's digest only) and those routed nowhere (they are only in the review queue).
   int64_t distress_routed = 0;
@@ -160,17 +160,17 @@ struct Tally {
 
 // A recruiter network as the digest shows it.
 struct Network {
-  int number = 0;  // 1, 2, ... in the order shown; DigestRow::network refers to it
+  int number = 0;                   // 1, 2, ... in the order shown; DigestRow::network refers to it
   std::vector<std::string> ad_ids;  // the day's flagged ads first (by score), then the others
   int ads_today = 0;                // of which are flagged ads of the digest's day
   int max_score = 0;
   bool by_contact = false;
   bool by_text = false;
-  std::vector<std::string> contacts;  // shared contacts, display form ("WhatsApp +62812…")
+  std::vector<std::string> contacts;       // shared contacts, display form ("WhatsApp +62812…")
   std::vector<std::string> contact_terms;  // the same as storage::ContactTerm
   std::vector<std::string> region_ids;     // every region its ads were routed to
   std::vector<std::string> region_names;
-  int regencies = 0;                       // of which regencies/cities
+  int regencies = 0;  // of which regencies/cities
   std::vector<std::string> sites;
   int64_t first_seen_ms = 0;
   int64_t last_seen_ms = 0;
@@ -217,6 +217,8 @@ struct Digest {
   int64_t language_filtered = 0;
 
   std::vector<Tally> categories;
+  // Flagged ads per TPPO pattern (key: the pattern's name, "other" included), largest first.
+  std::vector<Tally> patterns;
   std::vector<Tally> destinations;   // foreign countries and scam hot spots named
   std::vector<Tally> pickup_points;  // transit and departure points named (Batam, Entikong)
   std::vector<Tally> sites;

@@ -36,6 +36,8 @@ struct ExportQuery {
   std::string region;  // routed to this region id; "" for all
   // Current review label: a ReviewLabel name, "none" for ads nobody has labelled, "" for any.
   std::string label;
+  // Only ads whose current verdict names this TPPO pattern; unset for any.
+  std::optional<Pattern> pattern;
 };
 
 // Returns OK, or InvalidArgument for a malformed day, until before since, or an unknown label.
