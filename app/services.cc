@@ -5,14 +5,13 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace adwatch::app {
 
-Result<std::unique_ptr<classifier::Classifier>> LoadClassifier(const Config& config,
-                                                               const std::string& rules_dir_override) {
+Result<std::unique_ptr<classifier::Classifier>> LoadClassifier(
+    const Config& config, const std::string& rules_dir_override) {
   classifier::RuleSetOptions options = config.rules;
   if (!rules_dir_override.empty()) options.rules_dir = rules_dir_override;
   auto rules = classifier::RuleSet::Load(options);
@@ -59,6 +58,8 @@ Result<JsonAd> ParseJsonAd(const std::string& line) {
   };
   ADWATCH_RETURN_IF_ERROR(str("id", in.id));
   ADWATCH_RETURN_IF_ERROR(str("label", in.label));
+  ADWATCH_RETURN_IF_ERROR(str("family", in.family));
+  ADWATCH_RETURN_IF_ERROR(str("writer", in.writer));
   ADWATCH_RETURN_IF_ERROR(str("title", in.ad.title));
   ADWATCH_RETURN_IF_ERROR(str("url", in.ad.url));
   ADWATCH_RETURN_IF_ERROR(str("lang", in.ad.lang));
@@ -66,9 +67,11 @@ Result<JsonAd> ParseJsonAd(const std::string& line) {
   ADWATCH_RETURN_IF_ERROR(str("source", in.ad.source));
   ADWATCH_RETURN_IF_ERROR(str("author", in.ad.author));
   if (auto pt = j.find("page_types"); pt != j.end() && !pt->is_null()) {
-    if (!pt->is_array()) return Status::InvalidArgument("field \"page_types\" must be a list of strings");
+    if (!pt->is_array())
+      return Status::InvalidArgument("field \"page_types\" must be a list of strings");
     for (const auto& t : *pt) {
-      if (!t.is_string()) return Status::InvalidArgument("field \"page_types\" must be a list of strings");
+      if (!t.is_string())
+        return Status::InvalidArgument("field \"page_types\" must be a list of strings");
       in.ad.page_types.push_back(t.get<std::string>());
     }
   }

@@ -13,21 +13,24 @@ namespace adwatch::app {
 
 // Loads the ruleset named by the config (or `rules_dir_override` when not empty) and returns a
 // classifier over it. Errors name the rule file and line.
-Result<std::unique_ptr<classifier::Classifier>> LoadClassifier(const Config& config,
-                                                               const std::string& rules_dir_override = "");
+Result<std::unique_ptr<classifier::Classifier>> LoadClassifier(
+    const Config& config, const std::string& rules_dir_override = "");
 
 // Larger texts are refused rather than classified slowly: no ad is this long.
 inline constexpr size_t kMaxTextBytes = 4 << 20;
 
 // One ad as JSONL gives it: the input of `classify --input jsonl`, `import` and `rules stats`.
 struct JsonAd {
-  std::string id;     // "id", or "" when absent (a number is taken as its text)
-  std::string label;  // "label" of a labeled corpus, or ""
-  AdCandidate ad;     // text, title, url, lang, page_types, posted_at, source, author
+  std::string id;      // "id", or "" when absent (a number is taken as its text)
+  std::string label;   // "label" of a labeled corpus, or ""
+  std::string family;  // "family" of a labeled corpus (the TPPO family it was written for), or ""
+  std::string writer;  // "writer" of a labeled corpus, or ""
+  AdCandidate ad;      // text, title, url, lang, page_types, posted_at, source, author
 };
 
 // Parses one JSONL line: an object with a string "text" and optional string fields "id", "title",
-// "url", "lang", "posted_at", "source", "author", "label" and a "page_types" list. Returns
+// "url", "lang", "posted_at", "source", "author", "label", "family", "writer" and a "page_types"
+// list. Returns
 // InvalidArgument saying what is wrong (not JSON, not an object, no text, a field of the wrong
 // type, text over kMaxTextBytes).
 Result<JsonAd> ParseJsonAd(const std::string& line);

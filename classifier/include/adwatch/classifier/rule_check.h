@@ -14,7 +14,7 @@
 namespace adwatch::classifier {
 
 struct RuleProblem {
-  std::string where;    // "rules/id/jobs.yaml:42" (the example's or the rule's line)
+  std::string where;  // "rules/id/jobs.yaml:42" (the example's or the rule's line)
   std::string rule_id;
   std::string message;
 };
@@ -39,15 +39,18 @@ struct LabeledText {
   std::string label;  // "lure", "legit", "news", "distress", "gambling_promo", ...
   std::string lang;
   AdCandidate ad;
+  std::string id;      // the text's id in its corpus file, or ""
+  std::string family;  // the TPPO family it was written for ("compound", "organ", ...), or ""
+  std::string writer;  // who wrote it ("w1"), or "": the families corpus is split by writer
 };
 
 struct RuleStat {
   std::string rule_id;
   std::string category;
   double weight = 0;
-  int hits = 0;                          // texts the rule fired on
-  std::map<std::string, int> by_label;   // hits per label
-  double share_positive = 0;             // share of hits on the positive label (0 when no hits)
+  int hits = 0;                         // texts the rule fired on
+  std::map<std::string, int> by_label;  // hits per label
+  double share_positive = 0;            // share of hits on the positive label (0 when no hits)
 };
 
 struct CoFiring {
@@ -58,15 +61,16 @@ struct CoFiring {
 
 struct RuleStatsReport {
   std::map<std::string, int> texts_by_label;
-  std::vector<RuleStat> rules;           // in ruleset order
-  std::vector<std::string> never_fire;   // active rules with no hit at all
-  std::vector<std::string> fire_on_most; // rules that fire on more than half of the texts
-  std::vector<CoFiring> co_firing;       // pairs with overlap >= 0.9 and at least 5 shared hits
+  std::vector<RuleStat> rules;            // in ruleset order
+  std::vector<std::string> never_fire;    // active rules with no hit at all
+  std::vector<std::string> fire_on_most;  // rules that fire on more than half of the texts
+  std::vector<CoFiring> co_firing;        // pairs with overlap >= 0.9 and at least 5 shared hits
 };
 
 // Classifies every text and counts, per rule, the hits per label. `positive` names the label
 // whose share is reported ("lure").
-RuleStatsReport ComputeRuleStats(const Classifier& classifier, const std::vector<LabeledText>& corpus,
+RuleStatsReport ComputeRuleStats(const Classifier& classifier,
+                                 const std::vector<LabeledText>& corpus,
                                  const std::string& positive);
 
 }  // namespace adwatch::classifier
