@@ -1,0 +1,205 @@
+// The TPPO families beyond the scam compounds: the verdict names the pattern, the known
+// confusions of the issue that introduced them stay fixed, and a legitimate look-alike that names
+// a lure's terms to rule them out ("tidak ada kasbon") is not read as that lure.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "adwatch/common/names.h"
+#include "test_util.h"
+
+namespace {
+
+using adwatch::DocKind;
+using adwatch::Level;
+using adwatch::Pattern;
+using adwatch::testing::Ad;
+using adwatch::testing::BundledClassifier;
+
+adwatch::Verdict Classify(const std::string& text) {
+  auto v = BundledClassifier().Classify(Ad(text));
+  REQUIRE(v.has_value());
+  return *v;
+}
+
+const adwatch::Hit* FindHit(const adwatch::Verdict& v, const std::string& rule) {
+  auto it = std::find_if(v.hits.begin(), v.hits.end(),
+                         [&](const adwatch::Hit& h) { return h.rule_id == rule; });
+  return it == v.hits.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+TEST_CASE("Gambling-operator work placed abroad is a recruitment ad, not a gambling promotion",
+          "[classifier][families]") {
+  const auto v = Classify(
+      "Dibutuhkan operator slot dan admin judol penempatan Kamboja. Gaji 13 juta, tiket dan visa "
+      "ditanggung, mess gratis. Minat langsung WA 0812 5550 7781");
+  INFO(adwatch::Name(v.kind) << " " << v.score);
+  CHECK(v.kind == DocKind::kRecruitmentAd);
+  CHECK(v.level >= Level::kMedium);
+  CHECK(v.pattern == Pattern::kCompoundScam);
+
+  // The same words in a slot promotion stay a promotion.
+  const auto promo =
+      Classify("Slot gacor hari ini! Daftar sekarang, depo 25rb, bonus new member 100%, maxwin");
+  CHECK(promo.kind == DocKind::kGamblingPromo);
+}
+
+TEST_CASE(
+    "A karaoke job for girls from 17 in Malaysia with the ticket paid is flagged as sexual "
+    "exploitation",
+    "[classifier][families]") {
+  const auto v = Classify(
+      "Cari cewek umur 17-25 kerja LC karaoke di Johor Malaysia. Tiket pesawat ditanggung bos, "
+      "mess "
+      "gratis, bisa kasbon. Gaji 9 juta + tips. DM aja");
+  INFO(v.score << " " << adwatch::Name(v.pattern));
+  CHECK(v.kind == DocKind::kRecruitmentAd);
+  CHECK(v.level >= Level::kMedium);
+  CHECK(v.pattern == Pattern::kSexualExploitation);
+}
+
+TEST_CASE("A paid kidney donation with travel to Cambodia covered is flagged as organ sale",
+          "[classifier][families]") {
+  const auto v = Classify(
+      "Dibutuhkan donor ginjal golongan darah O, kompensasi 135 juta. Paspor, tiket dan hotel "
+      "ditanggung, operasi di Phnom Penh. Rahasia dijamin. WA 0813 5550 2210");
+  INFO(v.score << " " << adwatch::Name(v.pattern));
+  CHECK(v.level >= Level::kMedium);
+  CHECK(v.pattern == Pattern::kOrgan);
+}
+
+TEST_CASE("Each family's lure names its pattern", "[classifier][families]") {
+  struct Case {
+    const char* text;
+    Pattern pattern;
+  };
+  const Case cases[] = {
+      {"Kerja kebun sawit di Tawau, Sabah. Tanpa paspor, cukup KTP, lewat jalur tikus dari "
+       "Nunukan. "
+       "Ongkos ditalangi, potong gaji 3 bulan. Hub 0852 5550 1100",
+       Pattern::kIrregularMigration},
+      {"Dicari ART untuk majikan di Riyadh, gaji 1.800 riyal. Berangkat pakai visa umroh dulu, 2 "
+       "minggu terbang. Keluarga dapat uang saku 5 juta. WA 0857 5552 6630",
+       Pattern::kMideastDomestic},
+      {"Dicari anak perempuan usia 15-17 untuk jaga toko di Medan. Belum punya KTP bisa, umur "
+       "nanti "
+       "dituakan. Orang tua langsung dapat uang 2 juta. Hub 0811 5550 9136",
+       Pattern::kChild},
+      {"Lowongan ABK kapal long line Taiwan, gaji USD 400, tanpa pengalaman. Buku pelaut dan BST "
+       "gratis, nanti potong gaji. Gaji 2 bulan pertama ditahan sebagai jaminan. WA 0821 5550 4412",
+       Pattern::kFishingCrew},
+      {"Dicarikan jodoh pria Taiwan yang mapan untuk gadis 18-25. Mahar untuk orang tua 50 juta, "
+       "semua "
+       "biaya ditanggung. Nikah siri dulu. Hubungi mak comblang 0813 5554 6612",
+       Pattern::kBride},
+      {"Program ferienjob ke Jerman untuk mahasiswa, bisa dikonversi 20 SKS. Dana talangan 30 juta "
+       "dipotong dari gaji di Jerman. Kuota terbatas! WA 0811 5552 7080",
+       Pattern::kFakeInternship},
+      {"Kerja di Polandia gaji 25 juta. DP 2 juta dulu untuk proses visa, transfer ke rekening "
+       "pribadi "
+       "admin, dijamin berangkat 2 bulan. Kuota tinggal 7 orang! WA 0812 5553 1908",
+       Pattern::kFeeScam},
+      {"Menerima adopsi bayi baru lahir. Biaya persalinan ditanggung penuh, ibu kandung dapat uang "
+       "10 "
+       "juta setelah lahiran. Tidak perlu lewat Dinsos. Rahasia terjamin, WA 0812 5550 5394",
+       Pattern::kBabySale},
+  };
+  for (const Case& c : cases) {
+    const auto v = Classify(c.text);
+    INFO(c.text << "\n-> " << adwatch::Name(v.pattern) << " " << v.score);
+    CHECK(v.level >= Level::kMedium);
+    CHECK(v.pattern == c.pattern);
+  }
+  // An ordinary local job names no pattern.
+  const auto plain = Classify(
+      "Dibutuhkan kasir minimarket di Bandung, gaji UMK, kirim lamaran ke hrd@toko.example.co.id");
+  CHECK(plain.pattern == Pattern::kOther);
+  CHECK(plain.level < Level::kMedium);
+}
+
+TEST_CASE("A legitimate ad that rules out a lure's terms is not read as the lure",
+          "[classifier][families]") {
+  const auto lure =
+      Classify("LC karaoke di Batam, tiket dibiayai, bisa kasbon, gaji 8 juta. DM aja");
+  const auto* kasbon = FindHit(lure, "ID_DEBT_KASBON");
+  REQUIRE(kasbon != nullptr);
+  CHECK_FALSE(kasbon->negated);
+
+  const auto legit = Classify(
+      "Lowongan waitress karaoke keluarga di Makassar. Gaji tetap 3,2 juta dibayar via transfer "
+      "rekening. Bukan LC, karyawan tidak menemani tamu. Tidak ada kasbon atau pinjaman di awal. "
+      "Lamaran ke resepsionis.");
+  INFO(legit.score);
+  const auto* denied = FindHit(legit, "ID_DEBT_KASBON");
+  REQUIRE(denied != nullptr);
+  CHECK(denied->negated);
+  CHECK(FindHit(legit, "COMBO_ENTERTAINMENT_DEBT") == nullptr);  // meta rules do not see it
+  CHECK(legit.level < Level::kMedium);
+
+  // A negator that is part of another lure phrase denies nothing after it.
+  const auto listed =
+      Classify("Kerja di Kamboja, tanpa pengalaman tiket gratis, gaji 15 juta, WA 0812 5550 1234");
+  const auto* cost = FindHit(listed, "ID_COST_TRAVEL_PAID");
+  REQUIRE(cost != nullptr);
+  CHECK_FALSE(cost->negated);
+}
+
+TEST_CASE("An awareness post that crosses out or quotes the offer reads as a warning",
+          "[classifier][families]") {
+  const auto struck = Classify(
+      "WASPADA! Iklan seperti ini: g\xCC\xB6"
+      "a\xCC\xB6"
+      "j\xCC\xB6"
+      "i\xCC\xB6 1\xCC\xB6"
+      "5\xCC\xB6"
+      "j\xCC\xB6"
+      "t\xCC\xB6 kerja di Kamboja, ❌ tiket dan visa gratis, ❌ tanpa pengalaman. Itu modus TPPO. "
+      "Laporkan ke polisi.");
+  INFO(adwatch::Name(struck.kind) << " " << struck.score);
+  CHECK_FALSE((struck.kind == DocKind::kRecruitmentAd && struck.level >= Level::kMedium));
+
+  const auto quoted = Classify(
+      "Postingan yang sering muncul: \"Dibutuhkan donor ginjal, kompensasi 150 juta, tiket "
+      "ditanggung\". "
+      "Itu jual beli organ. Donor ginjal yang sah hanya lewat rumah sakit, tanpa bayaran.");
+  INFO(adwatch::Name(quoted.kind) << " " << quoted.score);
+  CHECK_FALSE((quoted.kind == DocKind::kRecruitmentAd && quoted.level >= Level::kMedium));
+
+  // A name in quotes is not a quotation: the lure keeps its evidence.
+  const auto named = Classify(
+      "Program Kerja \"Household Assistant\" ke Jeddah, keberangkatan pakai visa umroh dulu, "
+      "potong "
+      "gaji 3 bulan. WA 0857 5552 6630");
+  const auto* domestic = FindHit(named, "ID_JOB_DOMESTIC");
+  REQUIRE(domestic != nullptr);
+  CHECK_FALSE(domestic->negated);
+}
+
+TEST_CASE("Places closed to domestic-worker placement carry the moratorium flag",
+          "[classifier][families]") {
+  const auto v = Classify("Kerja di Riyadh dan Doha");
+  int moratorium = 0;
+  for (const auto& p : v.entities.places) {
+    if (p.moratorium) ++moratorium;
+  }
+  CHECK(moratorium == 2);
+  const auto hk = Classify("Kerja di Hong Kong");
+  for (const auto& p : hk.entities.places) CHECK_FALSE(p.moratorium);
+}
+
+TEST_CASE("ScoreHits recomputes score, level, kind and pattern from the hits' weights",
+          "[classifier][families]") {
+  const auto& c = BundledClassifier();
+  auto v = Classify(
+      "Dibutuhkan donor ginjal, kompensasi 135 juta, tiket dan hotel ditanggung, operasi di "
+      "Kamboja");
+  REQUIRE(v.level >= Level::kMedium);
+  for (auto& h : v.hits) {
+    if (h.weight > 0) h.weight = 0.1;
+  }
+  adwatch::classifier::ScoreHits(v, c.rules(), c.options());
+  CHECK(v.level == Level::kNone);
+  CHECK(v.pattern == Pattern::kOther);  // too little evidence left to name one
+}
