@@ -1,6 +1,7 @@
 #include "adwatch/common/yaml.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -119,7 +120,14 @@ Status YamlMap::Read(std::string_view key, int& out, bool required) {
   return ReadScalar(*this, key, out, required, "an integer");
 }
 Status YamlMap::Read(std::string_view key, double& out, bool required) {
-  return ReadScalar(*this, key, out, required, "a number");
+  double value = out;
+  ADWATCH_RETURN_IF_ERROR(ReadScalar(*this, key, value, required, "a number"));
+  // YAML's .nan and .inf are numbers to yaml-cpp; no weight, rate or limit here means them.
+  if (!std::isfinite(value)) {
+    return Error(key, "expected a finite number, got '" + Child(key).Scalar() + "'");
+  }
+  out = value;
+  return Status::OK();
 }
 
 Status YamlMap::Read(std::string_view key, std::vector<std::string>& out, bool required) {

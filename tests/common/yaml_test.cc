@@ -37,3 +37,19 @@ TEST_CASE("A YAML syntax error gives file, line and column", "[common]") {
   REQUIRE_FALSE(root.has_value());
   CHECK_THAT(root.error().message(), Catch::StartsWith("broken.yaml:"));
 }
+
+TEST_CASE("A number must be finite: .nan and .inf are refused", "[common]") {
+  // A weight of .nan passed the rule loader's range check (NaN compares false) and made every
+  // score NaN; found while writing the regression inputs of fuzz/rules_fuzz.cc.
+  auto root = LoadYamlText("w: .nan\nx: -.inf\ny: 2.5\n", "rule.yaml");
+  REQUIRE(root.has_value());
+  YamlMap m("rule.yaml", *root, "rule");
+  double w = 1, x = 1, y = 0;
+  auto s = m.Read("w", w);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message() == "rule.yaml:1: rule.w: expected a finite number, got '.nan'");
+  CHECK(w == 1);
+  CHECK_FALSE(m.Read("x", x).ok());
+  CHECK(m.Read("y", y).ok());
+  CHECK(y == 2.5);
+}
