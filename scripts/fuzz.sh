@@ -1,26 +1,60 @@
 #!/usr/bin/env bash
-# Fuzzes the extraction stage (fuzz/extract_fuzz.cc, libFuzzer + ASan + UBSan under clang) for a
-# while: first replays every input that once broke it (fuzz/regressions/), then explores from the
-# HTML fixtures for SECONDS seconds. Exits non-zero on any crash, sanitizer report or broken
-# promise, leaving the input that caused it in the build folder (crash-*, timeout-*, oom-*).
-#   scripts/fuzz.sh [SECONDS]      default 60 (CI runs this); docs/extraction.md has a longer run
+# Fuzzes what parses outside input (libFuzzer + ASan + UBSan under clang), each target for a while:
+#   extract_fuzz    the extraction stage (fuzz/extract_fuzz.cc), seeded with the HTML fixtures
+#   rules_fuzz      the rule loader: YAML in, a ruleset or a located error out (fuzz/rules_fuzz.cc),
+#                   seeded with the bundled rules/ files
+#   normalize_fuzz  the normaliser, entity extraction and classifier on any bytes as ad text
+#                   (fuzz/normalize_fuzz.cc), seeded with the corpus lines
+# Each first replays every input that once broke it (fuzz/regressions/<target>/), then explores for
+# SECONDS seconds. Exits non-zero on any crash, sanitizer report or broken promise, leaving the
+# input that caused it in the build folder (crash-*, timeout-*, oom-*); copy it into the
+# target's regressions folder once fixed.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]   default 60 s each, all targets (CI runs this)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+shift || true
+targets=("$@")
+((${#targets[@]})) || targets=(extract_fuzz rules_fuzz normalize_fuzz)
 build=${BUILD_DIR:-build-fuzz}
 
 scripts/install-deps.sh  # includes clang and its libFuzzer runtime
 
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DADWATCH_FUZZ=ON -DADWATCH_BUILD_TESTS=OFF -DADWATCH_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j2 --target extract_fuzz
+cmake --build "$build" -j2 --target "${targets[@]}"
 
+root=$PWD
 cd "$build"
-fuzzer=./fuzz/extract_fuzz
-echo "fuzz.sh: replaying $(ls ../fuzz/regressions | wc -l) regression inputs"
-"$fuzzer" -timeout=10 -rss_limit_mb=2048 ../fuzz/regressions/*
-rm -rf corpus-run && mkdir corpus-run
-echo "fuzz.sh: fuzzing Extract for ${seconds}s"
-"$fuzzer" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
-  -dict=../fuzz/extract.dict -print_final_stats=1 corpus-run ../tests/data/html 2>&1 | tail -25
-echo "fuzz.sh: no crash in ${seconds}s"
+
+# Seeds: a mode byte (see each target's header) before each bundled file or corpus line.
+rm -rf seeds && mkdir -p seeds/extract_fuzz seeds/rules_fuzz seeds/normalize_fuzz
+cp "$root"/tests/data/html/* seeds/extract_fuzz/
+n=0
+while IFS= read -r f; do
+  mode='\000'
+  [ "$(basename "$f")" = categories.yaml ] && mode='\001'
+  [ "$(basename "$f")" = destinations.yaml ] && mode='\003'
+  { printf "$mode"; cat "$f"; } >"seeds/rules_fuzz/$((n += 1))"
+done < <(find "$root/rules" -name '*.yaml' | sort)
+n=0
+while IFS= read -r line; do
+  n=$((n + 1))
+  { printf "\\$(printf '%03o' $((n % 4)))"; printf '%s' "$line"; } >"seeds/normalize_fuzz/$n"
+done < <(cat "$root"/tests/data/corpus/dev.jsonl "$root"/tests/data/corpus/families/dev/*.jsonl)
+
+for target in "${targets[@]}"; do
+  fuzzer=./fuzz/$target
+  regressions=$root/fuzz/regressions/$target
+  if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
+    echo "fuzz.sh: $target: replaying $(ls "$regressions" | wc -l) regression inputs"
+    "$fuzzer" -timeout=10 -rss_limit_mb=2048 "$regressions"/*
+  fi
+  dict=()
+  [ -f "$root/fuzz/$target.dict" ] && dict=(-dict="$root/fuzz/$target.dict")
+  rm -rf "corpus-$target" && mkdir "corpus-$target"
+  echo "fuzz.sh: fuzzing $target for ${seconds}s"
+  "$fuzzer" -max_total_time="$seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+    "${dict[@]}" -print_final_stats=1 "corpus-$target" "seeds/$target" 2>&1 | tail -25
+  echo "fuzz.sh: $target: no crash in ${seconds}s"
+done

@@ -714,7 +714,7 @@ TEST_CASE("Inputs that once broke the fuzz target give valid pages", "[extract][
   tight.max_json_ld_bytes = 512;
   tight.max_nesting_depth = 16;
   int count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(ADWATCH_SOURCE_DIR) + "/fuzz/regressions")) {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(ADWATCH_SOURCE_DIR) + "/fuzz/regressions/extract_fuzz")) {
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
