@@ -66,7 +66,8 @@ void AddEvidence(std::vector<Evidence>& ev, const char* field, Span s) {
 
 // Whether quoted text reads as quoted speech ("Dibutuhkan donor ginjal, kompensasi 150 juta",
 // "tiket ditanggung") rather than a name, a title or a word to type ("Cleaning Service & Household
-// Assistant", "ADMIN ONLINE", "MAU"), which ads quote too: five words or more, or two or more
+// Assistant", "ADMIN ONLINE", "MAU") or a scare-quoted term ("visa wisata", "program donor"),
+// which ads quote too: five words or more, or three or more
 // with one in lower case. Text without spaces (Chinese) counts by its characters.
 bool QuotesASentence(std::string_view q) {
   int words = 0;
@@ -81,7 +82,7 @@ bool QuotesASentence(std::string_view q) {
     }
     in_word = letter;
   }
-  return words >= 5 || (words >= 2 && lower_word) || non_ascii >= 24;  // eight CJK characters
+  return words >= 5 || (words >= 3 && lower_word) || non_ascii >= 24;  // eight CJK characters
 }
 
 // Regions read as warnings or quotations: the words after a negation cue ("jangan tergiur gaji
