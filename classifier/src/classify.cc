@@ -65,10 +65,10 @@ void AddEvidence(std::vector<Evidence>& ev, const char* field, Span s) {
 }
 
 // Whether quoted text reads as quoted speech ("Dibutuhkan donor ginjal, kompensasi 150 juta",
-// "tiket ditanggung") rather than a name, a title or a word to type ("Cleaning Service & Household
-// Assistant", "ADMIN ONLINE", "MAU") or a scare-quoted term ("visa wisata", "program donor"),
-// which ads quote too: five words or more, or three or more
-// with one in lower case. Text without spaces (Chinese) counts by its characters.
+// "tiket pesawat ditanggung") rather than a name, a title or a word to type ("Cleaning Service &
+// Household Assistant", "ADMIN ONLINE", "MAU") or a scare-quoted term ("visa wisata", "program
+// donor"), which ads quote too: five words or more, or three or more with one in lower case.
+// Text without spaces (Chinese) counts by its characters.
 bool QuotesASentence(std::string_view q) {
   int words = 0;
   bool in_word = false, lower_word = false;
