@@ -1,5 +1,6 @@
 #include "adwatch/common/escape.h"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace adwatch {
@@ -41,6 +42,36 @@ size_t DecodeUtf8(std::string_view s, size_t i, uint32_t& cp) {
 size_t Utf8CharLen(std::string_view text, size_t i) {
   uint32_t cp = 0;
   return DecodeUtf8(text, i, cp);
+}
+
+std::string EscapeControl(std::string_view text, size_t max_bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes) + 8);
+  const auto escape_byte = [&](unsigned char b) {
+    out += "\\x";
+    out += kHex[b >> 4];
+    out += kHex[b & 0x0F];
+  };
+  for (size_t i = 0; i < text.size();) {
+    uint32_t cp = 0;
+    const size_t n = DecodeUtf8(text, i, cp);
+    const size_t before = out.size();
+    if (n == 0) {
+      escape_byte(static_cast<unsigned char>(text[i]));
+    } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
+      for (size_t k = 0; k < n; ++k) escape_byte(static_cast<unsigned char>(text[i + k]));
+    } else {
+      out.append(text.substr(i, n));
+    }
+    if (out.size() > max_bytes) {
+      out.resize(before);     // the whole character (or its escape) does not fit
+      out += "\xE2\x80\xA6";  // …
+      return out;
+    }
+    i += n == 0 ? 1 : n;
+  }
+  return out;
 }
 
 std::string ValidUtf8(std::string_view text) {

@@ -1,6 +1,7 @@
-// The one HTML escaper and the one CSV escaper of adwatch. Ad text is hostile input: every string
-// that reaches an HTML page (digests now, the API's pages later) or a spreadsheet goes through
-// these. Pure functions; thread-safe.
+// The one HTML escaper, the one CSV escaper and the one control-character escaper of adwatch. Ad
+// text and URLs from outside are hostile input: every string that reaches an HTML page (digests
+// now, the API's pages later), a spreadsheet, or a terminal and a log goes through these. Pure
+// functions; thread-safe.
 #ifndef ADWATCH_COMMON_ESCAPE_H_
 #define ADWATCH_COMMON_ESCAPE_H_
 
@@ -41,6 +42,17 @@ std::string CsvRecord(const std::vector<std::string>& values, char separator = '
 
 // The UTF-8 byte order mark that makes Excel read a CSV file as UTF-8.
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// Returns `text` safe to echo into an error message, a terminal or a log line: every C0 control
+// byte (below 0x20: CR, LF, ESC, TAB and the rest), DEL (0x7F), each byte of a C1 control
+// character (U+0080-U+009F, encoded C2 80-C2 9F) and each byte that is not part of valid UTF-8
+// is written as \xNN (two lower-case hex digits). Everything else, other valid UTF-8 included,
+// is kept as it was, so "bücher.test" stays readable. A backslash is kept as it is.
+// When `max_bytes` is given and the escaped text would be longer, it is cut at a character
+// boundary at or before `max_bytes` and "…" is appended (so a hostile 8 KB URL shows as its
+// start).
+// Example: EscapeControl("a\r\nb\x1b[31m") == "a\\x0d\\x0ab\\x1b[31m".
+std::string EscapeControl(std::string_view text, size_t max_bytes = std::string_view::npos);
 
 // Returns `text` with every byte sequence that is not valid UTF-8 replaced by U+FFFD.
 std::string ValidUtf8(std::string_view text);
