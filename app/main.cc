@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "adwatch/common/locale.h"
 #include "cli.h"
 
 namespace adwatch::app {
@@ -74,6 +75,12 @@ int Main(int argc, char** argv) {
 }  // namespace adwatch::app
 
 int main(int argc, char** argv) {
+  // Before any thread starts: a UTF-8 LC_CTYPE, which libcurl needs for Unicode host names.
+  if (!adwatch::InitLocale()) {
+    std::fputs(
+        "adwatch: no UTF-8 locale (C.UTF-8) is installed: Unicode host names cannot be fetched\n",
+        stderr);
+  }
   try {
     return adwatch::app::Main(argc, argv);
   } catch (const std::exception& e) {
