@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adwatch/common/escape.h"
 #include "adwatch/common/names.h"
 #include "adwatch/crawler/frontier.h"
 #include "adwatch/crawler/robots.h"
@@ -55,6 +56,9 @@ Status Validate(const CrawlerOptions& o) {
 namespace {
 
 using storage::Table;
+
+// Redirects followed for a URL from outside, at most (API.md: "at most 5 hops").
+constexpr int kMaxOutsideRedirects = 5;
 
 enum class FetchKind : uint8_t { kPage, kRobots, kSitemap };
 
@@ -283,7 +287,8 @@ struct Crawler::Impl {
     FetchRequest req;
     req.task = task;
     req.proxy = source ? source->proxy : "";
-    req.guard_addresses = source && source->external;
+    // A URL from outside stays guarded whichever source it ends up counted under.
+    req.guard_addresses = task.external || (source && source->external);
     ++in_flight;
     ++stats.requests;
     std::weak_ptr<Mailbox> box = mailbox;
@@ -396,9 +401,11 @@ struct Crawler::Impl {
   // --- Completions -----------------------------------------------------------------------------
 
   void End(const FetchTask& task, Outcome outcome, std::string reason, int status,
-           const FetchResult* result = nullptr, std::vector<std::string> ad_ids = {}) {
+           const FetchResult* result = nullptr, std::vector<std::string> ad_ids = {},
+           std::string redirect_to = {}) {
     UrlRecord r;
     r.outcome = outcome;
+    r.redirect_to = std::move(redirect_to);
     r.reason = std::move(reason);
     r.http_status = status;
     r.attempts = task.attempt + 1;
@@ -407,6 +414,7 @@ struct Crawler::Impl {
     if (result) {
       r.etag = HeaderValue(*result, "ETag");
       r.last_modified = HeaderValue(*result, "Last-Modified");
+      r.remote_ip = result->remote_ip;
     }
     if (outcome == Outcome::kNotModified) {
       r.etag = r.etag.empty() ? task.etag : r.etag;
@@ -529,16 +537,28 @@ struct Crawler::Impl {
     End(d.task, Outcome::kFailed, "HTTP " + std::to_string(status), status);
   }
 
+  // A redirect is recorded as one hop of its chain (URL, status, the address that answered, the
+  // target) and its target becomes a new URL. A URL from outside keeps its guard, so the fetcher
+  // checks every hop again (CheckOutsideUrl, then each address it dials), and its chain is cut at
+  // kMaxOutsideRedirects hops whatever max_redirects says.
   void OnRedirect(const FetchTask& task, const FetchResult& r) {
     const std::string location(HeaderValue(r, "Location"));
-    auto target = location.empty() ? Result<std::string>(Status::InvalidArgument("no Location"))
-                                   : ResolveUrl(task.url, location);
+    auto target = location.empty()
+                      ? Result<std::string>(Status::InvalidArgument("no Location header"))
+                      : ResolveUrl(task.url, location);
     if (!target) {
-      End(task, Outcome::kFailed, "HTTP " + std::to_string(r.http_status) + " without a usable Location", r.http_status);
+      // file:, gopher: and other schemes end here, before anything could fetch them.
+      End(task, Outcome::kFailed,
+          "HTTP " + std::to_string(r.http_status) + " to a target that is not followed (" +
+              target.error().message() + ")",
+          r.http_status, &r);
       return;
     }
-    End(task, Outcome::kRedirected, "→ " + *target, r.http_status);
-    if (task.redirects >= options.max_redirects) {
+    End(task, Outcome::kRedirected, "→ " + EscapeControl(*target, 300), r.http_status, &r, {},
+        *target);
+    const int max_redirects = task.external ? std::min(options.max_redirects, kMaxOutsideRedirects)
+                                            : options.max_redirects;
+    if (task.redirects >= max_redirects) {
       ++stats.outcomes["too_many_redirects"];
       return;
     }

@@ -17,7 +17,9 @@
 #include <thread>
 #include <unordered_map>
 
+#include "adwatch/common/escape.h"
 #include "adwatch/crawler/fetcher.h"
+#include "outside_url_internal.h"
 
 namespace adwatch::crawler {
 namespace {
@@ -25,81 +27,7 @@ namespace {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-// ---------------------------------------------------------------------------------------------
-// Address guard
-
-struct Cidr {
-  int family = AF_INET;
-  unsigned char bytes[16] = {};
-  int prefix = 0;
-};
-
-bool ParseCidr(const std::string& text, Cidr& out) {
-  const size_t slash = text.find('/');
-  const std::string addr = text.substr(0, slash);
-  Cidr c;
-  if (inet_pton(AF_INET, addr.c_str(), c.bytes) == 1) {
-    c.family = AF_INET;
-    c.prefix = 32;
-  } else if (inet_pton(AF_INET6, addr.c_str(), c.bytes) == 1) {
-    c.family = AF_INET6;
-    c.prefix = 128;
-  } else {
-    return false;
-  }
-  if (slash != std::string::npos) {
-    char* end = nullptr;
-    const long p = std::strtol(text.c_str() + slash + 1, &end, 10);
-    if (*end != '\0' || p < 0 || p > c.prefix) return false;
-    c.prefix = static_cast<int>(p);
-  }
-  out = c;
-  return true;
-}
-
-bool InCidr(int family, const unsigned char* bytes, const Cidr& c) {
-  if (family != c.family) return false;
-  int bits = c.prefix;
-  for (int i = 0; bits > 0; ++i, bits -= 8) {
-    const unsigned char mask = bits >= 8 ? 0xFF : static_cast<unsigned char>(0xFF << (8 - bits));
-    if ((bytes[i] & mask) != (c.bytes[i] & mask)) return false;
-  }
-  return true;
-}
-
-const std::vector<Cidr>& BlockedRanges() {
-  static const std::vector<Cidr> ranges = [] {
-    std::vector<Cidr> v;
-    for (const char* r : {"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-                          "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15",
-                          "224.0.0.0/4", "240.0.0.0/4", "::/128", "::1/128", "fc00::/7", "fe80::/10",
-                          "ff00::/8", "fd00:ec2::254/128", "64:ff9b::/96"}) {
-      Cidr c;
-      ParseCidr(r, c);
-      v.push_back(c);
-    }
-    return v;
-  }();
-  return ranges;
-}
-
-bool IsBlocked(int family, const unsigned char* bytes, const std::vector<Cidr>& allowed) {
-  unsigned char v4[4];
-  // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is judged as the IPv4 address it carries.
-  static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
-  if (family == AF_INET6 && std::memcmp(bytes, kMapped, 12) == 0) {
-    std::memcpy(v4, bytes + 12, 4);
-    family = AF_INET;
-    bytes = v4;
-  }
-  for (const Cidr& c : allowed) {
-    if (InCidr(family, bytes, c)) return false;
-  }
-  for (const Cidr& c : BlockedRanges()) {
-    if (InCidr(family, bytes, c)) return true;
-  }
-  return false;
-}
+using internal::Cidr;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -125,6 +53,8 @@ struct Transfer {
   Fetcher::Callback done;
   FetchResult result;
   curl_slist* headers = nullptr;
+  // A guarded request's checked URL, which libcurl fetches (CURLOPT_CURLU).
+  internal::UrlHandle url;
   int64_t max_body = 0;
   bool too_large = false;
   bool blocked = false;
@@ -174,9 +104,13 @@ size_t OnHeader(char* data, size_t size, size_t nmemb, void* userp) {
   return n;
 }
 
+// Called for every address libcurl dials: each address of a name, the IPv4 and the IPv6 tries of
+// happy eyeballs alike. Refusing one makes libcurl try the next; the request ends as
+// kBlockedAddress when none is left.
 curl_socket_t OnOpenSocket(void* clientp, curlsocktype purpose, curl_sockaddr* addr) {
   auto* t = static_cast<Transfer*>(clientp);
-  if (purpose == CURLSOCKTYPE_IPCXN && t->request.guard_addresses) {
+  // With an explicit proxy every connection goes to the proxy, which the operator chose.
+  if (purpose == CURLSOCKTYPE_IPCXN && t->request.guard_addresses && t->request.proxy.empty()) {
     const sockaddr* sa = &addr->addr;
     const unsigned char* bytes = nullptr;
     if (sa->sa_family == AF_INET) {
@@ -184,11 +118,13 @@ curl_socket_t OnOpenSocket(void* clientp, curlsocktype purpose, curl_sockaddr* a
     } else if (sa->sa_family == AF_INET6) {
       bytes = reinterpret_cast<const unsigned char*>(&reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
     }
-    if (bytes == nullptr || IsBlocked(sa->sa_family, bytes, *t->allowed)) {
+    std::string why =
+        bytes ? internal::BlockedReason(sa->sa_family, bytes, *t->allowed) : "not an IP address";
+    if (!why.empty()) {
       char text[INET6_ADDRSTRLEN] = "?";
       if (bytes) inet_ntop(sa->sa_family, bytes, text, sizeof text);
       t->blocked = true;
-      t->blocked_address = text;
+      t->blocked_address = std::string(text) + " (" + why + ")";
       return CURL_SOCKET_BAD;
     }
   }
@@ -225,8 +161,12 @@ FetchError MapError(CURLcode code, const Transfer& t) {
 
 class CurlFetcher final : public Fetcher {
  public:
-  CurlFetcher(FetcherOptions options, std::vector<Cidr> allowed)
-      : options_(std::move(options)), allowed_(std::move(allowed)), work_(io_.get_executor()), timer_(io_) {}
+  explicit CurlFetcher(FetcherOptions options)
+      : options_(std::move(options)),
+        policy_(OutsidePolicy(options_)),
+        allowed_(internal::ParseCidrs(options_.allowed_private_ranges)),
+        work_(io_.get_executor()),
+        timer_(io_) {}
 
   ~CurlFetcher() override {
     stopping_.store(true);
@@ -234,11 +174,19 @@ class CurlFetcher final : public Fetcher {
     if (thread_.joinable()) thread_.join();
     for (CURL* e : idle_) curl_easy_cleanup(e);
     if (share_) curl_share_cleanup(share_);
+    if (resolve_) curl_slist_free_all(resolve_);
   }
 
   Status Init() {
+    for (const std::string& r : options_.resolve) {
+      curl_slist* more = curl_slist_append(resolve_, r.c_str());
+      if (!more) return Status::Internal("curl", "curl_slist_append failed");
+      resolve_ = more;
+    }
     share_ = curl_share_init();
     if (!share_) return Status::Internal("curl", "curl_share_init failed");
+    // DNS answers and TLS sessions only. Never CURL_LOCK_DATA_COOKIE: no request, and above all no
+    // request from outside, may see or set another request's cookies (the cookie engine is off).
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     ADWATCH_RETURN_IF_ERROR(NewMulti());
@@ -304,7 +252,29 @@ class CurlFetcher final : public Fetcher {
     r.requested_url = r.final_url = t->request.task.url;
     r.source = t->request.task.source;
     CURL* e = t->easy;
-    curl_easy_setopt(e, CURLOPT_URL, t->request.task.url.c_str());
+    if (t->request.guard_addresses) {
+      auto checked = internal::ParseOutsideUrl(t->request.task.url, policy_, allowed_);
+      if (!checked) {
+        r.error = FetchError::kBlockedAddress;
+        r.error_message = checked.error().message();
+        r.fetched_at_ms = WallMs();
+        FetchResult res = std::move(r);
+        Recycle(*t);
+        Complete(*t, std::move(res));
+        return;
+      }
+      t->url = std::move(checked.value());
+      // The handle that was checked, not the text again: no second parse can differ from it.
+      curl_easy_setopt(e, CURLOPT_CURLU, t->url.get());
+      if (t->request.proxy.empty()) {
+        // http_proxy, https_proxy and ALL_PROXY would send the request through a proxy whose
+        // address is all the guard sees.
+        curl_easy_setopt(e, CURLOPT_PROXY, "");
+        curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
+      }
+    } else {
+      curl_easy_setopt(e, CURLOPT_URL, t->request.task.url.c_str());
+    }
     curl_easy_setopt(e, CURLOPT_PRIVATE, t);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &OnBody);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
@@ -325,7 +295,9 @@ class CurlFetcher final : public Fetcher {
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_SHARE, share_);
+    if (resolve_) curl_easy_setopt(e, CURLOPT_RESOLVE, resolve_);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &OnOpenSocket);
     curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t);
     if (!t->request.proxy.empty()) curl_easy_setopt(e, CURLOPT_PROXY, t->request.proxy.c_str());
@@ -480,6 +452,8 @@ class CurlFetcher final : public Fetcher {
     if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) r.content_type = ct;
     char* eff = nullptr;
     if (curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff) r.final_url = eff;
+    char* ip = nullptr;
+    if (curl_easy_getinfo(e, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) r.remote_ip = ip;
     curl_off_t retry_after = 0;
     if (curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0) {
       r.retry_after_s = static_cast<int64_t>(retry_after);
@@ -488,7 +462,8 @@ class CurlFetcher final : public Fetcher {
     if (r.error == FetchError::kTooLarge) r.truncated = true;
     if (code != CURLE_OK) {
       r.error_message = curl_easy_strerror(code);
-      if (t.error[0] != '\0') r.error_message += std::string(": ") + t.error;
+      // libcurl's own message may quote the host name, which came from outside.
+      if (t.error[0] != '\0') r.error_message += ": " + EscapeControl(t.error);
       if (t.blocked) r.error_message = "refused to connect to private address " + t.blocked_address;
       if (r.error == FetchError::kTooLarge) {
         r.error_message = "body larger than " + std::to_string(options_.max_body_bytes) + " bytes";
@@ -505,7 +480,8 @@ class CurlFetcher final : public Fetcher {
     if (t.headers) curl_slist_free_all(t.headers);
     t.headers = nullptr;
     if (t.easy) {
-      curl_easy_reset(t.easy);
+      curl_easy_reset(t.easy);  // forgets CURLOPT_CURLU before the handle goes below
+      t.url.reset();
       if (idle_.size() < 256) {
         idle_.push_back(t.easy);
       } else {
@@ -563,7 +539,9 @@ class CurlFetcher final : public Fetcher {
   }
 
   FetcherOptions options_;
+  OutsideUrlPolicy policy_;
   std::vector<Cidr> allowed_;
+  curl_slist* resolve_ = nullptr;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   asio::steady_timer timer_;
@@ -579,6 +557,28 @@ class CurlFetcher final : public Fetcher {
 
 std::once_flag curl_global_once;
 
+// "host:port:address[,address...]" as CURLOPT_RESOLVE takes it; an IPv6 address may be bracketed.
+bool IsResolveEntry(const std::string& r) {
+  const size_t a = r.find(':');
+  if (a == std::string::npos || a == 0) return false;
+  const size_t b = r.find(':', a + 1);
+  if (b == std::string::npos || b == a + 1 || b + 1 >= r.size()) return false;
+  for (size_t i = a + 1; i < b; ++i) {
+    if (r[i] < '0' || r[i] > '9') return false;
+  }
+  for (size_t i = b + 1; i <= r.size();) {
+    const size_t comma = std::min(r.find(',', i), r.size());
+    std::string addr = r.substr(i, comma - i);
+    if (addr.size() > 2 && addr.front() == '[' && addr.back() == ']') {
+      addr = addr.substr(1, addr.size() - 2);
+    }
+    Cidr c;
+    if (addr.find('/') != std::string::npos || !internal::ParseCidr(addr, c)) return false;
+    i = comma + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 Status Validate(const FetcherOptions& o) {
@@ -591,32 +591,37 @@ Status Validate(const FetcherOptions& o) {
   }
   for (const std::string& r : o.allowed_private_ranges) {
     Cidr c;
-    if (!ParseCidr(r, c)) return Status::InvalidArgument("fetcher", "not a CIDR range: '" + r + "'");
+    if (!internal::ParseCidr(r, c)) {
+      return Status::InvalidArgument(
+          "fetcher", "allowed_private_ranges: not a CIDR range: '" + EscapeControl(r, 100) + "'");
+    }
+  }
+  for (int p : o.allowed_outside_ports) {
+    if (p < 1 || p > 65535) {
+      return Status::InvalidArgument(
+          "fetcher", "allowed_outside_ports: " + std::to_string(p) + " is not in 1-65535");
+    }
+  }
+  for (const std::string& r : o.resolve) {
+    if (!IsResolveEntry(r)) {
+      return Status::InvalidArgument(
+          "fetcher", "resolve: not host:port:address: '" + EscapeControl(r, 100) + "'");
+    }
   }
   return Status::OK();
 }
 
-bool IsBlockedAddress(const std::string& address, const std::vector<std::string>& allowed) {
-  std::vector<Cidr> ranges;
-  for (const std::string& r : allowed) {
-    Cidr c;
-    if (ParseCidr(r, c)) ranges.push_back(c);
-  }
-  Cidr a;
-  if (!ParseCidr(address, a)) return true;
-  return IsBlocked(a.family, a.bytes, ranges);
+OutsideUrlPolicy OutsidePolicy(const FetcherOptions& options) {
+  OutsideUrlPolicy p;
+  p.allowed_ports = options.allowed_outside_ports;
+  p.allowed_private_ranges = options.allowed_private_ranges;
+  return p;
 }
 
 Result<std::unique_ptr<Fetcher>> NewCurlFetcher(const FetcherOptions& options) {
   ADWATCH_RETURN_IF_ERROR(Validate(options));
   std::call_once(curl_global_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  std::vector<Cidr> allowed;
-  for (const std::string& r : options.allowed_private_ranges) {
-    Cidr c;
-    ParseCidr(r, c);
-    allowed.push_back(c);
-  }
-  auto f = std::make_unique<CurlFetcher>(options, std::move(allowed));
+  auto f = std::make_unique<CurlFetcher>(options);
   ADWATCH_RETURN_IF_ERROR(f->Init());
   return std::unique_ptr<Fetcher>(std::move(f));
 }

@@ -31,6 +31,8 @@ std::string EncodeRecord(const UrlRecord& r) {
                    {"depth", r.depth},           {"etag", r.etag},       {"last_modified", r.last_modified},
                    {"next_revisit_ms", r.next_revisit_ms}};
   if (!r.ad_ids.empty()) j["ad_ids"] = r.ad_ids;
+  if (!r.remote_ip.empty()) j["remote_ip"] = r.remote_ip;
+  if (!r.redirect_to.empty()) j["redirect_to"] = r.redirect_to;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -51,6 +53,8 @@ Result<UrlRecord> DecodeRecord(std::string_view text) {
   r.etag = j.value("etag", "");
   r.last_modified = j.value("last_modified", "");
   r.next_revisit_ms = j.value("next_revisit_ms", int64_t{0});
+  r.remote_ip = j.value("remote_ip", "");
+  r.redirect_to = j.value("redirect_to", "");
   if (auto it = j.find("ad_ids"); it != j.end() && it->is_array()) {
     for (const auto& id : *it) {
       if (id.is_string()) r.ad_ids.push_back(id.get<std::string>());

@@ -6,8 +6,12 @@
 #include <array>
 #include <memory>
 
+#include "adwatch/common/escape.h"
+
 namespace adwatch::crawler {
 namespace {
+
+constexpr size_t kMaxUrlBytes = 8192;  // as OutsideUrlPolicy::max_url_bytes
 
 struct UrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
@@ -52,10 +56,10 @@ std::string CleanQuery(std::string_view query) {
 Result<std::string> Canonicalize(CURLU* u, std::string_view shown) {
   const std::string scheme = GetPart(u, CURLUPART_SCHEME);
   if (scheme != "http" && scheme != "https") {
-    return Status::InvalidArgument("url", "not an http(s) URL: " + std::string(shown.substr(0, 200)));
+    return Status::InvalidArgument("url", "not an http(s) URL: " + EscapeControl(shown, 200));
   }
   std::string host = GetPart(u, CURLUPART_HOST);
-  if (host.empty()) return Status::InvalidArgument("url", "no host: " + std::string(shown.substr(0, 200)));
+  if (host.empty()) return Status::InvalidArgument("url", "no host: " + EscapeControl(shown, 200));
   std::transform(host.begin(), host.end(), host.begin(), ::tolower);
   curl_url_set(u, CURLUPART_HOST, host.c_str(), 0);
   curl_url_set(u, CURLUPART_FRAGMENT, nullptr, 0);
@@ -67,12 +71,13 @@ Result<std::string> Canonicalize(CURLU* u, std::string_view shown) {
     curl_url_set(u, CURLUPART_QUERY, cleaned.empty() ? nullptr : cleaned.c_str(), 0);
   }
   std::string out = GetPart(u, CURLUPART_URL, CURLU_NO_DEFAULT_PORT);
-  if (out.empty()) return Status::InvalidArgument("url", "cannot rebuild: " + std::string(shown.substr(0, 200)));
+  if (out.empty())
+    return Status::InvalidArgument("url", "cannot rebuild: " + EscapeControl(shown, 200));
   return out;
 }
 
 UrlHandle Parse(std::string_view url) {
-  if (url.size() > 8192 || url.find('\0') != std::string_view::npos) return nullptr;
+  if (url.size() > kMaxUrlBytes || url.find('\0') != std::string_view::npos) return nullptr;
   UrlHandle u(curl_url());
   const std::string s(url);
   if (!u || curl_url_set(u.get(), CURLUPART_URL, s.c_str(), 0) != CURLUE_OK) return nullptr;
@@ -82,15 +87,20 @@ UrlHandle Parse(std::string_view url) {
 }  // namespace
 
 Result<std::string> CanonicalUrl(std::string_view url) {
+  if (url.size() > kMaxUrlBytes) {
+    return Status::InvalidArgument("url", "too long (" + std::to_string(url.size()) +
+                                              " bytes; at most " + std::to_string(kMaxUrlBytes) +
+                                              "): " + EscapeControl(url, 200));
+  }
   UrlHandle u = Parse(url);
-  if (!u) return Status::InvalidArgument("url", "cannot parse: " + std::string(url.substr(0, 200)));
+  if (!u) return Status::InvalidArgument("url", "cannot parse: " + EscapeControl(url, 200));
   return Canonicalize(u.get(), url);
 }
 
 Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
   UrlHandle u = Parse(base);
-  if (!u) return Status::InvalidArgument("url", "cannot parse base: " + std::string(base.substr(0, 200)));
-  if (ref.size() > 8192 || ref.find('\0') != std::string_view::npos) {
+  if (!u) return Status::InvalidArgument("url", "cannot parse base: " + EscapeControl(base, 200));
+  if (ref.size() > kMaxUrlBytes || ref.find('\0') != std::string_view::npos) {
     return Status::InvalidArgument("url", "reference too long or holds NUL");
   }
   // Leading and trailing blanks are common in hrefs and never meant.
@@ -98,7 +108,7 @@ Result<std::string> ResolveUrl(std::string_view base, std::string_view ref) {
   size_t e = ref.find_last_not_of(" \t\r\n");
   const std::string r = b == std::string_view::npos ? "" : std::string(ref.substr(b, e - b + 1));
   if (curl_url_set(u.get(), CURLUPART_URL, r.c_str(), 0) != CURLUE_OK) {
-    return Status::InvalidArgument("url", "cannot resolve '" + r.substr(0, 200) + "'");
+    return Status::InvalidArgument("url", "cannot resolve '" + EscapeControl(r, 200) + "'");
   }
   return Canonicalize(u.get(), r);
 }

@@ -69,10 +69,10 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Span, begin, end)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FetchTask, url, source, depth, priority, attempt,
                                                 not_before_ms, external, etag, last_modified,
                                                 redirects)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FetchResult, requested_url, final_url, source,
-                                                source_kind, http_status, headers, content_type,
-                                                body, truncated, fetched_at_ms, elapsed_ms,
-                                                retry_after_s, error, error_message)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FetchResult, requested_url, final_url, remote_ip,
+                                                source, source_kind, http_status, headers,
+                                                content_type, body, truncated, fetched_at_ms,
+                                                elapsed_ms, retry_after_s, error, error_message)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Link, url, text, rel)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Salary, min, max, currency, period, open_ended)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Location, locality, region, country)

@@ -60,7 +60,7 @@ enum class FetchError : uint8_t {
   kTimeout,
   kTls,
   kTooLarge,        // body or decoded body over the cap; body holds what came before the cut
-  kBlockedAddress,  // SSRF guard refused the resolved address
+  kBlockedAddress,  // SSRF guard refused the URL from outside or its resolved address
   kRobotsDenied,
   kOutOfScope,
   kTooManyRedirects,
@@ -71,6 +71,8 @@ enum class FetchError : uint8_t {
 struct FetchResult {
   std::string requested_url;
   std::string final_url;  // after redirects the fetcher followed (normally none: see crawler/)
+  std::string remote_ip;  // the address that answered (for a proxied fetch, the proxy's); "" when
+                          // no connection was made
   std::string source;
   SourceKind source_kind = SourceKind::kGeneric;
   int http_status = 0;                                       // 0 when no response arrived

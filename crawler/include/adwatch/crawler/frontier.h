@@ -47,6 +47,8 @@ struct UrlRecord {
   std::string last_modified; // from the last 2xx, for If-Modified-Since
   int64_t next_revisit_ms = 0;  // 0: never
   std::vector<std::string> ad_ids;  // ads the last 2xx produced; a 304 marks them seen again
+  std::string remote_ip;            // the address that answered, "" when none did
+  std::string redirect_to;  // kRedirected: the target (canonical), the next hop of the chain
 };
 
 struct FrontierOptions {

@@ -13,8 +13,10 @@ namespace adwatch::crawler {
 // Returns the canonical form of an absolute http(s) URL: scheme and host lower-cased, the default
 // port dropped, the fragment dropped, dot segments resolved, an empty path made "/", tracking
 // parameters removed (utm_*, fbclid, gclid, dclid, msclkid, mc_eid, igshid, _ga, yclid), every
-// other query parameter kept in its order. Returns InvalidArgument for a URL curl cannot parse,
-// a relative URL, or a scheme other than http and https.
+// other query parameter kept in its order. Returns InvalidArgument for a URL over 8 KB ("too
+// long"), a URL curl cannot parse, a relative URL, or a scheme other than http and https; the
+// message quotes the URL with control characters escaped (EscapeControl). For a URL from
+// outside, call CheckOutsideUrl (outside_url.h) first.
 Result<std::string> CanonicalUrl(std::string_view url);
 
 // Resolves `ref` (absolute, or relative such as "../a?b", "//host/x") against the absolute URL
