@@ -7,8 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "adwatch/common/escape.h"
 #include "adwatch/common/names.h"
 #include "adwatch/crawler/frontier.h"
+#include "adwatch/crawler/outside_url.h"
 #include "adwatch/crawler/url.h"
 #include "adwatch/storage/ids.h"
 #include "cli.h"
@@ -143,9 +145,40 @@ struct CheckArgs {
   std::string lang;
 };
 
+// Prints why `shown` was not checked (text or JSON) and returns kExitFailure. `redirects` are the
+// hops that led there, as recorded in the frontier. `why_names_url`: the reason quotes the URL
+// already, so the text line does not repeat it.
+int NotChecked(const std::string& shown, const std::string& why, const nlohmann::json& redirects,
+               bool json, bool why_names_url = false) {
+  if (json) {
+    nlohmann::json out{{"url", shown}, {"fetched", false}, {"reason", why}};
+    if (!redirects.empty()) out["redirects"] = redirects;
+    std::printf("%s\n", out.dump().c_str());
+  } else if (why_names_url) {
+    std::printf("adwatch check: not checked: %s\n", why.c_str());
+  } else {
+    std::printf("adwatch check: %s was not checked: %s\n", shown.c_str(), why.c_str());
+    for (size_t i = 0; i < redirects.size(); ++i) {
+      const auto& h = redirects[i];
+      std::printf("  redirect %zu: %s answered %d from %s → %s\n", i + 1,
+                  h["url"].get<std::string>().c_str(), h["status"].get<int>(),
+                  h["ip"].get<std::string>().c_str(), h["to"].get<std::string>().c_str());
+    }
+  }
+  return kExitFailure;
+}
+
 int RunCheck(const CheckArgs& args, AppContext& ctx) {
   const Config* config = ctx.config();
   if (!config) return kExitFailure;
+  // A URL from outside: refused in words (too long, a control character, not http(s), userinfo,
+  // a private address literal, a port that is not allowed) before anything is opened or fetched.
+  if (Status s = crawler::CheckOutsideUrl(args.url, crawler::OutsidePolicy(config->crawl.fetcher));
+      !s.ok()) {
+    return NotChecked(EscapeControl(args.url, 200), "blocked: " + s.message(),
+                      nlohmann::json::array(), args.json,
+                      /*why_names_url=*/true);
+  }
   auto url = crawler::CanonicalUrl(args.url);
   if (!url) {
     std::fprintf(stderr, "adwatch check: %s\n", url.error().message().c_str());
@@ -175,29 +208,37 @@ int RunCheck(const CheckArgs& args, AppContext& ctx) {
                                 : args.lang == "en" ? classifier::Lang::kEn
                                                     : classifier::Lang::kId;
   if (pages.empty()) {
-    // Why nothing came back: the URL's own outcome (or its redirect target's).
+    // Why nothing came back: the URL's own outcome, or the last hop's of its redirect chain.
     SystemClock clock;
     crawler::Frontier frontier(*store, clock);
     std::string where = *url, why = "not fetched";
-    for (int hop = 0; hop < 6; ++hop) {
+    nlohmann::json redirects = nlohmann::json::array();
+    for (int hop = 0; hop < 7; ++hop) {
       auto rec = frontier.Lookup(where);
       if (!rec) break;
-      why = std::string(crawler::Name(rec->outcome)) + (rec->reason.empty() ? "" : ": " + rec->reason);
-      if (rec->outcome != crawler::Outcome::kRedirected) break;
-      where = rec->reason.substr(rec->reason.find(' ') + 1);
+      why = std::string(crawler::Name(rec->outcome)) +
+            (rec->reason.empty() ? "" : ": " + EscapeControl(rec->reason));
+      if (rec->outcome != crawler::Outcome::kRedirected || rec->redirect_to.empty()) break;
+      redirects.push_back({{"url", EscapeControl(where, 300)},
+                           {"status", rec->http_status},
+                           {"ip", rec->remote_ip},
+                           {"to", EscapeControl(rec->redirect_to, 300)}});
+      where = rec->redirect_to;
     }
-    if (args.json) {
-      std::printf("%s\n", nlohmann::json{{"url", *url}, {"fetched", false}, {"reason", why}}.dump().c_str());
-    } else {
-      std::printf("adwatch check: %s was not checked: %s\n", url->c_str(), why.c_str());
-    }
-    return kExitFailure;
+    return NotChecked(EscapeControl(*url, 300), why, redirects, args.json);
   }
   const ProcessedPage& p = pages.front();
   if (p.ads.empty()) {
-    std::printf(args.json ? "{\"url\":\"%s\",\"fetched\":true,\"ads\":[]}\n"
-                          : "adwatch check: %s: fetched, but no text to judge was found on the page\n",
-                url->c_str());
+    if (args.json) {
+      std::printf("%s\n", nlohmann::json{{"url", EscapeControl(*url)},
+                                         {"fetched", true},
+                                         {"ads", nlohmann::json::array()}}
+                              .dump()
+                              .c_str());
+    } else {
+      std::printf("adwatch check: %s: fetched, but no text to judge was found on the page\n",
+                  EscapeControl(*url, 300).c_str());
+    }
     return kExitOk;
   }
   for (size_t i = 0; i < p.ads.size() && i < p.page.candidates.size(); ++i) {
@@ -206,15 +247,17 @@ int RunCheck(const CheckArgs& args, AppContext& ctx) {
     if (args.json) {
       std::printf("%s\n", classifier::VerdictJson(verdict, ad, ad_id, lang).c_str());
     } else {
-      std::printf("== %s  (ad %s)\n", ad.url.c_str(), ad_id.c_str());
+      std::printf("== %s  (ad %s)\n", EscapeControl(ad.url, 300).c_str(), ad_id.c_str());
       std::fputs(classifier::ExplainText(verdict, ad, lang, StdoutIsTerminal()).c_str(), stdout);
       // Other ads that share this ad's contacts: the recruiter behind several ads.
       for (const Contact& c : verdict.entities.contacts) {
         auto others = store->AdsWithContact(storage::ContactTerm(c));
         if (!others || others->size() <= 1) continue;
-        std::printf(lang == classifier::Lang::kEn ? "  %s %s also appears in %zu other stored ad(s)\n"
-                                                  : "  %s %s juga muncul di %zu iklan lain yang tersimpan\n",
-                    std::string(Name(c.kind)).c_str(), c.value.c_str(), others->size() - 1);
+        std::printf(lang == classifier::Lang::kEn
+                        ? "  %s %s also appears in %zu other stored ad(s)\n"
+                        : "  %s %s juga muncul di %zu iklan lain yang tersimpan\n",
+                    std::string(Name(c.kind)).c_str(), EscapeControl(c.value, 200).c_str(),
+                    others->size() - 1);
       }
       std::printf("\n");
     }
