@@ -66,6 +66,10 @@ constexpr std::array kPatternEn{"other",
                                 "advance-fee job scam",
                                 "baby sale"};
 static_assert(kPattern.size() == static_cast<size_t>(Pattern::kBabySale) + 1);
+constexpr std::array kRole{"ngo", "police", "taskforce"};
+static_assert(kRole.size() == static_cast<size_t>(Role::kTaskforce) + 1);
+constexpr std::array kSubmissionStatus{"queued", "fetching", "done", "failed"};
+static_assert(kSubmissionStatus.size() == static_cast<size_t>(SubmissionStatus::kFailed) + 1);
 static_assert(kPatternId.size() == kPattern.size() && kPatternEn.size() == kPattern.size());
 
 template <typename E, typename Table>
@@ -94,6 +98,8 @@ std::string_view Name(SourceKind v) { return NameIn(kSourceKind, v); }
 std::string_view Name(CandidateOrigin v) { return NameIn(kCandidateOrigin, v); }
 std::string_view Name(FetchPriority v) { return NameIn(kFetchPriority, v); }
 std::string_view Name(Pattern v) { return NameIn(kPattern, v); }
+std::string_view Name(Role v) { return NameIn(kRole, v); }
+std::string_view Name(SubmissionStatus v) { return NameIn(kSubmissionStatus, v); }
 
 std::string_view PatternTitle(Pattern v, bool english) {
   return english ? NameIn(kPatternEn, v) : NameIn(kPatternId, v);
@@ -129,5 +135,9 @@ std::optional<CandidateOrigin> ParseCandidateOrigin(std::string_view s) {
   return ParseIn<CandidateOrigin>(kCandidateOrigin, s);
 }
 std::optional<Pattern> ParsePattern(std::string_view s) { return ParseIn<Pattern>(kPattern, s); }
+std::optional<Role> ParseRole(std::string_view s) { return ParseIn<Role>(kRole, s); }
+std::optional<SubmissionStatus> ParseSubmissionStatus(std::string_view s) {
+  return ParseIn<SubmissionStatus>(kSubmissionStatus, s);
+}
 
 }  // namespace adwatch

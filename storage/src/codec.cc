@@ -1,5 +1,7 @@
 #include "codec.h"
 
+#include <algorithm>
+
 namespace adwatch::storage::internal {
 
 std::string EncodeAd(const AdRecord& rec, const std::string& text_key) {
@@ -64,6 +66,78 @@ std::optional<IndexValue> DecodeIndexValue(std::string_view b) {
     v.pattern = static_cast<Pattern>(pattern);
   }
   return v;
+}
+
+namespace {
+
+bool IsBase64Url(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
+}
+
+// Where `field` may be cut without splitting a UTF-8 sequence: at most `max` bytes.
+size_t CharBoundary(std::string_view field, size_t max) {
+  size_t n = std::min(max, field.size());
+  while (n > 0 && n < field.size() && (static_cast<unsigned char>(field[n]) & 0xC0) == 0x80) --n;
+  return n;
+}
+
+void AppendHexEscape(unsigned value, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += "\\x";
+  out += kHex[(value >> 4) & 0xF];
+  out += kHex[value & 0xF];
+}
+
+// Token texts are "adw_" + 43 base64url characters; 20 already cannot be an id alone.
+constexpr size_t kTokenPrefix = 4;
+constexpr size_t kTokenIdChars = 8;
+constexpr size_t kTokenLikeChars = 20;
+
+std::string SanitizedField(std::string_view field) {
+  std::string out;
+  const size_t keep = CharBoundary(field, kMaxAuditFieldBytes);
+  const std::string_view in = field.substr(0, keep);
+  out.reserve(in.size() + 16);
+  for (size_t i = 0; i < in.size();) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    if (in.compare(i, kTokenPrefix, "adw_") == 0) {
+      size_t j = i + kTokenPrefix;
+      while (j < in.size() && IsBase64Url(in[j])) ++j;
+      if (j - i - kTokenPrefix >= kTokenLikeChars) {
+        out.append(in.substr(i, kTokenPrefix + kTokenIdChars));
+        out += "…[redacted]";
+        i = j;
+        continue;
+      }
+    }
+    if (c < 0x20 || c == 0x7F) {
+      AppendHexEscape(c, out);
+      ++i;
+    } else if (c == 0xC2 && i + 1 < in.size() && static_cast<unsigned char>(in[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(in[i + 1]) <= 0x9F) {
+      AppendHexEscape(static_cast<unsigned char>(in[i + 1]), out);  // U+0080..U+009F
+      i += 2;
+    } else {
+      out += in[i];
+      ++i;
+    }
+  }
+  if (keep < field.size()) out += "…[+" + std::to_string(field.size() - keep) + " bytes]";
+  return out;
+}
+
+}  // namespace
+
+AuditEvent SanitizedAuditEvent(const AuditEvent& e) {
+  return AuditEvent{.at_ms = e.at_ms,
+                    .actor = SanitizedField(e.actor),
+                    .org = SanitizedField(e.org),
+                    .action = SanitizedField(e.action),
+                    .object = SanitizedField(e.object),
+                    .outcome = SanitizedField(e.outcome),
+                    .ip = SanitizedField(e.ip),
+                    .detail = SanitizedField(e.detail)};
 }
 
 }  // namespace adwatch::storage::internal

@@ -82,6 +82,13 @@ struct IndexValue {
 std::string EncodeIndexValue(const IndexValue& v);
 std::optional<IndexValue> DecodeIndexValue(std::string_view bytes);
 
+// The form an audit event is stored in (Store::AppendAudit): in every text field, control
+// characters (C0, DEL, C1) written as \xNN, token-like text ("adw_" + 20 or more base64url
+// characters) cut to its id with "…[redacted]", and more than kMaxAuditFieldBytes cut at a
+// character boundary with "…[+N bytes]".
+inline constexpr size_t kMaxAuditFieldBytes = 2048;
+AuditEvent SanitizedAuditEvent(const AuditEvent& event);
+
 }  // namespace internal
 }  // namespace adwatch::storage
 

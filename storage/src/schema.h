@@ -36,13 +36,21 @@ enum Cf : int {
   kFrontier,     // crawler-owned
   kSeen,         // crawler-owned
   kHosts,        // crawler-owned
-  kSubmissions,  // api-owned
+  kSubmissions,  // s|org|id → submission (JSON); t|org|~created|id and p|created|org|id → ""
+  kTokens,       // h|sha256 → API token (JSON); i|id → sha256
+  kAudit,        // BE64 ms + BE64 seq → audit event (JSON); append-only
   kCfCount,
 };
 
 inline constexpr std::array<std::string_view, kCfCount> kCfNames = {
-    "default", "meta",      "pages",    "bodies", "by_fetch", "ads",  "verdicts", "reviews",
-    "by_day",  "by_region", "contacts", "texts",  "frontier", "seen", "hosts",    "submissions"};
+    "default",  "meta",    "pages",  "bodies",      "by_fetch", "ads",
+    "verdicts", "reviews", "by_day", "by_region",   "contacts", "texts",
+    "frontier", "seen",    "hosts",  "submissions", "tokens",   "audit"};
+
+// Tables from kFirstLateCf on were added after databases of schema version 1 were first written.
+// A writable open creates them (no version change); a read-only open of a database that has not
+// been opened for writing since reads them as empty.
+inline constexpr int kFirstLateCf = kTokens;
 
 // Keys of the meta table.
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";  // BE32

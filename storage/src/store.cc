@@ -53,7 +53,7 @@ rocksdb::DBOptions MakeDbOptions(const StoreOptions& o, rocksdb::Env* env, bool 
   d.keep_log_file_num = 3;
   d.max_log_file_size = 4 << 20;
   d.bytes_per_sync = 1 << 20;
-  // Sixteen tables share the WAL; tables written rarely would keep old WAL files alive.
+  // Eighteen tables share the WAL; tables written rarely would keep old WAL files alive.
   d.max_total_wal_size = static_cast<uint64_t>(o.write_buffer_bytes) * 4;
   // And their write buffers share one memory budget, so that a small VM is not surprised.
   d.db_write_buffer_size = static_cast<size_t>(o.write_buffer_bytes) * 4;
@@ -70,8 +70,8 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(int cf, const StoreOptions& o,
     t.no_block_cache = true;
   }
   t.format_version = 5;
-  const bool point_lookups =
-      cf == Cf::kMeta || cf == Cf::kPages || cf == Cf::kBodies || cf == Cf::kAds || cf == Cf::kSeen;
+  const bool point_lookups = cf == Cf::kMeta || cf == Cf::kPages || cf == Cf::kBodies ||
+                             cf == Cf::kAds || cf == Cf::kSeen || cf == Cf::kTokens;
   if (point_lookups) t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   // Bodies share blocks of 64 KiB so that ZSTD sees the boilerplate that pages of one site
   // repeat; a body larger than a block gets a block of its own.
@@ -451,14 +451,18 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
     cache = rocksdb::NewLRUCache(static_cast<size_t>(options.block_cache_bytes));
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  std::vector<int> cf_of_descriptor;  // the Cf each descriptor opens, -1 for a newer schema's
   for (int i = 0; i < kCfCount; ++i) {
     const std::string name(kCfNames[static_cast<size_t>(i)]);
     if (read_only && std::find(existing.begin(), existing.end(), name) == existing.end()) {
+      // A table added since the database was last opened for writing reads as empty.
+      if (i >= internal::kFirstLateCf) continue;
       return Status::InvalidArgument(context, "table " + name +
                                                   " is missing; open the database for writing "
                                                   "once to upgrade it");
     }
     descriptors.emplace_back(name, MakeCfOptions(i, options, cache));
+    cf_of_descriptor.push_back(i);
   }
   if (!read_only) {
     // A newer schema's extra tables must be opened too (RocksDB refuses otherwise); the
@@ -466,6 +470,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
     for (const auto& name : existing) {
       if (std::find(kCfNames.begin(), kCfNames.end(), name) == kCfNames.end()) {
         descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+        cf_of_descriptor.push_back(-1);
       }
     }
   }
@@ -483,8 +488,8 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
     s = rocksdb::DB::Open(db_options, path, descriptors, &handles, &rep->db);
   }
   for (size_t i = 0; i < handles.size(); ++i) {
-    if (i < static_cast<size_t>(kCfCount)) {
-      rep->cf_handles[i] = handles[i];
+    if (cf_of_descriptor[i] >= 0) {
+      rep->cf_handles[static_cast<size_t>(cf_of_descriptor[i])] = handles[i];
     } else {
       rep->extra_handles.push_back(handles[i]);
     }
@@ -492,6 +497,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
   if (!s.ok()) return FromRocks(s, context);
 
   ADWATCH_RETURN_IF_ERROR(rep->CheckSchema(existed));
+  if (!read_only) ADWATCH_RETURN_IF_ERROR(rep->InitAudit());
 
   rep->write_options.sync = options.sync == SyncPolicy::kEveryBatch;
   rep->write_options.disableWAL = false;
@@ -975,8 +981,6 @@ int CfOf(Table t) {
       return Cf::kSeen;
     case Table::kHosts:
       return Cf::kHosts;
-    case Table::kSubmissions:
-      return Cf::kSubmissions;
   }
   return Cf::kFrontier;
 }
@@ -1001,7 +1005,7 @@ Status Store::Apply(const TableBatch& b) {
       (void)batch.Put(r.h(CfOf(op.table)), op.key, op.value);
     }
   }
-  return r.Commit(batch, "writing crawler/api state");
+  return r.Commit(batch, "writing crawler state");
 }
 
 Status Store::Scan(Table table, std::string_view prefix,

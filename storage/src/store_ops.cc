@@ -223,6 +223,7 @@ Result<CheckReport> Store::Check() const {
   if (matched != expected.size()) {
     problem(std::to_string(expected.size() - matched) + " index entries missing");
   }
+  ADWATCH_RETURN_IF_ERROR(r.CheckServiceTables(snap.ro, report, problem));
   return report;
 }
 
@@ -369,6 +370,7 @@ std::vector<TableStats> Store::Stats() const {
   Rep& r = *rep_;
   std::vector<TableStats> out;
   for (int i = 1; i < kCfCount; ++i) {
+    if (!r.has(i)) continue;
     TableStats t;
     t.name = std::string(kCfNames[static_cast<size_t>(i)]);
     // Unknown properties leave the value at 0, which is what an empty table reports anyway.

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,6 +63,9 @@ struct Store::Rep {
 
   bool read_only() const { return options.access == AccessMode::kReadOnly; }
   rocksdb::ColumnFamilyHandle* h(int cf) const { return cf_handles[static_cast<size_t>(cf)]; }
+  // False only for a table added after the database was last opened for writing, on a
+  // read-only open (schema.h, kFirstLateCf): it reads as empty.
+  bool has(int cf) const { return h(cf) != nullptr; }
 
   // The first write or WAL sync error (see sync_error), or OK.
   Status SyncError();
@@ -90,6 +94,13 @@ struct Store::Rep {
   // Writes `batch` with the store's WriteOptions; `what` names it in errors.
   Status Commit(rocksdb::WriteBatch& batch, std::string_view what);
 
+  // Service tables (store_service.cc).
+  // Reads where the audit log ends, so that appends continue after it. Writable opens only.
+  Status InitAudit();
+  // Checks the tokens, submissions and audit tables for Store::Check.
+  Status CheckServiceTables(const rocksdb::ReadOptions& ro, CheckReport& report,
+                            const std::function<void(std::string)>& problem) const;
+
   StoreOptions options;
   const Clock* clock = nullptr;
   std::optional<LocalDays> days;
@@ -101,6 +112,11 @@ struct Store::Rep {
   rocksdb::WriteOptions write_options;
 
   std::mutex write_mu;  // serialises read-modify-write batches
+
+  // The key of the next audit entry: its time never goes below audit_last_ms and its sequence
+  // only grows, so every entry sorts after the ones appended before it. Guarded by write_mu.
+  int64_t audit_last_ms = 0;
+  uint64_t audit_next_seq = 0;
 
   std::mutex sync_mu;
   std::condition_variable sync_cv;

@@ -495,7 +495,6 @@ TEST_CASE("Tables of other modules keep bytes under prefixes, atomically", "[sto
   b.Put(Table::kFrontier, EncodeU32(1) + "|https://b/", "task-b");
   b.Put(Table::kSeen, "https://a/", "");
   b.Put(Table::kHosts, "a.example", "robots");
-  b.Put(Table::kSubmissions, "sub-1", "{}");
   REQUIRE(store->Apply(b).ok());
   std::vector<std::string> values;
   REQUIRE(store

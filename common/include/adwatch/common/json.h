@@ -55,6 +55,8 @@ ADWATCH_JSON_ENUM(FetchError, ParseFetchError)
 ADWATCH_JSON_ENUM(SourceKind, ParseSourceKind)
 ADWATCH_JSON_ENUM(CandidateOrigin, ParseCandidateOrigin)
 ADWATCH_JSON_ENUM(Pattern, ParsePattern)
+ADWATCH_JSON_ENUM(Role, ParseRole)
+ADWATCH_JSON_ENUM(SubmissionStatus, ParseSubmissionStatus)
 #undef ADWATCH_JSON_ENUM
 
 inline void to_json(nlohmann::json& j, FetchPriority v) { j = std::string(Name(v)); }
@@ -106,6 +108,13 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DigestRow, ad_id, day, score, le
                                                 first_seen_ms, label, highlights, matched, site,
                                                 pickup_points, region_names, last_seen_ms, network,
                                                 same_text)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ApiToken, id, sha256_hex, org, role, regions, label,
+                                                created_ms, expires_ms, revoked, revoked_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Submission, id, org, token_id, url, text, lang,
+                                                share, status, reason, ad_id, verdict, ad_ids,
+                                                created_ms, updated_ms)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AuditEvent, at_ms, actor, org, action, object,
+                                                outcome, ip, detail)
 
 // Parses `text` as JSON and converts it to T. Returns Corruption with nlohmann's message when the
 // text is not JSON or does not fit T. `what` names the thing for the message ("verdict").

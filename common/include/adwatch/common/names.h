@@ -21,8 +21,10 @@ std::string_view Name(
     SourceKind v);  // "generic" "job_board" "channel_preview" "classifieds" "social_post"
 std::string_view Name(
     CandidateOrigin v);  // "main_text" "json_ld" "microdata" "channel_post" "open_graph" "import"
-std::string_view Name(FetchPriority v);  // "submission" "revisit" "discovered"
-std::string_view Name(Pattern v);        // "other" "compound_scam" "irregular_migration" ...
+std::string_view Name(FetchPriority v);     // "submission" "revisit" "discovered"
+std::string_view Name(Pattern v);           // "other" "compound_scam" "irregular_migration" ...
+std::string_view Name(Role v);              // "ngo" "police" "taskforce"
+std::string_view Name(SubmissionStatus v);  // "queued" "fetching" "done" "failed"
 
 std::optional<Level> ParseLevel(std::string_view s);
 std::optional<DocKind> ParseDocKind(std::string_view s);
@@ -33,6 +35,8 @@ std::optional<FetchError> ParseFetchError(std::string_view s);
 std::optional<SourceKind> ParseSourceKind(std::string_view s);
 std::optional<CandidateOrigin> ParseCandidateOrigin(std::string_view s);
 std::optional<Pattern> ParsePattern(std::string_view s);
+std::optional<Role> ParseRole(std::string_view s);
+std::optional<SubmissionStatus> ParseSubmissionStatus(std::string_view s);
 
 // Every pattern, kOther first, in enumerator order.
 const std::vector<Pattern>& AllPatterns();

@@ -1,6 +1,7 @@
 // The plain structs that pass between adwatch's stages, in flow order:
 //   FetchTask → FetchResult → Page (with AdCandidates) → NormalizedText + Entities → Verdict
 //   → AdRecord → DigestRow
+// and, beside the flow, the records the HTTP service keeps (tokens, submissions, the audit log).
 // Plain aggregates of standard types with no behaviour and no pointers into another stage's
 // buffers; safe to copy and to move between threads. Times are Unix epoch milliseconds, UTC.
 // Text is UTF-8. Spans are byte offsets into the original text of the field they name.
@@ -369,6 +370,64 @@ struct DigestRow {
   int64_t last_seen_ms = 0;
   int network = 0;    // the digest's recruiter network the ad belongs to, 0 for none
   int same_text = 0;  // other stored ads with exactly the same text
+};
+
+// ---------------------------------------------------------------------------------------------
+// 8. Service: what `adwatch serve` keeps (../shared/API.md section 1; docs/storage.md)
+
+// What an API token may do (names "ngo", "police", "taskforce").
+enum class Role : uint8_t { kNgo = 0, kPolice, kTaskforce };
+
+// An API bearer token as stored. The token text itself ("adw_" + 43 base64url characters) is
+// shown once when it is made and never stored: only its SHA-256.
+struct ApiToken {
+  std::string id;          // the 8 characters after "adw_": shown in lists and logs
+  std::string sha256_hex;  // SHA-256 of the whole token text, lower-case hex: the lookup key
+  std::string org;         // organisation name, [a-z0-9-]{1,64}
+  Role role = Role::kNgo;
+  std::vector<std::string> regions;  // taskforce: gazetteer region ids it reads
+  std::string label;  // who holds it ("Bu Ani, Yayasan X"); reviews are written under it
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;  // 0: never
+  bool revoked = false;
+  int64_t revoked_ms = 0;
+};
+
+// Where a submission is (names "queued", "fetching", "done", "failed").
+enum class SubmissionStatus : uint8_t { kQueued = 0, kFetching, kDone, kFailed };
+
+// A URL or a pasted text an organisation asked the service to check. It belongs to its
+// organisation: another organisation never sees it (the store keys it by org).
+struct Submission {
+  std::string id;  // random, 16 to 128 URL-safe characters [A-Za-z0-9_-] (the API makes it)
+  std::string org;
+  std::string token_id;  // the token that submitted it
+  std::string url;       // exactly one of url / text is set
+  std::string text;
+  std::string lang;    // language hint for pasted text ("id", "en"), or ""
+  bool share = false;  // pasted text shared beyond the organisation (stored as an ad)
+  SubmissionStatus status = SubmissionStatus::kQueued;
+  std::string reason;               // for kFailed: why, in words
+  std::string ad_id;                // the stored ad (URL submissions, shared texts) when done
+  std::optional<Verdict> verdict;   // the verdict when done (kept here for private pasted text)
+  std::vector<std::string> ad_ids;  // every ad of the fetched page when a URL held several
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+};
+
+// One entry of the append-only audit log: who did what to which object, from where, and how it
+// ended. Never holds a token's text.
+struct AuditEvent {
+  int64_t at_ms = 0;
+  std::string actor;  // token id, or "cli:<unix user>" for the admin socket
+  std::string org;
+  // "auth.fail", "auth.ok", "token.create", "token.revoke", "submission.create",
+  // "object.denied", "evidence.view", "review.add", "export", ...
+  std::string action;
+  std::string object;   // what it was about (ad id, submission id, token id)
+  std::string outcome;  // "ok", "denied", "not_found", "error", ...
+  std::string ip;
+  std::string detail;  // free text; the store escapes control characters when appending
 };
 
 }  // namespace adwatch

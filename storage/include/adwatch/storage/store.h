@@ -1,8 +1,9 @@
 // The store: one RocksDB database holding every fetched page as evidence, every ad with its
-// verdict history and reviews, the indexes the review queue and digests read, and the tables the
-// crawler and the API keep their own state in. docs/storage.md documents each table's keys and
-// values. A Store is thread-safe: reads run concurrently; writes are serialised inside (each is a
-// read-modify-write of the ads it touches, so writers do not share an fsync).
+// verdict history and reviews, the indexes the review queue and digests read, the tables the
+// crawler keeps its own state in, and the HTTP service's API tokens, organisations' submissions
+// and audit log. docs/storage.md documents each table's keys and values. A Store is thread-safe:
+// reads run concurrently; writes are serialised inside (each is a read-modify-write of the ads it
+// touches, so writers do not share an fsync).
 //
 //   SystemClock clock;
 //   auto store = Store::Open(options, clock);
@@ -145,6 +146,9 @@ struct CheckReport {
   int64_t verdicts = 0;
   int64_t reviews = 0;
   int64_t index_entries = 0;
+  int64_t tokens = 0;
+  int64_t submissions = 0;
+  int64_t audit_events = 0;
   std::vector<std::string> problems;
 };
 
@@ -159,9 +163,10 @@ struct BackupInfo {
 // Tables other modules own
 
 // Tables whose keys and values belong to another module; the store only keeps the bytes. The
-// crawler persists its frontier, seen-set and per-host politeness/robots state here, and the API
-// its NGO submissions (layouts in docs/storage.md). Build keys with keys.h.
-enum class Table : uint8_t { kFrontier = 0, kSeen, kHosts, kSubmissions };
+// crawler persists its frontier, seen-set and per-host politeness/robots state here (layouts in
+// docs/storage.md). Build keys with keys.h. The API's tokens, submissions and audit log are
+// typed records with their own methods below, not raw tables.
+enum class Table : uint8_t { kFrontier = 0, kSeen, kHosts };
 
 // Puts and deletes across those tables, applied atomically by Store::Apply.
 class TableBatch {
@@ -288,6 +293,85 @@ class Store {
   Status Scan(Table table, std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
 
+  // --- API tokens ---------------------------------------------------------------------------
+  // Tokens are looked up by the SHA-256 of their text; the text itself is never stored. Records
+  // are returned whatever their expiry or revocation: the caller decides (and logs) why a token
+  // no longer admits.
+
+  // Stores a new token. `created_ms` 0 means now. Returns InvalidArgument (nothing written) when
+  // the id is not 8 characters of [A-Za-z0-9_-], the hash is not 64 lower-case hex characters,
+  // the org is not [a-z0-9-]{1,64}, a region id is empty or holds '|', or when a stored token
+  // already has this id or this hash; Unavailable on a read-only store; IOError as Write.
+  Status PutToken(const ApiToken& token);
+
+  // The token whose text hashes to `sha256_hex`. NotFound when there is none.
+  Result<ApiToken> FindToken(std::string_view sha256_hex) const;
+
+  // The token with this id. NotFound when there is none.
+  Result<ApiToken> GetTokenById(std::string_view id) const;
+
+  // Every token, revoked and expired ones included, oldest first (by created_ms, then id).
+  Result<std::vector<ApiToken>> ListTokens() const;
+
+  // Marks the token revoked at `at_ms` (0: now). Revoking a revoked token changes nothing and
+  // returns OK (the first revocation time stays). NotFound when the id is unknown; Unavailable on
+  // a read-only store; IOError as Write.
+  Status RevokeToken(std::string_view id, int64_t at_ms);
+
+  // --- Submissions ----------------------------------------------------------------------------
+  // A submission belongs to its organisation: every read takes the org and finds only that
+  // organisation's submissions, so another organisation's id reads exactly like an unknown one.
+
+  // Creates the submission, or replaces the one with the same org and id. `created_ms` 0 means
+  // the stored submission's creation time when replacing, else now; `updated_ms` 0 means now.
+  // Its listing and pending entries move with it in the same batch. Returns InvalidArgument
+  // (nothing written) when the org is not [a-z0-9-]{1,64}, the id is not 16 to 128 characters of
+  // [A-Za-z0-9_-], or not exactly one of url and text is set; Unavailable on a read-only store;
+  // IOError as Write.
+  Status PutSubmission(const Submission& submission);
+
+  // The submission `id` of organisation `org`. NotFound when `org` has no such submission, which
+  // includes every other organisation's ids and malformed ids.
+  Result<Submission> GetSubmission(std::string_view org, std::string_view id) const;
+
+  // One page of `org`'s submissions, newest first (by created_ms, then id): at most `limit`.
+  // Pass "" as `cursor` for the first page, then the `*next_cursor` of the previous page.
+  // `*next_cursor` is set to "" after the last page and left unchanged on failure; it may be
+  // null, or the very string `cursor` views. A cursor is opaque text of URL-safe characters,
+  // meaningful only for the org it came from. InvalidArgument for a malformed org or cursor,
+  // or `limit` 0.
+  Result<std::vector<Submission>> ListSubmissions(std::string_view org, std::string_view cursor,
+                                                  size_t limit, std::string* next_cursor) const;
+
+  // Every organisation's submissions that are queued or fetching, oldest first (by created_ms):
+  // what a restarted server resumes.
+  Result<std::vector<Submission>> PendingSubmissions() const;
+
+  // How many submissions `org` has with created_ms >= since_ms (for a daily quota). Reads the
+  // listing index only. InvalidArgument for a malformed org.
+  Result<int64_t> CountSubmissionsSince(std::string_view org, int64_t since_ms) const;
+
+  // --- Audit log ------------------------------------------------------------------------------
+  // Append-only: no method changes or deletes an entry.
+
+  // Appends `event` (at_ms 0 means now), durable as Write. Before storing, every text field has
+  // its control characters (below 0x20, 0x7F, U+0080 to U+009F) written as \xNN, anything
+  // that looks like a token ("adw_" and 20 or more base64url characters) cut to "adw_" + its 8
+  // id characters + "…[redacted]", and fields over 2,048 bytes cut with "…[+N bytes]". Entries
+  // are kept in append order: an entry whose at_ms is earlier than the last one's is kept under
+  // the last one's time (its at_ms is stored unchanged). InvalidArgument without an action;
+  // Unavailable on a read-only store; IOError as Write.
+  Status AppendAudit(const AuditEvent& event);
+
+  // Appends several events in one batch, in order (one fsync for all under SyncPolicy
+  // kEveryBatch, for callers that buffer events). All or none are written; errors as above.
+  Status AppendAuditBatch(const std::vector<AuditEvent>& events);
+
+  // Calls `fn` with each entry appended at or after `since_ms` (by its place in the log: see
+  // AppendAudit), oldest first, until it returns false. Entries appended during the scan may
+  // or may not be seen. Corruption for an undecodable entry.
+  Status ScanAudit(int64_t since_ms, const std::function<bool(const AuditEvent&)>& fn) const;
+
   // --- Operations ---------------------------------------------------------------------------
 
   // Drops the raw bodies of pages fetched more than retention_days ago none of whose ads is
@@ -297,8 +381,9 @@ class Store {
 
   // Reads every table (verifying checksums) and checks the invariants: each ad has its page
   // (unless imported) and a verdict; each kept body matches its SHA-256; each index entry points
-  // to an ad that agrees with it. Corruption when RocksDB finds damaged blocks; invariant
-  // failures are listed in the report, not returned as errors.
+  // to an ad that agrees with it; each token and submission is stored under its own key and has
+  // exactly its index entries; each audit entry decodes. Corruption when RocksDB finds damaged
+  // blocks; invariant failures are listed in the report, not returned as errors.
   Result<CheckReport> Check() const;
 
   // Writes a consistent backup of the live database into `dir` (created when missing) with
