@@ -8,7 +8,7 @@
 #include <string>
 
 #include "adwatch/api/static_site_server.h"
-#include "api/curl_client.h"
+#include "support/curl_client.h"
 
 namespace adwatch::api {
 namespace {

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include "api/curl_client.h"
+#include "support/curl_client.h"
 
 namespace adwatch::api {
 namespace {

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <string>
 
-#include "api/curl_client.h"
+#include "support/curl_client.h"
 #include "support/temp_dir.h"
 
 namespace adwatch::api {

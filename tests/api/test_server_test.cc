@@ -9,7 +9,7 @@
 #include <future>
 #include <thread>
 
-#include "api/curl_client.h"
+#include "support/curl_client.h"
 
 namespace adwatch::testing {
 namespace {
