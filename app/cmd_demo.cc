@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "adwatch/api/static_site_server.h"
 #include "adwatch/common/names.h"
+#include "adwatch/http/static_site_server.h"
 #include "adwatch/storage/store.h"
 #include "cli.h"
 #include "crawl_run.h"
@@ -43,9 +43,9 @@ int Run(const DemoArgs& args, AppContext& ctx) {
   const bool en = args.lang == "en" || (args.lang.empty() && config->lang == classifier::Lang::kEn);
 
   // 1. The site, served from inside this process.
-  api::StaticSiteOptions site;
+  http::StaticSiteOptions site;
   site.root = args.site;
-  auto server = api::StaticSiteServer::Start(site);
+  auto server = http::StaticSiteServer::Start(site);
   if (!server) {
     std::fprintf(stderr, "adwatch demo: serving %s: %s\n", args.site.c_str(), server.error().ToString().c_str());
     return kExitFailure;

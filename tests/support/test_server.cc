@@ -9,13 +9,13 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "adwatch/http/server.h"
+
 namespace adwatch::testing {
 namespace {
 
-using api::HttpAction;
-using api::HttpHeader;
-using api::HttpRequest;
-using api::HttpResponse;
+using http::AbortMode;
+using http::BodySink;
 
 constexpr uint64_t kMiB = uint64_t{1} << 20;
 
@@ -80,17 +80,19 @@ GzipBomb BuildGzipBomb(uint64_t decompressed_bytes) {
 
   // A final fixed-Huffman block holding only end-of-block: bits 1 (final), 01 (fixed), 0000000.
   bomb.tail = std::string("\x03\x00", 2);
-  const uLong one = crc32(0L, reinterpret_cast<const Bytef*>(zeros.data()),
-                          static_cast<uInt>(zeros.size()));
+  const uLong one =
+      crc32(0L, reinterpret_cast<const Bytef*>(zeros.data()), static_cast<uInt>(zeros.size()));
   uLong crc = one;
-  for (uint64_t i = 1; i < bomb.blocks; ++i) crc = crc32_combine(crc, one, static_cast<z_off_t>(kMiB));
+  for (uint64_t i = 1; i < bomb.blocks; ++i)
+    crc = crc32_combine(crc, one, static_cast<z_off_t>(kMiB));
   AppendLittleEndian32(bomb.tail, static_cast<uint32_t>(crc));
   AppendLittleEndian32(bomb.tail, static_cast<uint32_t>((bomb.blocks * kMiB) & 0xffffffffu));
   return bomb;
 }
 
 // Filler for Route::Large: a document start, then paragraphs repeated forever.
-constexpr std::string_view kLargeHead = "<!DOCTYPE html><html><head><title>large</title></head><body>\n";
+constexpr std::string_view kLargeHead =
+    "<!DOCTYPE html><html><head><title>large</title></head><body>\n";
 constexpr std::string_view kLargeParagraph =
     "<p>Lowongan kerja contoh untuk uji halaman besar. Lorem ipsum dolor sit amet.</p>\n";
 
@@ -110,6 +112,62 @@ void LargeFiller(uint64_t offset, char* out, size_t size) {
     size -= n;
   }
 }
+
+// Writes `size` bytes of a generated body, starting at byte `offset`, to `out`.
+using Generator = std::function<void(uint64_t offset, char* out, size_t size)>;
+
+// One route's answer played through the server's streaming extension point: a pause before
+// the status line, then the body (held or generated) in pieces with pauses between them, cut
+// short with a close, or a reset or close instead of any answer.
+class ScriptedBody final : public http::BodySource {
+ public:
+  struct Script {
+    int delay_ms = 0;
+    std::optional<AbortMode> abort;  // instead of an answer
+    std::string body;                // the body, unless `generator` is set
+    Generator generator;
+    uint64_t send_bytes = 0;  // what to send before finishing (or closing, when `cut`)
+    bool cut = false;         // close after send_bytes instead of finishing
+    size_t piece_bytes = 0;   // 0: as much as the server asks for
+    int piece_delay_ms = 0;
+  };
+
+  explicit ScriptedBody(Script script) : script_(std::move(script)) {}
+
+  void Next(size_t max_bytes, BodySink sink) override {
+    if (!delayed_) {
+      delayed_ = true;
+      if (script_.delay_ms > 0) return sink.Pause(std::chrono::milliseconds(script_.delay_ms));
+    }
+    if (script_.abort) return sink.Abort(*script_.abort);
+    if (sent_ >= script_.send_bytes) {
+      if (script_.cut) return sink.Abort(AbortMode::kClose);
+      return sink.Finish();
+    }
+    if (sent_ > 0 && script_.piece_delay_ms > 0 && !paused_) {
+      paused_ = true;
+      return sink.Pause(std::chrono::milliseconds(script_.piece_delay_ms));
+    }
+    paused_ = false;
+    size_t n = script_.piece_bytes > 0 ? script_.piece_bytes : max_bytes;
+    n = static_cast<size_t>(std::min<uint64_t>(n, script_.send_bytes - sent_));
+    std::string piece;
+    if (script_.generator) {
+      piece.resize(n);
+      script_.generator(sent_, piece.data(), n);
+    } else {
+      piece = script_.body.substr(static_cast<size_t>(sent_), n);
+    }
+    sent_ += n;
+    sink.Write(std::move(piece));
+  }
+
+ private:
+  Script script_;
+  bool delayed_ = false;
+  bool paused_ = false;
+  uint64_t sent_ = 0;
+};
 
 struct RouteState {
   Route route;
@@ -145,7 +203,7 @@ Route Route::Error(int status) {
   Route r;
   r.status = status;
   r.headers.push_back({"Content-Type", "text/plain; charset=utf-8"});
-  r.body = std::to_string(status) + " " + std::string(api::ReasonPhrase(status)) + "\n";
+  r.body = std::to_string(status) + " " + std::string(http::ReasonPhrase(status)) + "\n";
   return r;
 }
 
@@ -235,13 +293,13 @@ struct TestServer::Impl {
   std::chrono::steady_clock::time_point started;
 
   mutable std::mutex mu;
-  std::unordered_map<std::string, RouteState> routes;                            // guarded by mu
-  std::function<std::optional<Route>(std::string_view)> fallback;                // guarded by mu
-  std::vector<LoggedRequest> log;                                                // guarded by mu
+  std::unordered_map<std::string, RouteState> routes;              // guarded by mu
+  std::function<std::optional<Route>(std::string_view)> fallback;  // guarded by mu
+  std::vector<LoggedRequest> log;                                  // guarded by mu
   uint64_t log_first_seq = 0;  // sequence number of log[0]                       // guarded by mu
-  std::shared_ptr<const GzipBomb> bomb;                                          // guarded by mu
+  std::shared_ptr<const GzipBomb> bomb;  // guarded by mu
   // Last, so it stops before the state its handler uses goes away.
-  std::unique_ptr<api::HttpServer> server;
+  std::unique_ptr<http::Server> server;
 
   std::shared_ptr<const GzipBomb> Bomb() {
     std::lock_guard<std::mutex> lock(mu);
@@ -249,10 +307,10 @@ struct TestServer::Impl {
     return bomb;
   }
 
-  HttpResponse Handle(const HttpRequest& request);
+  http::Response Handle(const http::Request& request);
 };
 
-HttpResponse TestServer::Impl::Handle(const HttpRequest& request) {
+http::Response TestServer::Impl::Handle(const http::Request& request) {
   std::optional<Route> route;
   int hit_index = 0;
   std::function<std::optional<Route>(std::string_view)> fallback_copy;
@@ -270,10 +328,13 @@ HttpResponse TestServer::Impl::Handle(const HttpRequest& request) {
   if (!route && fallback_copy) route = fallback_copy(request.target);
   if (!route) route = Route::Error(options.not_found_status);
 
-  HttpResponse response;
-  response.delay_ms = route->delay_ms;
-  response.chunk_bytes = route->trickle_bytes;
-  response.piece_delay_ms = route->trickle_delay_ms;
+  http::Response response;
+  ScriptedBody::Script script;
+  script.delay_ms = route->delay_ms;
+  script.piece_bytes = route->trickle_bytes;
+  script.piece_delay_ms = route->trickle_delay_ms;
+  uint64_t body_bytes = 0;  // the whole body, announced unless chunked
+  bool chunked = false;
 
   const bool failing = route->failure != Failure::kNone &&
                        (route->failure_count < 0 || hit_index < route->failure_count);
@@ -285,49 +346,69 @@ HttpResponse TestServer::Impl::Handle(const HttpRequest& request) {
         if (route->retry_after_seconds >= 0) {
           response.headers.push_back({"Retry-After", std::to_string(route->retry_after_seconds)});
         }
-        response.body = std::to_string(response.status) + " " +
-                        std::string(api::ReasonPhrase(response.status)) + "\n";
+        script.body = std::to_string(response.status) + " " +
+                      std::string(http::ReasonPhrase(response.status)) + "\n";
         break;
       case Failure::kReset:
-        response.action = HttpAction::kReset;
+        script.abort = AbortMode::kReset;
         break;
       case Failure::kClose:
-        response.action = HttpAction::kClose;
+        script.abort = AbortMode::kClose;
         break;
       case Failure::kNone:
         break;
     }
+    body_bytes = script.body.size();
   } else {
-    std::vector<HttpHeader> validators;
+    std::vector<http::Header> validators;
     if (!route->etag.empty()) validators.push_back({"ETag", route->etag});
     if (route->last_modified_unix_seconds) {
       validators.push_back(
-          {"Last-Modified", api::FormatHttpDate(*route->last_modified_unix_seconds)});
+          {"Last-Modified", http::FormatHttpDate(*route->last_modified_unix_seconds)});
     }
     if (!validators.empty() &&
-        api::IsNotModified(request, route->etag, route->last_modified_unix_seconds)) {
+        http::IsNotModified(request, route->etag, route->last_modified_unix_seconds)) {
       response.status = 304;
       response.headers = std::move(validators);
     } else {
       response.status = route->status;
       response.headers = route->headers;
       response.headers.insert(response.headers.end(), validators.begin(), validators.end());
-      response.chunked = route->chunked;
-      response.close_after_body_bytes = route->close_after_body_bytes;
+      chunked = route->chunked;
       if (route->gzip_bomb) {
         std::shared_ptr<const GzipBomb> b = Bomb();
         response.headers.push_back({"Content-Encoding", "gzip"});
-        response.generated_bytes = b->size();
-        response.generator = [b](uint64_t offset, char* out, size_t size) {
+        body_bytes = b->size();
+        script.generator = [b](uint64_t offset, char* out, size_t size) {
           b->Read(offset, out, size);
         };
       } else if (route->generated_body_bytes > 0) {
-        response.generated_bytes = route->generated_body_bytes;
-        response.generator = LargeFiller;
+        body_bytes = route->generated_body_bytes;
+        script.generator = LargeFiller;
       } else {
-        response.body = route->body;
+        script.body = route->body;
+        body_bytes = script.body.size();
       }
     }
+  }
+
+  script.send_bytes = body_bytes;
+  if (route->close_after_body_bytes && *route->close_after_body_bytes < body_bytes) {
+    script.send_bytes = *route->close_after_body_bytes;
+    script.cut = true;
+  }
+  // HEAD announces the body but sends none; its delay, reset or close still apply.
+  if (request.method == "HEAD") {
+    script.send_bytes = 0;
+    script.cut = false;
+  }
+  const bool plain = !script.abort && script.delay_ms == 0 && script.piece_bytes == 0 &&
+                     !script.generator && !script.cut && !chunked;
+  if (plain) {
+    response.body = std::move(script.body);
+  } else {
+    if (!chunked) response.body_length = body_bytes;
+    response.body_source = std::make_shared<ScriptedBody>(std::move(script));
   }
 
   LoggedRequest entry;
@@ -347,7 +428,7 @@ HttpResponse TestServer::Impl::Handle(const HttpRequest& request) {
   entry.if_modified_since = std::string(request.Header("If-Modified-Since"));
   entry.accept_encoding = std::string(request.Header("Accept-Encoding"));
   entry.headers = request.headers;
-  entry.status = response.action == HttpAction::kRespond ? response.status : 0;
+  entry.status = failing && route->failure != Failure::kStatus ? 0 : response.status;
 
   uint64_t seq;
   {
@@ -355,7 +436,7 @@ HttpResponse TestServer::Impl::Handle(const HttpRequest& request) {
     seq = log_first_seq + log.size();
     log.push_back(std::move(entry));
   }
-  response.on_complete = [this, seq](const api::HttpCompletion& done) {
+  response.on_complete = [this, seq](const http::Completion& done) {
     std::lock_guard<std::mutex> lock(mu);
     if (seq < log_first_seq || seq - log_first_seq >= log.size()) return;  // cleared since
     LoggedRequest& e = log[seq - log_first_seq];
@@ -371,21 +452,26 @@ TestServer::TestServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TestServer::~TestServer() { Stop(); }
 
 Result<std::unique_ptr<TestServer>> TestServer::Start(const TestServerOptions& options) {
-  if (!api::IsLoopbackAddress(options.address)) {
+  if (!http::IsLoopbackAddress(options.address)) {
     return adwatch::Status::InvalidArgument("TestServerOptions.address",
                                             "not a loopback address: " + options.address);
   }
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->started = std::chrono::steady_clock::now();
-  api::HttpServerOptions http;
-  http.address = options.address;
-  http.port = options.port;
-  http.idle_timeout_ms = options.idle_timeout_ms;
-  http.server_name = "adwatch-test-server";
+  http::ServerOptions server_options;
+  server_options.address = options.address;
+  server_options.port = options.port;
+  server_options.idle_timeout_ms = options.idle_timeout_ms;
+  server_options.server_name = "adwatch-test-server";
+  // Answers are scripted, never blocking: they run on the io thread. Every client of a
+  // loopback server shares one address, so the per-address cap is the global one.
+  server_options.handlers_on_io_thread = true;
+  server_options.max_connections = 1024;
+  server_options.max_connections_per_ip = 1024;
   Impl* raw = impl.get();
-  auto server =
-      api::HttpServer::Start(http, [raw](const HttpRequest& request) { return raw->Handle(request); });
+  auto server = http::Server::Start(
+      server_options, [raw](const http::Request& request) { return raw->Handle(request); });
   if (!server) return server.error();
   impl->server = std::move(server.value());
   return std::unique_ptr<TestServer>(new TestServer(std::move(impl)));

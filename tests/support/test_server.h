@@ -3,8 +3,10 @@
 // by redirecting (in a loop if asked), with a 50 MB body streamed from nothing, with a gzip bomb,
 // with a lying charset, with 304 to conditional requests — and afterwards reads its log: every
 // request with its arrival time, connection, headers and answer, and the most connections that
-// were open at once. Built on adwatch::api::HttpServer, so it runs on its own thread and never
-// lets one slow answer hold up another connection.
+// were open at once. Built on adwatch::http::Server: the faults (a late status line, trickled
+// pieces, a cut body, a reset, a close without answer) are BodySources played through the
+// core's streaming extension point, so it runs on its own thread and never lets one slow answer
+// hold up another connection.
 //
 // Thread safety: every method may be called from any thread, also while requests are being
 // answered; a route change applies to requests read after the call returns.
@@ -34,8 +36,8 @@
 #include <utility>
 #include <vector>
 
-#include "adwatch/api/http_server.h"
 #include "adwatch/common/status.h"
+#include "adwatch/http/message.h"
 
 namespace adwatch::testing {
 
@@ -53,7 +55,7 @@ struct Route {
   // ---- The answer ----
   int status = 200;
   // Sent as given (Content-Type among them); Content-Length / Transfer-Encoding are added.
-  std::vector<api::HttpHeader> headers;
+  std::vector<http::Header> headers;
   std::string body;
   // When > 0, `body` is ignored and this many bytes of HTML-looking filler are streamed,
   // generated piece by piece so the server holds one piece (64 KiB) at a time.
@@ -141,7 +143,7 @@ struct LoggedRequest {
   std::string if_none_match;
   std::string if_modified_since;
   std::string accept_encoding;
-  std::vector<api::HttpHeader> headers;  // all of them
+  std::vector<http::Header> headers;  // all of them
   // The status answered; 0 when the connection was reset or closed instead.
   int status = 0;
   // Filled in when the answer is finished or abandoned: body bytes actually written, and
@@ -196,7 +198,9 @@ class TestServer {
   void SetFallback(std::function<std::optional<Route>(std::string_view target)> fallback);
 
   // Shorthands for the routes above.
-  void Serve(std::string path, std::string html) { Set(std::move(path), Route::Html(std::move(html))); }
+  void Serve(std::string path, std::string html) {
+    Set(std::move(path), Route::Html(std::move(html)));
+  }
   // /robots.txt with `text`.
   void SetRobots(std::string text);
   // /robots.txt saying "User-agent: *" and one "Disallow: <path>" per entry.

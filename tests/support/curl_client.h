@@ -1,7 +1,7 @@
-// A small libcurl easy-interface client for the server tests: one handle per client, so
-// successive Fetch calls reuse the connection (keep-alive) unless told otherwise.
-#ifndef ADWATCH_TESTS_API_CURL_CLIENT_H_
-#define ADWATCH_TESTS_API_CURL_CLIENT_H_
+// A small libcurl easy-interface client for the server tests (loopback only): one handle per
+// client, so successive Fetch calls reuse the connection (keep-alive) unless told otherwise.
+#ifndef ADWATCH_TESTS_SUPPORT_CURL_CLIENT_H_
+#define ADWATCH_TESTS_SUPPORT_CURL_CLIENT_H_
 
 #include <curl/curl.h>
 
@@ -43,6 +43,11 @@ struct CurlRequest {
   std::optional<int64_t> if_modified_since_unix;
   // Open a new connection for this request and close it afterwards.
   bool fresh_connection = false;
+  // For https:// URLs: the PEM file of the certificate(s) to trust (the test's own), and
+  // CURLOPT_RESOLVE entries ("name:port:127.0.0.1") so a name never reaches DNS. Without
+  // ca_file only http:// is allowed.
+  std::string ca_file;
+  std::vector<std::string> resolve;
 };
 
 struct CurlResult {
@@ -85,7 +90,11 @@ class CurlClient {
     curl_easy_setopt(easy_, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy_, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, request.timeout_ms);
-    curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http");
+    curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, request.ca_file.empty() ? "http" : "http,https");
+    if (!request.ca_file.empty()) curl_easy_setopt(easy_, CURLOPT_CAINFO, request.ca_file.c_str());
+    curl_slist* resolve = nullptr;
+    for (const std::string& r : request.resolve) resolve = curl_slist_append(resolve, r.c_str());
+    curl_easy_setopt(easy_, CURLOPT_RESOLVE, resolve);
     curl_easy_setopt(easy_, CURLOPT_PATH_AS_IS, request.path_as_is ? 1L : 0L);
     curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, request.follow_redirects ? 1L : 0L);
     curl_easy_setopt(easy_, CURLOPT_MAXREDIRS, request.max_redirects);
@@ -131,6 +140,7 @@ class CurlClient {
     curl_easy_getinfo(easy_, CURLINFO_RETRY_AFTER, &state.result.retry_after);
     curl_easy_getinfo(easy_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &state.result.content_length);
     curl_slist_free_all(headers);
+    curl_slist_free_all(resolve);
     return std::move(state.result);
   }
 
@@ -165,8 +175,10 @@ class CurlClient {
     const size_t colon = line.find(':');
     if (colon == std::string_view::npos) return n;
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
+    while (!value.empty() &&
+           (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
       value.remove_suffix(1);
     }
     state->result.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
@@ -186,4 +198,4 @@ inline CurlResult Get(const std::string& url) {
 
 }  // namespace adwatch::testing
 
-#endif  // ADWATCH_TESTS_API_CURL_CLIENT_H_
+#endif  // ADWATCH_TESTS_SUPPORT_CURL_CLIENT_H_

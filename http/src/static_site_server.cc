@@ -1,4 +1,4 @@
-#include "adwatch/api/static_site_server.h"
+#include "adwatch/http/static_site_server.h"
 
 #include <algorithm>
 #include <array>
@@ -10,18 +10,14 @@
 #include <system_error>
 #include <utility>
 
-namespace adwatch::api {
+#include "ascii.h"
+
+namespace adwatch::http {
 namespace {
 
 namespace fs = std::filesystem;
 
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = LowerAscii(c);
-  return out;
-}
+using internal::LowerAscii;
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -49,8 +45,8 @@ std::optional<std::string> PercentDecode(std::string_view s) {
   return out;
 }
 
-HttpResponse ErrorPage(int status) {
-  HttpResponse response;
+Response ErrorPage(int status) {
+  Response response;
   response.status = status;
   response.headers.push_back({"Content-Type", "text/html; charset=utf-8"});
   const std::string line = std::to_string(status) + " " + std::string(ReasonPhrase(status));
@@ -78,8 +74,8 @@ std::optional<fs::path> RegularFileWithin(const fs::path& root, const fs::path& 
 bool IsVariantQuery(std::string_view query) {
   if (query.empty()) return false;
   return std::all_of(query.begin(), query.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '=' || c == '&' || c == '-' || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '=' ||
+           c == '&' || c == '-' || c == '_' || c == '.';
   });
 }
 
@@ -144,16 +140,19 @@ Status Validate(const StaticSiteOptions& options) {
   if (options.max_log_entries == 0) {
     return Status::InvalidArgument("StaticSiteOptions.max_log_entries", "must be > 0");
   }
-  if (options.idle_timeout_ms < 0) {
-    return Status::InvalidArgument("StaticSiteOptions.idle_timeout_ms", "must be >= 0");
+  if (options.idle_timeout_ms <= 0) {
+    return Status::InvalidArgument("StaticSiteOptions.idle_timeout_ms", "must be > 0");
+  }
+  if (options.max_connections_per_ip <= 0) {
+    return Status::InvalidArgument("StaticSiteOptions.max_connections_per_ip", "must be > 0");
   }
   return Status::OK();
 }
 
-HttpResponse HandleStaticRequest(const fs::path& root, const HttpRequest& request,
-                                 const StaticSiteOptions& options) {
+Response HandleStaticRequest(const fs::path& root, const Request& request,
+                             const StaticSiteOptions& options) {
   if (request.method != "GET" && request.method != "HEAD") {
-    HttpResponse response = ErrorPage(405);
+    Response response = ErrorPage(405);
     response.headers.push_back({"Allow", "GET, HEAD"});
     return response;
   }
@@ -208,7 +207,7 @@ HttpResponse HandleStaticRequest(const fs::path& root, const HttpRequest& reques
   std::snprintf(etag, sizeof(etag), "\"%jx-%llx\"", size,
                 static_cast<unsigned long long>(mtime_ns));
 
-  HttpResponse response;
+  Response response;
   response.headers.push_back({"Content-Type", std::string(ContentTypeForPath(found->string()))});
   response.headers.push_back({"Last-Modified", FormatHttpDate(mtime_seconds)});
   response.headers.push_back({"ETag", etag});
@@ -231,10 +230,10 @@ struct StaticSiteServer::Impl {
   fs::path root;
 
   mutable std::mutex mu;
-  uint64_t request_count = 0;             // guarded by mu
-  std::deque<StaticRequestRecord> log;    // guarded by mu
+  uint64_t request_count = 0;           // guarded by mu
+  std::deque<StaticRequestRecord> log;  // guarded by mu
   // Last, so it stops before the state its handler uses goes away.
-  std::unique_ptr<HttpServer> server;
+  std::unique_ptr<Server> server;
 };
 
 StaticSiteServer::StaticSiteServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -250,14 +249,17 @@ Result<std::unique_ptr<StaticSiteServer>> StaticSiteServer::Start(
   impl->root = fs::canonical(options.root, ec);
   if (ec) return Status::InvalidArgument("StaticSiteOptions.root", ec.message());
 
-  HttpServerOptions http;
-  http.address = options.address;
-  http.port = options.port;
-  http.idle_timeout_ms = options.idle_timeout_ms;
-  http.server_name = "adwatch-static";
+  ServerOptions server_options;
+  server_options.address = options.address;
+  server_options.port = options.port;
+  server_options.idle_timeout_ms = options.idle_timeout_ms;
+  server_options.max_connections_per_ip = options.max_connections_per_ip;
+  server_options.server_name = "adwatch-static";
+  // Small local files: read on the io thread rather than hopping to a worker.
+  server_options.handlers_on_io_thread = true;
   Impl* raw = impl.get();
-  auto server = HttpServer::Start(http, [raw](const HttpRequest& request) {
-    HttpResponse response = HandleStaticRequest(raw->root, request, raw->options);
+  auto server = Server::Start(server_options, [raw](const Request& request) {
+    Response response = HandleStaticRequest(raw->root, request, raw->options);
     StaticRequestRecord record;
     record.method = request.method;
     record.target = request.target;
@@ -293,6 +295,6 @@ std::vector<StaticRequestRecord> StaticSiteServer::requests() const {
   return {impl_->log.begin(), impl_->log.end()};
 }
 
-HttpServerStats StaticSiteServer::stats() const { return impl_->server->stats(); }
+ServerStats StaticSiteServer::stats() const { return impl_->server->stats(); }
 
-}  // namespace adwatch::api
+}  // namespace adwatch::http

@@ -7,10 +7,10 @@
 #include <set>
 #include <string>
 
-#include "adwatch/api/static_site_server.h"
-#include "api/curl_client.h"
+#include "adwatch/http/static_site_server.h"
+#include "support/curl_client.h"
 
-namespace adwatch::api {
+namespace adwatch::http {
 namespace {
 
 using adwatch::testing::CurlClient;
@@ -47,7 +47,8 @@ std::vector<std::string> Links(const std::string& html) {
 
 size_t Count(const std::string& haystack, const std::string& needle) {
   size_t n = 0;
-  for (size_t p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1)) ++n;
+  for (size_t p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + 1))
+    ++n;
   return n;
 }
 
@@ -83,7 +84,7 @@ Crawl CrawlSite(const std::string& base) {
   return crawl;
 }
 
-TEST_CASE("Demo site: every page is reachable from / and every link works", "[api][demo]") {
+TEST_CASE("Demo site: every page is reachable from / and every link works", "[http][demo]") {
   StaticSiteOptions options;
   options.root = kSite.string();
   auto server = StaticSiteServer::Start(options);
@@ -114,7 +115,7 @@ TEST_CASE("Demo site: every page is reachable from / and every link works", "[ap
   for (const auto& record : (*server)->requests()) CHECK(record.target.rfind("/internal", 0) != 0);
 }
 
-TEST_CASE("Demo site: robots.txt, sitemap and size", "[api][demo]") {
+TEST_CASE("Demo site: robots.txt, sitemap and size", "[http][demo]") {
   StaticSiteOptions options;
   options.root = kSite.string();
   auto server = StaticSiteServer::Start(options);
@@ -147,7 +148,7 @@ TEST_CASE("Demo site: robots.txt, sitemap and size", "[api][demo]") {
   CHECK(bytes < 300 * 1024);
 }
 
-TEST_CASE("Demo site: job pages, channel pages and news carry their structures", "[api][demo]") {
+TEST_CASE("Demo site: job pages, channel pages and news carry their structures", "[http][demo]") {
   StaticSiteOptions options;
   options.root = kSite.string();
   auto server = StaticSiteServer::Start(options);
@@ -156,7 +157,8 @@ TEST_CASE("Demo site: job pages, channel pages and news carry their structures",
 
   int postings = 0;
   for (const auto& [path, r] : crawl.pages) {
-    if (path.rfind("/lowongan/", 0) != 0 || path == "/lowongan/" || path.find("halaman") != std::string::npos) {
+    if (path.rfind("/lowongan/", 0) != 0 || path == "/lowongan/" ||
+        path.find("halaman") != std::string::npos) {
       continue;
     }
     INFO(path);
@@ -187,9 +189,9 @@ TEST_CASE("Demo site: job pages, channel pages and news carry their structures",
       crawl.pages.at("/berita/2026/polda-gagalkan-pengiriman-pmi-ke-kamboja.html").body;
   CHECK(news.find("\"@type\": \"NewsArticle\"") != std::string::npos);
   CHECK(news.find("<meta property=\"og:type\" content=\"article\">") != std::string::npos);
-  for (const char* keyword : {"TPPO", "Kamboja", "Myawaddy", "admin", "customer service",
-                              "15 juta", "tiket", "visa turis", "paspor", "WhatsApp", "Telegram",
-                              "judi online", "tersangka"}) {
+  for (const char* keyword :
+       {"TPPO", "Kamboja", "Myawaddy", "admin", "customer service", "15 juta", "tiket",
+        "visa turis", "paspor", "WhatsApp", "Telegram", "judi online", "tersangka"}) {
     INFO(keyword);
     CHECK(news.find(keyword) != std::string::npos);
   }
@@ -199,4 +201,4 @@ TEST_CASE("Demo site: job pages, channel pages and news carry their structures",
 }
 
 }  // namespace
-}  // namespace adwatch::api
+}  // namespace adwatch::http

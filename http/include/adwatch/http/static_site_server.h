@@ -7,13 +7,13 @@
 // Thread safety: every method may be called from any thread.
 //
 // Usage:
-//   auto site = adwatch::api::StaticSiteServer::Start({.root = "examples/site"});
+//   auto site = adwatch::http::StaticSiteServer::Start({.root = "examples/site"});
 //   if (!site) return site.error();             // missing folder, non-loopback address
 //   Crawl((*site)->base_url() + "/");            // "http://127.0.0.1:<port>/"
 //   std::cout << (*site)->request_count();      // requests answered so far
 //   (*site)->Stop();                            // also done by the destructor
-#ifndef ADWATCH_API_STATIC_SITE_SERVER_H_
-#define ADWATCH_API_STATIC_SITE_SERVER_H_
+#ifndef ADWATCH_HTTP_STATIC_SITE_SERVER_H_
+#define ADWATCH_HTTP_STATIC_SITE_SERVER_H_
 
 #include <chrono>
 #include <cstddef>
@@ -24,10 +24,11 @@
 #include <string_view>
 #include <vector>
 
-#include "adwatch/api/http_server.h"
 #include "adwatch/common/status.h"
+#include "adwatch/http/message.h"
+#include "adwatch/http/server.h"
 
-namespace adwatch::api {
+namespace adwatch::http {
 
 struct StaticSiteOptions {
   // The folder served; "/" maps to root/index.html. Must exist.
@@ -51,11 +52,14 @@ struct StaticSiteOptions {
   size_t max_log_entries = 10'000;
   // Idle keep-alive connections are closed after this long.
   int idle_timeout_ms = 30'000;
+  // Connections open at once from one client address. Every client of a loopback server
+  // shares 127.0.0.1, so this is higher than a public server's.
+  int max_connections_per_ip = 256;
 };
 
 // Returns OK, or InvalidArgument naming the first bad field: an empty or missing root, a root
 // that is not a folder, an empty index_file or one with a '/' in it, a non-loopback address,
-// a zero limit.
+// a limit or timeout that is not positive.
 Status Validate(const StaticSiteOptions& options);
 
 // One answered request, as kept in the log.
@@ -72,7 +76,7 @@ struct StaticRequestRecord {
 class StaticSiteServer {
  public:
   // Starts serving options.root. Returns the running server, or Validate's InvalidArgument, or
-  // HttpServer::Start's IOError (address cannot be bound) / Internal.
+  // Server::Start's IOError (address cannot be bound) / Internal.
   static Result<std::unique_ptr<StaticSiteServer>> Start(const StaticSiteOptions& options);
 
   // Stops the server (see Stop).
@@ -91,8 +95,8 @@ class StaticSiteServer {
   uint64_t request_count() const;
   // The last options.max_log_entries requests, oldest first (a copy).
   std::vector<StaticRequestRecord> requests() const;
-  // Connection and request counters of the underlying HttpServer.
-  HttpServerStats stats() const;
+  // Connection and request counters of the underlying Server.
+  ServerStats stats() const;
 
  private:
   struct Impl;
@@ -111,9 +115,9 @@ std::string_view ContentTypeForPath(std::string_view file_name);
 // match, 400 for a target that is not a plain path inside the folder, 404 for a missing file,
 // 405 for methods other than GET and HEAD, 500 for a file that cannot be read or is larger than
 // options.max_file_bytes. Never throws. Reads the file system; thread-safe.
-HttpResponse HandleStaticRequest(const std::filesystem::path& root, const HttpRequest& request,
-                                 const StaticSiteOptions& options);
+Response HandleStaticRequest(const std::filesystem::path& root, const Request& request,
+                             const StaticSiteOptions& options);
 
-}  // namespace adwatch::api
+}  // namespace adwatch::http
 
-#endif  // ADWATCH_API_STATIC_SITE_SERVER_H_
+#endif  // ADWATCH_HTTP_STATIC_SITE_SERVER_H_

@@ -1,13 +1,13 @@
-#include "adwatch/api/static_site_server.h"
+#include "adwatch/http/static_site_server.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <string>
 
-#include "api/curl_client.h"
+#include "support/curl_client.h"
 #include "support/temp_dir.h"
 
-namespace adwatch::api {
+namespace adwatch::http {
 namespace {
 
 using adwatch::testing::CurlClient;
@@ -44,7 +44,7 @@ std::unique_ptr<StaticSiteServer> StartOrDie(const std::string& root) {
   return std::move(server.value());
 }
 
-TEST_CASE("StaticSiteServer serves files with their content types", "[api][static]") {
+TEST_CASE("StaticSiteServer serves files with their content types", "[http][static]") {
   Site site;
   auto server = StartOrDie(site.root);
   const std::string base = server->base_url();
@@ -83,7 +83,7 @@ TEST_CASE("StaticSiteServer serves files with their content types", "[api][stati
 }
 
 TEST_CASE("StaticSiteServer answers 404 for missing files and 405 for other methods",
-          "[api][static]") {
+          "[http][static]") {
   Site site;
   auto server = StartOrDie(site.root);
   CHECK(Get(server->base_url() + "/nope.html").status == 404);
@@ -97,7 +97,7 @@ TEST_CASE("StaticSiteServer answers 404 for missing files and 405 for other meth
   CHECK(r.Header("Allow") == "GET, HEAD");
 }
 
-TEST_CASE("StaticSiteServer refuses every way out of its folder", "[api][static]") {
+TEST_CASE("StaticSiteServer refuses every way out of its folder", "[http][static]") {
   Site site;
   auto server = StartOrDie(site.root);
   const std::vector<std::string> attempts = {
@@ -130,7 +130,7 @@ TEST_CASE("StaticSiteServer refuses every way out of its folder", "[api][static]
   CHECK(doubled.status == 404);
 }
 
-TEST_CASE("StaticSiteServer does not follow symbolic links out of its folder", "[api][static]") {
+TEST_CASE("StaticSiteServer does not follow symbolic links out of its folder", "[http][static]") {
   Site site;
   std::error_code ec;
   std::filesystem::create_symlink(site.dir / "secret.txt", site.dir / "site/link.txt", ec);
@@ -141,7 +141,7 @@ TEST_CASE("StaticSiteServer does not follow symbolic links out of its folder", "
   CHECK(r.body.find("TOP SECRET") == std::string::npos);
 }
 
-TEST_CASE("StaticSiteServer serves query variants when the file exists", "[api][static]") {
+TEST_CASE("StaticSiteServer serves query variants when the file exists", "[http][static]") {
   Site site;
   auto server = StartOrDie(site.root);
   CHECK(Get(server->base_url() + "/jobs/?page=2").body == "<h1>jobs page 2</h1>");
@@ -150,7 +150,7 @@ TEST_CASE("StaticSiteServer serves query variants when the file exists", "[api][
   CHECK(Get(server->base_url() + "/jobs/?page=%2e%2e/x").body == "<h1>jobs</h1>");
 }
 
-TEST_CASE("StaticSiteServer answers HEAD and conditional GETs", "[api][static]") {
+TEST_CASE("StaticSiteServer answers HEAD and conditional GETs", "[http][static]") {
   Site site;
   auto server = StartOrDie(site.root);
   CurlClient client;
@@ -198,7 +198,7 @@ TEST_CASE("StaticSiteServer answers HEAD and conditional GETs", "[api][static]")
   CHECK(log[2].status == 304);
 }
 
-TEST_CASE("StaticSiteServer keeps a bounded log and counts every request", "[api][static]") {
+TEST_CASE("StaticSiteServer keeps a bounded log and counts every request", "[http][static]") {
   Site site;
   StaticSiteOptions options;
   options.root = site.root;
@@ -219,7 +219,7 @@ TEST_CASE("StaticSiteServer keeps a bounded log and counts every request", "[api
   CHECK(log.back().status == 404);
 }
 
-TEST_CASE("StaticSiteServer validates its options", "[api][static]") {
+TEST_CASE("StaticSiteServer validates its options", "[http][static]") {
   Site site;
   StaticSiteOptions options;
   options.root = site.root;
@@ -245,7 +245,7 @@ TEST_CASE("StaticSiteServer validates its options", "[api][static]") {
   CHECK(Validate(bad_index).IsInvalidArgument());
 }
 
-TEST_CASE("StaticSiteServer stops cleanly and frees its port", "[api][static]") {
+TEST_CASE("StaticSiteServer stops cleanly and frees its port", "[http][static]") {
   Site site;
   auto server = StartOrDie(site.root);
   const std::string base = server->base_url();
@@ -265,7 +265,7 @@ TEST_CASE("StaticSiteServer stops cleanly and frees its port", "[api][static]") 
   CHECK(Get(base + "/").status == 200);
 }
 
-TEST_CASE("ContentTypeForPath maps extensions case-insensitively", "[api][static]") {
+TEST_CASE("ContentTypeForPath maps extensions case-insensitively", "[http][static]") {
   CHECK(ContentTypeForPath("a/b/index.HTML") == "text/html; charset=utf-8");
   CHECK(ContentTypeForPath("feed.xml") == "application/xml");
   CHECK(ContentTypeForPath("x.jpeg") == "image/jpeg");
@@ -273,15 +273,15 @@ TEST_CASE("ContentTypeForPath maps extensions case-insensitively", "[api][static
   CHECK(ContentTypeForPath("dir.d/noext") == "application/octet-stream");
 }
 
-TEST_CASE("HandleStaticRequest works without sockets", "[api][static]") {
+TEST_CASE("HandleStaticRequest works without sockets", "[http][static]") {
   Site site;
   const auto root = std::filesystem::canonical(site.root);
   StaticSiteOptions options;
   options.root = site.root;
-  HttpRequest request;
+  Request request;
   request.method = "GET";
   request.target = request.path = "/jobs/";
-  HttpResponse r = HandleStaticRequest(root, request, options);
+  Response r = HandleStaticRequest(root, request, options);
   CHECK(r.status == 200);
   CHECK(r.body == "<h1>jobs</h1>");
 
@@ -294,4 +294,4 @@ TEST_CASE("HandleStaticRequest works without sockets", "[api][static]") {
 }
 
 }  // namespace
-}  // namespace adwatch::api
+}  // namespace adwatch::http

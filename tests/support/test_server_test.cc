@@ -9,7 +9,7 @@
 #include <future>
 #include <thread>
 
-#include "api/curl_client.h"
+#include "support/curl_client.h"
 
 namespace adwatch::testing {
 namespace {
@@ -141,8 +141,7 @@ TEST_CASE("TestServer answers 500 and 503 for good", "[test_server]") {
   CHECK(Fetch(server->Url("/broken")).status == 500);
 }
 
-TEST_CASE("TestServer resets or closes connections, optionally only at first",
-          "[test_server]") {
+TEST_CASE("TestServer resets or closes connections, optionally only at first", "[test_server]") {
   auto server = StartOrDie();
   server->Set("/reset", Route::Html("ok").ResettingFirst(-1));
   server->Set("/flaky", Route::Html("recovered").ResettingFirst(1));
@@ -291,8 +290,7 @@ TEST_CASE("TestServer serves a robots.txt that disallows paths", "[test_server]"
   CHECK(r.body == "User-agent: *\nDisallow: /private/\nDisallow: /tmp\n");
 }
 
-TEST_CASE("TestServer honours If-None-Match and If-Modified-Since with 304",
-          "[test_server]") {
+TEST_CASE("TestServer honours If-None-Match and If-Modified-Since with 304", "[test_server]") {
   auto server = StartOrDie();
   const int64_t modified = 1'780'000'000;
   server->Set("/ad", Route::Html("<p>iklan</p>").WithValidators("\"v1\"", modified));
@@ -300,14 +298,14 @@ TEST_CASE("TestServer honours If-None-Match and If-Modified-Since with 304",
   CHECK(first.status == 200);
   CHECK(first.Header("ETag") == "\"v1\"");
   const std::string last_modified = *first.Header("Last-Modified");
-  CHECK(last_modified == api::FormatHttpDate(modified));
+  CHECK(last_modified == http::FormatHttpDate(modified));
 
   const CurlResult by_tag = Fetch(server->Url("/ad"), {"If-None-Match: \"v1\""});
   CHECK(by_tag.status == 304);
   CHECK(by_tag.body.empty());
   CHECK(Fetch(server->Url("/ad"), {"If-None-Match: \"v0\""}).status == 200);
   CHECK(Fetch(server->Url("/ad"), {"If-Modified-Since: " + last_modified}).status == 304);
-  CHECK(Fetch(server->Url("/ad"), {"If-Modified-Since: " + api::FormatHttpDate(modified - 60)})
+  CHECK(Fetch(server->Url("/ad"), {"If-Modified-Since: " + http::FormatHttpDate(modified - 60)})
             .status == 200);
 
   // libcurl's own time condition produces a date the server understands.
@@ -369,8 +367,7 @@ TEST_CASE("TestServer counts simultaneous connections", "[test_server]") {
   CHECK(most == 4);
 }
 
-TEST_CASE("TestServers on several loopback addresses act as separate hosts",
-          "[test_server]") {
+TEST_CASE("TestServers on several loopback addresses act as separate hosts", "[test_server]") {
   TestServerOptions a_options, b_options;
   a_options.address = "127.0.0.2";
   b_options.address = "127.0.0.3";
