@@ -74,6 +74,37 @@ std::string EscapeControl(std::string_view text, size_t max_bytes) {
   return out;
 }
 
+std::string Collapse(std::string_view text, size_t max_bytes) {
+  auto is_space = [](char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v';
+  };
+  std::string out;
+  bool space = false;
+  for (size_t i = 0; i < text.size();) {
+    if (is_space(text[i])) {
+      space = !out.empty();
+      ++i;
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    const size_t n = Utf8CharLen(text, i);
+    if (n == 0) {
+      out += kReplacement;
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  if (out.size() <= max_bytes) return out;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+  out.resize(cut);
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out + "…";
+}
+
 std::string ValidUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -101,14 +132,24 @@ void AppendHtmlEscaped(std::string_view text, std::string& out) {
       continue;
     }
     switch (cp) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
       default: {
-        const bool control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-                             cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+        const bool control = (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F ||
+                             (cp >= 0x80 && cp <= 0x9F);
         if (!control) out.append(text.substr(i, n));
       }
     }
@@ -143,8 +184,8 @@ std::string SafeHttpUrl(std::string_view url) {
 
 std::string CsvField(std::string_view value) {
   std::string v = ValidUtf8(value);
-  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' ||
-                     v[0] == '\r')) {
+  if (!v.empty() &&
+      (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r')) {
     v.insert(v.begin(), '\'');
   }
   const bool quote = v.find_first_of(",;\"\r\n") != std::string::npos ||

@@ -10,7 +10,9 @@
 namespace adwatch::exporter {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v';
+}
 
 const std::string& FieldText(const AdRecord& r, std::string_view field) {
   return field == "title" ? r.ad.title : r.ad.text;
@@ -44,34 +46,6 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
     out += p;
   }
   return out;
-}
-
-std::string Collapse(std::string_view text, size_t max_bytes) {
-  std::string out;
-  bool space = false;
-  for (size_t i = 0; i < text.size();) {
-    if (IsSpace(text[i])) {
-      space = !out.empty();
-      ++i;
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    const size_t n = Utf8CharLen(text, i);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    } else {
-      out.append(text.substr(i, n));
-      i += n;
-    }
-  }
-  if (out.size() <= max_bytes) return out;
-  size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-  out.resize(cut);
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out + "…";
 }
 
 Snippet EvidenceSnippet(const AdRecord& record, const Categories* categories, size_t max_bytes) {
@@ -118,7 +92,8 @@ Snippet EvidenceSnippet(const AdRecord& record, const Categories* categories, si
     while (end > first.end && !IsSpace(t[end - 1])) --end;  // end at a word
     cut_back = end < t.size();
   }
-  while (begin > 0 && begin < t.size() && (static_cast<unsigned char>(t[begin]) & 0xC0) == 0x80) --begin;
+  while (begin > 0 && begin < t.size() && (static_cast<unsigned char>(t[begin]) & 0xC0) == 0x80)
+    --begin;
   while (end < t.size() && (static_cast<unsigned char>(t[end]) & 0xC0) == 0x80) ++end;
 
   // Copy with whitespace collapsed, remembering where each input byte went.
@@ -185,7 +160,8 @@ std::vector<std::string> MatchedWords(const AdRecord& record, const Categories* 
     for (const Evidence& e : h.evidence) {
       const std::string& t = FieldText(record, e.field);
       if (e.span.begin >= e.span.end || e.span.end > t.size()) continue;
-      std::string w = Collapse(std::string_view(t).substr(e.span.begin, e.span.end - e.span.begin), 80);
+      std::string w =
+          Collapse(std::string_view(t).substr(e.span.begin, e.span.end - e.span.begin), 80);
       std::string key = AsciiLower(w);
       if (w.empty() || std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
       seen.push_back(std::move(key));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "adwatch/classifier/rule_set.h"
+#include "adwatch/common/escape.h"
 #include "adwatch/common/records.h"
 #include "adwatch/common/time.h"
 #include "adwatch/export/digest.h"
@@ -21,10 +22,6 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 
 // News/awareness and distress posts: listed as notices, never as flagged ads.
 inline bool IsNotice(DocKind k) { return k == DocKind::kNews || k == DocKind::kDistress; }
-
-// Collapses runs of whitespace to one space, trims, and cuts to at most `max_bytes` on a UTF-8
-// boundary, marking a cut with "…". Invalid UTF-8 becomes U+FFFD.
-std::string Collapse(std::string_view text, size_t max_bytes);
 
 // The category descriptions of the ruleset, or null. With them, hits of categories that are
 // evidence of what a text is (a `kind` in categories.yaml: "reads as a job ad", "has a JobPosting")

@@ -57,6 +57,11 @@ std::string EscapeControl(std::string_view text, size_t max_bytes = std::string_
 // Returns `text` with every byte sequence that is not valid UTF-8 replaced by U+FFFD.
 std::string ValidUtf8(std::string_view text);
 
+// Collapses runs of whitespace to one space, trims, and cuts to at most `max_bytes` on a UTF-8
+// boundary, marking a cut with "…" (so the result may be 3 bytes longer). Invalid UTF-8 becomes
+// U+FFFD. The one way ad text is shortened for lists, digests and snippets.
+std::string Collapse(std::string_view text, size_t max_bytes);
+
 // Length of the valid UTF-8 character starting at text[i] (REQUIRES: i < text.size()), or 0
 // when the bytes there are not valid UTF-8 (overlong forms, surrogates, > U+10FFFF included).
 size_t Utf8CharLen(std::string_view text, size_t i);
