@@ -6,7 +6,9 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "adwatch/common/names.h"
@@ -15,6 +17,9 @@
 namespace adwatch::storage {
 class Store;
 }  // namespace adwatch::storage
+namespace adwatch::classifier {
+class Classifier;
+}  // namespace adwatch::classifier
 
 namespace adwatch::app {
 
@@ -63,6 +68,40 @@ int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string
 // cmd_storage.cc.
 std::unique_ptr<storage::Store> OpenStore(AppContext& ctx, const std::string& db,
                                           storage::AccessMode access, const char* command);
+
+class CommandOutput;  // admin.h
+
+// What a command that writes runs with: here, on the database this process opened, or inside
+// `adwatch serve`, on the service's database, for a client of the admin socket.
+struct WriteContext {
+  AppContext& app;
+  storage::Store& store;
+  CommandOutput& out;
+  std::string user;  // who asked: "cli:<unix user>"
+  // The service's classifier; null when the command runs here (it loads one if it needs it).
+  const classifier::Classifier* classifier = nullptr;
+};
+
+// A command that writes, with its arguments as JSON (what the CLI parsed from its flags).
+using WritingCommand = std::function<int(WriteContext& ctx, const nlohmann::json& args)>;
+
+// Every writing command by name ("token.create", "review.label", ...): what the admin socket
+// offers. Each cmd_*.cc registers its own from its Add*Commands function.
+std::map<std::string, WritingCommand>& WritingCommands();
+
+// Runs the writing command `name`: through the admin socket of `adwatch serve` when one holds the
+// database, else on the database opened here for writing. Returns the exit code. cmd_storage.cc.
+int RunWriting(AppContext& ctx, const std::string& db, const char* command, const std::string& name,
+               const nlohmann::json& args);
+
+// The admin socket of the database `db` (storage.path when empty): api.admin_socket, else
+// "<db>.admin.sock".
+std::string AdminSocketFor(AppContext& ctx, const std::string& db);
+
+// token create|list|revoke: cmd_token.cc
+void AddTokenCommands(CLI::App& app, AppContext& ctx);
+// serve: cmd_serve.cc
+void AddServeCommand(CLI::App& app, AppContext& ctx);
 
 // A CLI validator for --pattern options: a pattern name of names.h ("organ", "child", ...).
 inline CLI::Validator PatternValidator() {

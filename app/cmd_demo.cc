@@ -47,7 +47,8 @@ int Run(const DemoArgs& args, AppContext& ctx) {
   site.root = args.site;
   auto server = http::StaticSiteServer::Start(site);
   if (!server) {
-    std::fprintf(stderr, "adwatch demo: serving %s: %s\n", args.site.c_str(), server.error().ToString().c_str());
+    std::fprintf(stderr, "adwatch demo: serving %s: %s\n", args.site.c_str(),
+                 server.error().ToString().c_str());
     return kExitFailure;
   }
   const std::string base = (*server)->base_url();
@@ -80,7 +81,8 @@ int Run(const DemoArgs& args, AppContext& ctx) {
   source.start_urls = {base + "/"};
   // Which pages hold ads, as a seeds.yaml would say: detail pages and the channel; the home
   // page, section indexes and paginated listings only yield links.
-  source.ad_page_pattern = R"(/(lowongan|iklan-baris|berita/\d+|waspada)/[^/]+\.html$|/s/[A-Za-z0-9_]+)";
+  source.ad_page_pattern =
+      R"(/(lowongan|iklan-baris|berita/\d+|waspada)/[^/]+\.html$|/s/[A-Za-z0-9_]+)";
   source.listing_pattern = R"(/lowongan/halaman-\d+\.html$)";
   source.host_connections = 2;  // our own server: a little faster than the polite default
   source.host_delay_ms = 50;
@@ -90,9 +92,12 @@ int Run(const DemoArgs& args, AppContext& ctx) {
     std::fprintf(stderr, "adwatch demo: %s\n", stats.error().ToString().c_str());
     return kExitFailure;
   }
-  std::printf("crawled %lld pages (%lld requests incl. robots.txt and sitemap) in %.1fs; %lld ads stored, %lld flagged\n",
-              static_cast<long long>(stats->pages), static_cast<long long>(stats->requests),
-              stats->elapsed_ms / 1000.0, static_cast<long long>(stats->ads), static_cast<long long>(stats->flagged));
+  std::printf(
+      "crawled %lld pages (%lld requests incl. robots.txt and sitemap) in %.1fs; %lld ads stored, "
+      "%lld flagged\n",
+      static_cast<long long>(stats->pages), static_cast<long long>(stats->requests),
+      stats->elapsed_ms / 1000.0, static_cast<long long>(stats->ads),
+      static_cast<long long>(stats->flagged));
   std::string outcomes;
   for (const auto& [k, v] : stats->outcomes) outcomes += " " + k + "=" + std::to_string(v);
   std::printf("outcomes:%s\n", outcomes.c_str());
@@ -113,7 +118,9 @@ int Run(const DemoArgs& args, AppContext& ctx) {
   std::stable_sort(ads.begin(), ads.end(), [](const AdRecord& a, const AdRecord& b) {
     return a.verdict.score > b.verdict.score;
   });
-  std::printf("%-5s %-6s %-14s %-10s %s\n", en ? "score" : "skor", "level", en ? "reads as" : "jenis", "ad", en ? "page / post — top reasons" : "halaman / posting — alasan utama");
+  std::printf("%-5s %-6s %-14s %-10s %s\n", en ? "score" : "skor", "level",
+              en ? "reads as" : "jenis", "ad",
+              en ? "page / post — top reasons" : "halaman / posting — alasan utama");
   for (const AdRecord& r : ads) {
     std::string reasons;
     int n = 0;
@@ -124,20 +131,33 @@ int Run(const DemoArgs& args, AppContext& ctx) {
     }
     std::string where = r.ad.url;
     if (where.rfind(base, 0) == 0) where = where.substr(base.size());
-    std::printf("%5d %-6s %-14s %-10s %s\n", r.verdict.score, std::string(Name(r.verdict.level)).c_str(),
-                std::string(Name(r.verdict.kind)).c_str(), r.ad_id.substr(0, 10).c_str(), where.c_str());
+    std::printf(
+        "%5d %-6s %-14s %-10s %s\n", r.verdict.score, std::string(Name(r.verdict.level)).c_str(),
+        std::string(Name(r.verdict.kind)).c_str(), r.ad_id.substr(0, 10).c_str(), where.c_str());
     if (!reasons.empty()) std::printf("%39s%s\n", "", Clip(reasons, 160).c_str());
   }
-  std::printf("\nThe database is %s. Look closer with:\n"
-              "  adwatch review list --db %s --day %s\n"
-              "  adwatch review show --db %s AD_ID\n",
-              db.c_str(), db.c_str(), store->DayOf(stats->started_ms).c_str(), db.c_str());
+  std::printf(
+      "\nThe database is %s. Look closer with:\n"
+      "  adwatch review list --db %s --day %s\n"
+      "  adwatch review show --db %s AD_ID\n",
+      db.c_str(), db.c_str(), store->DayOf(stats->started_ms).c_str(), db.c_str());
 
   // 5. The day's digest for every subscription (a national one when none is configured), in a
   // folder next to the database.
   const std::string digests = (fs::path(db).parent_path() / "digest").string();
   std::printf("\nThe digest of the day (open the .html in a browser):\n");
-  return WriteDigests(ctx, *store, store->DayOf(stats->started_ms), "", digests, /*mail=*/false);
+  const int code =
+      WriteDigests(ctx, *store, store->DayOf(stats->started_ms), "", digests, /*mail=*/false);
+
+  // 6. The service over this database: what police and NGOs reach from their own desks.
+  std::printf(
+      "\nServe this database to police and NGOs (docs/api.md, docs/operations.md):\n"
+      "  adwatch serve --db %s --no-crawl --listen 127.0.0.1:8080 &\n"
+      "  TOKEN=$(adwatch token create --db %s --org polda-demo --role police)\n"
+      "  curl -H \"Authorization: Bearer $TOKEN\" 'http://127.0.0.1:8080/v1/ads?day=%s'\n"
+      "and open http://127.0.0.1:8080/healthz in a browser to see it answer.\n",
+      db.c_str(), db.c_str(), store->DayOf(stats->started_ms).c_str());
+  return code;
 }
 
 }  // namespace
@@ -145,12 +165,14 @@ int Run(const DemoArgs& args, AppContext& ctx) {
 void AddDemoCommand(CLI::App& app, AppContext& ctx) {
   auto args = std::make_shared<DemoArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "demo", "Show adwatch at work with no internet: serve the bundled sample site (examples/site)\n"
-              "on 127.0.0.1, crawl it with the real crawler, classify and store every ad, and print\n"
-              "them ranked by risk with their reasons.");
+      "demo",
+      "Show adwatch at work with no internet: serve the bundled sample site (examples/site)\n"
+      "on 127.0.0.1, crawl it with the real crawler, classify and store every ad, and print\n"
+      "them ranked by risk with their reasons.");
   cmd->add_option("--site", args->site, "Folder to serve");
   AddDbOption(*cmd, args->db)->description("Database folder (default: a new temporary folder)");
-  cmd->add_option("--lang", args->lang, "Language of the reasons: id or en")->check(CLI::IsMember({"id", "en"}));
+  cmd->add_option("--lang", args->lang, "Language of the reasons: id or en")
+      ->check(CLI::IsMember({"id", "en"}));
   cmd->callback([args, &ctx] { ctx.action = [args, &ctx] { return Run(*args, ctx); }; });
 }
 

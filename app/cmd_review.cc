@@ -8,11 +8,14 @@
 #include <optional>
 #include <set>
 
+#include "admin.h"
 #include "adwatch/classifier/classify.h"
+#include "adwatch/common/escape.h"
 #include "adwatch/common/hash.h"
 #include "adwatch/common/json.h"
 #include "adwatch/common/names.h"
 #include "adwatch/common/time.h"
+#include "adwatch/export/evidence.h"
 #include "adwatch/storage/ids.h"
 #include "adwatch/storage/store.h"
 #include "cli.h"
@@ -23,109 +26,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Collapses whitespace and cuts `text` to at most `max_bytes` without splitting a UTF-8
-// character, marking a cut with "…".
-std::string Snippet(std::string_view text, size_t max_bytes) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  if (out.size() <= max_bytes) return out;
-  size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xc0) == 0x80) --cut;
-  out.resize(cut);
-  return out + "…";
-}
-
 std::string AdSnippet(const AdCandidate& ad, size_t max_bytes) {
-  if (ad.title.empty()) return Snippet(ad.text, max_bytes);
-  return Snippet(ad.title + " — " + ad.text, max_bytes);
+  if (ad.title.empty()) return Collapse(ad.text, max_bytes);
+  return Collapse(ad.title + " — " + ad.text, max_bytes);
 }
 
 std::string Label(const AdRecord& rec) {
   return rec.reviews.empty() ? "" : std::string(Name(rec.reviews.back().label));
 }
 
-// What an analyst needs of a stored page; the body itself is written as a file.
-nlohmann::json PageJson(const storage::StoredPage& page) {
-  const FetchResult& f = page.fetch;
-  nlohmann::json j = {{"page_id", page.page_id},
-                      {"requested_url", f.requested_url},
-                      {"final_url", f.final_url},
-                      {"http_status", f.http_status},
-                      {"content_type", f.content_type},
-                      {"fetched_at", FormatUtc(f.fetched_at_ms)},
-                      {"fetched_at_ms", f.fetched_at_ms},
-                      {"body_sha256_at_fetch", page.body_sha256},
-                      {"body_bytes", page.body_bytes},
-                      {"truncated", f.truncated},
-                      {"crawler_version", page.crawler_version}};
-  if (page.body_dropped_at_ms != 0) j["body_dropped_at"] = FormatUtc(page.body_dropped_at_ms);
-  return j;
-}
-
 int Fail(const char* command, const Status& s) {
   std::fprintf(stderr, "adwatch %s: %s\n", command, s.ToString().c_str());
   return s.IsInvalidArgument() ? kExitUsage : kExitFailure;
-}
-
-// What `review show` and `evidence` both read of one ad: the record (with reviews), every verdict
-// revision and, unless it was imported, the page it came from.
-struct AdBundle {
-  std::string id;
-  AdRecord rec;
-  std::vector<storage::VerdictRevision> history;
-  std::optional<storage::StoredPage> page;
-};
-
-// `prefix` is any unique prefix of the id. With `with_body` the page's body is read too, which
-// fails with Corruption when it no longer matches the SHA-256 taken at fetch.
-Result<AdBundle> LoadBundle(const storage::Store& store, const std::string& prefix,
-                            bool with_body) {
-  AdBundle b;
-  auto id = store.ResolveAdId(prefix);
-  if (!id) return id.error();
-  b.id = std::move(*id);
-  auto rec = store.GetAd(b.id);
-  if (!rec) return rec.error();
-  b.rec = std::move(*rec);
-  auto history = store.VerdictHistory(b.id);
-  if (!history) return history.error();
-  b.history = std::move(*history);
-  if (!b.rec.page_id.empty()) {
-    auto p = store.GetPage(b.rec.page_id, with_body);
-    if (!p) return p.error();
-    b.page = std::move(*p);
-  }
-  return b;
-}
-
-// The verdict revisions as `review show --json` and the evidence manifest list them.
-nlohmann::json HistoryJson(const std::vector<storage::VerdictRevision>& history) {
-  nlohmann::json revs = nlohmann::json::array();
-  for (const auto& h : history) {
-    revs.push_back({{"rev", h.rev},
-                    {"at", FormatUtc(h.at_ms)},
-                    {"cause", h.cause},
-                    {"ruleset_version", h.verdict.ruleset_version},
-                    {"score", h.verdict.score},
-                    {"level", Name(h.verdict.level)}});
-  }
-  return revs;
-}
-
-// The verdict in the documented schema (docs/verdict.md), as a JSON value.
-nlohmann::json ExplainedJson(const AdBundle& b, classifier::Lang lang) {
-  return nlohmann::json::parse(classifier::VerdictJson(b.rec.verdict, b.rec.ad, b.id, lang),
-                               nullptr,
-                               /*allow_exceptions=*/false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,7 +117,7 @@ int RunList(const ListArgs& args, AppContext& ctx) {
     if (e.repost) extra += " (repost of " + rec->repost_of + ")";
     std::printf("%s %3d %-6s %-19s %s  %-14s %s%s\n", e.ad_id.c_str(), e.score,
                 std::string(Name(e.level)).c_str(), std::string(Name(e.pattern)).c_str(),
-                days->MinuteOf(rec->first_seen_ms).c_str(), Snippet(rec->ad.source, 14).c_str(),
+                days->MinuteOf(rec->first_seen_ms).c_str(), Collapse(rec->ad.source, 14).c_str(),
                 AdSnippet(rec->ad, 60).c_str(), extra.c_str());
   }
   if (!args.json) {
@@ -246,7 +158,7 @@ int RunShow(const ShowArgs& args, AppContext& ctx) {
   if (!days) return Fail("review show", days.error());
   auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadOnly, "review show");
   if (!store) return kExitFailure;
-  auto bundle = LoadBundle(*store, args.id, /*with_body=*/false);
+  auto bundle = exporter::LoadAdBundle(*store, args.id, /*with_body=*/false);
   if (!bundle) return Fail("review show", bundle.error());
   const std::string* id = &bundle->id;
   const AdRecord* rec = &bundle->rec;
@@ -272,13 +184,13 @@ int RunShow(const ShowArgs& args, AppContext& ctx) {
 
   if (args.json) {
     nlohmann::json j = *rec;
-    j["verdict_explained"] = ExplainedJson(*bundle, lang);
-    if (page) j["page"] = PageJson(*page);
+    j["verdict_explained"] = exporter::ExplainedJson(*bundle, lang);
+    if (page) j["page"] = exporter::PageJson(*page);
     j["same_text"] = *same;
     nlohmann::json links = nlohmann::json::array();
     for (const auto& [term, ads] : linked) links.push_back({{"contact", term}, {"ads", ads}});
     j["linked_by_contact"] = links;
-    j["verdict_history"] = HistoryJson(history);
+    j["verdict_history"] = exporter::HistoryJson(history);
     std::puts(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
@@ -375,26 +287,51 @@ struct LabelArgs {
   std::string reviewer;
 };
 
-int RunLabel(const LabelArgs& args, AppContext& ctx) {
-  const auto label = ParseReviewLabel(args.label);
+int LabelCommand(WriteContext& w, const nlohmann::json& args) {
+  const std::string label_text = args.value("label", "");
+  const auto label = ParseReviewLabel(label_text);
   if (!label) {
+    w.out.Err("adwatch review label: LABEL must be confirmed, legit, news, unsure or released");
+    return kExitUsage;
+  }
+  auto id = w.store.ResolveAdId(args.value("id", ""));
+  if (!id) {
+    w.out.Err("adwatch review label: " + id.error().ToString());
+    return id.error().IsInvalidArgument() ? kExitUsage : kExitFailure;
+  }
+  auto before = w.store.GetAd(*id);
+  Review r;
+  r.reviewer = args.value("reviewer", "");
+  r.label = *label;
+  r.note = args.value("note", "");
+  Status s = w.store.AddReview(*id, r);
+  if (!s.ok()) {
+    w.out.Err("adwatch review label: " + s.ToString());
+    return s.IsInvalidArgument() ? kExitUsage : kExitFailure;
+  }
+  AuditEvent e;
+  e.actor = w.user;
+  e.action = "review.add";
+  e.object = *id;
+  e.outcome = "ok";
+  e.detail = std::string(before && !before->reviews.empty() ? Name(before->reviews.back().label)
+                                                            : "none") +
+             " -> " + label_text + " by " + r.reviewer;
+  (void)w.store.AppendAudit(e);
+  w.out.Out("ad " + *id + " labelled " + label_text + " by " + r.reviewer);
+  return kExitOk;
+}
+
+int RunLabel(const LabelArgs& args, AppContext& ctx) {
+  if (!ParseReviewLabel(args.label)) {
     std::fprintf(stderr,
                  "adwatch review label: LABEL must be confirmed, legit, news, unsure or "
                  "released\n");
     return kExitUsage;
   }
-  auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadWrite, "review label");
-  if (!store) return kExitFailure;
-  auto id = store->ResolveAdId(args.id);
-  if (!id) return Fail("review label", id.error());
-  Review r;
-  r.reviewer = args.reviewer;
-  r.label = *label;
-  r.note = args.note;
-  Status s = store->AddReview(*id, r);
-  if (!s.ok()) return Fail("review label", s);
-  std::printf("ad %s labelled %s by %s\n", id->c_str(), args.label.c_str(), args.reviewer.c_str());
-  return kExitOk;
+  return RunWriting(
+      ctx, args.db, "review label", "review.label",
+      {{"id", args.id}, {"label", args.label}, {"note", args.note}, {"reviewer", args.reviewer}});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -406,13 +343,6 @@ struct EvidenceArgs {
   std::string out;
   std::string lang;
 };
-
-std::string BodyFileName(const std::string& content_type) {
-  if (content_type.find("html") != std::string::npos) return "body.html";
-  if (content_type.find("json") != std::string::npos) return "body.json";
-  if (content_type.find("text/plain") != std::string::npos) return "body.txt";
-  return "body.bin";
-}
 
 int RunEvidence(const EvidenceArgs& args, AppContext& ctx) {
   const Config* config = ctx.config();
@@ -427,91 +357,29 @@ int RunEvidence(const EvidenceArgs& args, AppContext& ctx) {
   auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadOnly, "evidence");
   if (!store) return kExitFailure;
   // Fails with Corruption when the stored body no longer matches the SHA-256 taken at fetch.
-  auto bundle = LoadBundle(*store, args.id, /*with_body=*/true);
+  auto bundle =
+      exporter::BuildEvidence(*store, args.id, LangOf(args.lang, *config), SystemClock().NowMs(),
+                              std::string("adwatch ") + ADWATCH_VERSION);
   if (!bundle) return Fail("evidence", bundle.error());
-  const std::string* id = &bundle->id;
-  const AdRecord* rec = &bundle->rec;
-  const auto& page = bundle->page;
-  const classifier::Lang lang = LangOf(args.lang, *config);
-
   fs::create_directories(args.out, ec);
   if (ec) return Fail("evidence", Status::IOError(args.out, ec.message()));
-  nlohmann::json files = nlohmann::json::array();
   std::string sums;
-  auto write = [&](const std::string& name, const std::string& bytes) -> Status {
-    const fs::path path = fs::path(args.out) / name;
+  for (const exporter::EvidenceFile& file : bundle->files) {
+    const fs::path path = fs::path(args.out) / file.name;
     std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    f.write(file.bytes.data(), static_cast<std::streamsize>(file.bytes.size()));
     f.close();
-    if (!f) return Status::IOError(path.string(), "write failed (disk full?)");
-    const std::string sha = Sha256Hex(bytes);
-    files.push_back({{"name", name}, {"sha256", sha}, {"bytes", bytes.size()}});
-    sums += sha + "  " + name + "\n";
-    return Status::OK();
-  };
-
-  nlohmann::json manifest;
-  manifest["ad_id"] = *id;
-  manifest["exported_at"] = FormatUtc(SystemClock().NowMs());
-  manifest["exported_by"] = std::string("adwatch ") + ADWATCH_VERSION;
-  manifest["url"] = rec->ad.url;
-  manifest["source"] = rec->ad.source;
-  manifest["first_seen"] = FormatUtc(rec->first_seen_ms);
-  manifest["last_seen"] = FormatUtc(rec->last_seen_ms);
-  if (page) {
-    const FetchResult& f = page->fetch;
-    manifest["page"] = PageJson(*page);
-    if (page->body_dropped_at_ms == 0) {
-      if (Status s = write(BodyFileName(f.content_type), f.body); !s.ok())
-        return Fail("evidence", s);
-    }
-    std::string headers = "HTTP " + std::to_string(f.http_status) + "\n";
-    for (const auto& [k, v] : f.headers) headers += k + ": " + v + "\n";
-    if (Status s = write("headers.txt", headers); !s.ok()) return Fail("evidence", s);
-  } else {
-    manifest["page"] = nullptr;  // imported or pasted text: there was no fetch
+    if (!f) return Fail("evidence", Status::IOError(path.string(), "write failed (disk full?)"));
+    if (file.name != "SHA256SUMS") sums += file.sha256 + "  " + file.name + "\n";
   }
-  std::string text;
-  if (!rec->ad.title.empty()) text = rec->ad.title + "\n\n";
-  text += rec->ad.text;
-  if (!text.empty() && text.back() != '\n') text += '\n';
-  if (Status s = write("text.txt", text); !s.ok()) return Fail("evidence", s);
-  const nlohmann::json verdict = ExplainedJson(*bundle, lang);
-  if (Status s =
-          write("verdict.json",
-                verdict.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-      !s.ok())
-    return Fail("evidence", s);
-  manifest["files"] = files;
-  manifest["verdict"] = verdict;
-  nlohmann::json reviews = nlohmann::json::array();
-  for (const auto& r : rec->reviews) {
-    reviews.push_back({{"at", FormatUtc(r.at_ms)},
-                       {"reviewer", r.reviewer},
-                       {"label", Name(r.label)},
-                       {"note", r.note}});
-  }
-  manifest["reviews"] = reviews;
-  manifest["verdict_history"] = HistoryJson(bundle->history);
-  if (Status s =
-          write("manifest.json",
-                manifest.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-      !s.ok())
-    return Fail("evidence", s);
-  {
-    std::ofstream f(fs::path(args.out) / "SHA256SUMS", std::ios::binary | std::ios::trunc);
-    f << sums;
-    f.close();
-    if (!f) return Fail("evidence", Status::IOError(args.out + "/SHA256SUMS", "write failed"));
-  }
-  std::printf("evidence of ad %s written to %s:\n", id->c_str(), args.out.c_str());
+  std::printf("evidence of ad %s written to %s:\n", bundle->ad_id.c_str(), args.out.c_str());
   std::fputs(sums.c_str(), stdout);
   std::printf("verify with: (cd %s && sha256sum -c SHA256SUMS)\n", args.out.c_str());
-  if (page && page->body_dropped_at_ms != 0) {
+  if (bundle->body_dropped_at_ms != 0) {
     std::printf(
         "note: the raw body was dropped by retention on %s; its SHA-256 is in "
         "manifest.json\n",
-        FormatUtc(page->body_dropped_at_ms).c_str());
+        FormatUtc(bundle->body_dropped_at_ms).c_str());
   }
   return kExitOk;
 }
@@ -519,6 +387,7 @@ int RunEvidence(const EvidenceArgs& args, AppContext& ctx) {
 }  // namespace
 
 void AddReviewCommands(CLI::App& app, AppContext& ctx) {
+  WritingCommands()["review.label"] = LabelCommand;
   CLI::App* review = app.add_subcommand(
       "review", "The review queue: list flagged ads, show one with its evidence, label it.");
   review->require_subcommand(1);

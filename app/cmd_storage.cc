@@ -2,7 +2,10 @@
 // after the database. They only parse arguments, call storage/ and classifier/, and print.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
+#include "admin.h"
 #include "adwatch/classifier/gazetteer.h"
 #include "adwatch/common/names.h"
 #include "adwatch/common/time.h"
@@ -39,7 +42,47 @@ std::unique_ptr<storage::Store> OpenStore(AppContext& ctx, const std::string& db
   return std::move(*store);
 }
 
+std::map<std::string, WritingCommand>& WritingCommands() {
+  static std::map<std::string, WritingCommand> commands;
+  return commands;
+}
+
+std::string AdminSocketFor(AppContext& ctx, const std::string& db) {
+  const Config* config = ctx.config();
+  if (config && !config->api.admin_socket.empty()) return config->api.admin_socket;
+  return DefaultAdminSocket(db.empty() && config ? config->storage.path : db);
+}
+
+int RunWriting(AppContext& ctx, const std::string& db, const char* command, const std::string& name,
+               const nlohmann::json& args) {
+  auto it = WritingCommands().find(name);
+  if (it == WritingCommands().end()) {
+    std::fprintf(stderr, "adwatch %s: no such command\n", command);
+    return kExitFailure;
+  }
+  TerminalOutput out;
+  const std::string socket = AdminSocketFor(ctx, db);
+  auto remote = CallAdmin(socket, name, args, out);
+  if (remote) return *remote;
+  if (!remote.error().IsNotFound()) {
+    std::fprintf(stderr, "adwatch %s: %s\n", command, remote.error().ToString().c_str());
+    return kExitFailure;
+  }
+  // No service holds the database: open it here.
+  auto store = OpenStore(ctx, db, storage::AccessMode::kReadWrite, command);
+  if (!store) return kExitFailure;
+  const char* login = std::getenv("USER");
+  WriteContext wctx{ctx, *store, out, std::string("cli:") + (login ? login : "?"), nullptr};
+  return it->second(wctx, args);
+}
+
 namespace {
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ec;
+  auto abs = std::filesystem::absolute(path, ec);
+  return ec ? path : abs.lexically_normal().string();
+}
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -56,22 +99,33 @@ struct ImportArgs {
   std::string rules_dir;
 };
 
-int RunImport(const ImportArgs& args, AppContext& ctx) {
-  const Config* config = ctx.config();
-  if (!config) return kExitFailure;
-  auto classifier = LoadClassifier(*config, args.rules_dir);
-  if (!classifier) {
-    std::fprintf(stderr, "adwatch import: %s\n", classifier.error().message().c_str());
+// The classifier a writing command uses: the service's, or one loaded here (also when the
+// command names another rules folder).
+Result<std::unique_ptr<classifier::Classifier>> CommandClassifier(
+    WriteContext& w, const std::string& rules_dir, const classifier::Classifier*& use) {
+  if (w.classifier != nullptr && rules_dir.empty()) {
+    use = w.classifier;
+    return std::unique_ptr<classifier::Classifier>();
+  }
+  const Config* config = w.app.config();
+  if (!config) return Status::InvalidArgument("config", "the config does not load");
+  auto loaded = LoadClassifier(*config, rules_dir);
+  if (loaded) use = loaded->get();
+  return loaded;
+}
+
+int ImportCommand(WriteContext& w, const nlohmann::json& args) {
+  const std::string rules_dir = args.value("rules", "");
+  const std::string source = args.value("source", "import");
+  const std::string region_hint = args.value("region_hint", "");
+  const std::string name = args.value("name", "<stdin>");
+  const std::string data = args.value("data", "");
+  const classifier::Classifier* classifier = nullptr;
+  auto owned = CommandClassifier(w, rules_dir, classifier);
+  if (!owned) {
+    w.out.Err("adwatch import: " + owned.error().message());
     return kExitFailure;
   }
-  auto data = ReadInput(args.file);
-  if (!data) {
-    std::fprintf(stderr, "adwatch import: %s\n", data.error().message().c_str());
-    return kExitFailure;
-  }
-  auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadWrite, "import");
-  if (!store) return kExitFailure;
-  const std::string name = args.file == "-" ? "<stdin>" : args.file;
   const auto start = std::chrono::steady_clock::now();
 
   // Ads go to the store in groups: one atomic batch per group, so a failure loses no more than
@@ -82,9 +136,9 @@ int RunImport(const ImportArgs& args, AppContext& ctx) {
   int skipped = 0, stored = 0, created = 0, reposts = 0, flagged = 0;
   auto flush = [&]() -> bool {
     if (group.ads.empty()) return true;
-    auto written = store->Write(group);
+    auto written = w.store.Write(group);
     if (!written) {
-      std::fprintf(stderr, "adwatch import: %s\n", written.error().ToString().c_str());
+      w.out.Err("adwatch import: " + written.error().ToString());
       return false;
     }
     for (const auto& ad : written->ads) {
@@ -97,40 +151,54 @@ int RunImport(const ImportArgs& args, AppContext& ctx) {
   };
 
   bool write_failed = false;
-  ForEachJsonAd(*data, [&](int line_no, Result<JsonAd> in) {
+  ForEachJsonAd(data, [&](int line_no, Result<JsonAd> in) {
     if (in && in->ad.text.find_first_not_of(" \t\r\n") == std::string::npos) {
       in = Status::InvalidArgument("field \"text\" is empty");
     }
     if (!in) {
-      std::fprintf(stderr, "adwatch import: %s:%d: %s; line skipped\n", name.c_str(), line_no,
-                   in.error().message().c_str());
+      w.out.Err(Sprintf("adwatch import: %s:%d: %s; line skipped", name.c_str(), line_no,
+                        in.error().message().c_str()));
       ++skipped;
       return true;
     }
     AdCandidate ad = std::move(in->ad);
     ad.origin = CandidateOrigin::kImport;
     ad.post_id = in->id;
-    if (ad.source.empty()) ad.source = args.source;
-    auto w = ClassifyAd(**classifier, std::move(ad), args.region_hint);
-    if (!w) {
-      std::fprintf(stderr, "adwatch import: %s:%d: %s; line skipped\n", name.c_str(), line_no,
-                   w.error().ToString().c_str());
+    if (ad.source.empty()) ad.source = source;
+    auto cw = ClassifyAd(*classifier, std::move(ad), region_hint);
+    if (!cw) {
+      w.out.Err(Sprintf("adwatch import: %s:%d: %s; line skipped", name.c_str(), line_no,
+                        cw.error().ToString().c_str()));
       ++skipped;
       return true;
     }
-    flagged += w->verdict.level >= Level::kMedium ? 1 : 0;
-    group.ads.push_back(std::move(w.value()));
+    flagged += cw->verdict.level >= Level::kMedium ? 1 : 0;
+    group.ads.push_back(std::move(cw.value()));
     write_failed = group.ads.size() >= kGroup && !flush();
     return !write_failed;
   });
   if (write_failed) return kExitFailure;
   if (!flush()) return kExitFailure;
-  std::printf(
-      "imported %d ads from %s in %.1f s: %d new, %d already stored, %d linked as "
-      "reposts, %d medium or high; %d lines skipped\n",
-      stored, name.c_str(), SecondsSince(start), created, stored - created, reposts, flagged,
-      skipped);
+  w.out.Out(
+      Sprintf("imported %d ads from %s in %.1f s: %d new, %d already stored, %d linked as "
+              "reposts, %d medium or high; %d lines skipped",
+              stored, name.c_str(), SecondsSince(start), created, stored - created, reposts,
+              flagged, skipped));
   return skipped > 0 ? kExitFailure : kExitOk;
+}
+
+int RunImport(const ImportArgs& args, AppContext& ctx) {
+  auto data = ReadInput(args.file);
+  if (!data) {
+    std::fprintf(stderr, "adwatch import: %s\n", data.error().message().c_str());
+    return kExitFailure;
+  }
+  return RunWriting(ctx, args.db, "import", "import",
+                    {{"data", std::move(*data)},
+                     {"name", args.file == "-" ? "<stdin>" : args.file},
+                     {"source", args.source},
+                     {"region_hint", args.region_hint},
+                     {"rules", args.rules_dir.empty() ? "" : AbsolutePath(args.rules_dir)}});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,35 +210,32 @@ struct RescoreArgs {
   std::string rules_dir;
 };
 
-int RunRescore(const RescoreArgs& args, AppContext& ctx) {
-  if (!args.since.empty() && !LocalDays::IsValidDay(args.since)) {
-    std::fprintf(stderr, "adwatch rescore: --since must be a YYYY-MM-DD date\n");
+int RescoreCommand(WriteContext& w, const nlohmann::json& args) {
+  const std::string since = args.value("since", "");
+  if (!since.empty() && !LocalDays::IsValidDay(since)) {
+    w.out.Err("adwatch rescore: --since must be a YYYY-MM-DD date");
     return kExitUsage;
   }
-  const Config* config = ctx.config();
-  if (!config) return kExitFailure;
-  auto classifier = LoadClassifier(*config, args.rules_dir);
-  if (!classifier) {
-    std::fprintf(stderr, "adwatch rescore: %s\n", classifier.error().message().c_str());
+  const classifier::Classifier* classifier = nullptr;
+  auto owned = CommandClassifier(w, args.value("rules", ""), classifier);
+  if (!owned) {
+    w.out.Err("adwatch rescore: " + owned.error().message());
     return kExitFailure;
   }
-  auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadWrite, "rescore");
-  if (!store) return kExitFailure;
   const auto start = std::chrono::steady_clock::now();
   int seen = 0, changed = 0, up = 0, down = 0, failed = 0;
   Status stop;
-  Status s = store->ForEachAd(args.since, "", [&](const AdRecord& rec) {
+  Status s = w.store.ForEachAd(since, "", [&](const AdRecord& rec) {
     ++seen;
-    auto verdict = (*classifier)->Classify(rec.ad);
+    auto verdict = classifier->Classify(rec.ad);
     if (!verdict) {
-      std::fprintf(stderr, "adwatch rescore: ad %s: %s\n", rec.ad_id.c_str(),
-                   verdict.error().ToString().c_str());
+      w.out.Err("adwatch rescore: ad " + rec.ad_id + ": " + verdict.error().ToString());
       ++failed;
       return true;
     }
     const auto regions =
-        classifier::RegionIds(verdict->entities, (*classifier)->rules().gazetteer(), rec.region_hint);
-    auto updated = store->UpdateVerdict(rec.ad_id, *verdict, regions, "rescore");
+        classifier::RegionIds(verdict->entities, classifier->rules().gazetteer(), rec.region_hint);
+    auto updated = w.store.UpdateVerdict(rec.ad_id, *verdict, regions, "rescore");
     if (!updated) {
       stop = updated.error();
       return false;  // a write error: the store refuses further writes anyway
@@ -184,15 +249,25 @@ int RunRescore(const RescoreArgs& args, AppContext& ctx) {
   });
   if (s.ok()) s = stop;
   if (!s.ok()) {
-    std::fprintf(stderr, "adwatch rescore: %s\n", s.ToString().c_str());
+    w.out.Err("adwatch rescore: " + s.ToString());
     return kExitFailure;
   }
-  std::printf(
+  w.out.Out(Sprintf(
       "rescored %d ads%s with rules %s in %.1f s: %d verdicts changed (%d to a higher "
-      "level, %d to a lower), %d failed\n",
-      seen, args.since.empty() ? "" : (" first seen since " + args.since).c_str(),
-      (*classifier)->rules().version().c_str(), SecondsSince(start), changed, up, down, failed);
+      "level, %d to a lower), %d failed",
+      seen, since.empty() ? "" : (" first seen since " + since).c_str(),
+      classifier->rules().version().c_str(), SecondsSince(start), changed, up, down, failed));
   return failed > 0 ? kExitFailure : kExitOk;
+}
+
+int RunRescore(const RescoreArgs& args, AppContext& ctx) {
+  if (!args.since.empty() && !LocalDays::IsValidDay(args.since)) {
+    std::fprintf(stderr, "adwatch rescore: --since must be a YYYY-MM-DD date\n");
+    return kExitUsage;
+  }
+  return RunWriting(ctx, args.db, "rescore", "rescore",
+                    {{"since", args.since},
+                     {"rules", args.rules_dir.empty() ? "" : AbsolutePath(args.rules_dir)}});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,19 +281,25 @@ struct BackupArgs {
   bool dry_run = false;
 };
 
-int RunBackup(const BackupArgs& args, AppContext& ctx) {
-  auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadWrite, "backup");
-  if (!store) return kExitFailure;
+int BackupCommand(WriteContext& w, const nlohmann::json& args) {
+  const std::string dir = args.value("dir", "");
+  const int keep = args.value("keep", 0);
   const auto start = std::chrono::steady_clock::now();
-  auto info = store->Backup(args.dir, args.keep);
+  auto info = w.store.Backup(dir, keep);
   if (!info) {
-    std::fprintf(stderr, "adwatch backup: %s\n", info.error().ToString().c_str());
+    w.out.Err("adwatch backup: " + info.error().ToString());
     return kExitFailure;
   }
-  std::printf("backup %u of %s written to %s in %.1f s: %u files, %.1f MiB\n", info->backup_id,
-              store->options().path.c_str(), args.dir.c_str(), SecondsSince(start), info->files,
-              static_cast<double>(info->bytes) / (1 << 20));
+  w.out.Out(Sprintf("backup %u of %s written to %s in %.1f s: %u files, %.1f MiB", info->backup_id,
+                    w.store.options().path.c_str(), dir.c_str(), SecondsSince(start), info->files,
+                    static_cast<double>(info->bytes) / (1 << 20)));
   return kExitOk;
+}
+
+int RunBackup(const BackupArgs& args, AppContext& ctx) {
+  // The service may run in another folder: name the backup folder absolutely.
+  return RunWriting(ctx, args.db, "backup", "backup",
+                    {{"dir", AbsolutePath(args.dir)}, {"keep", args.keep}});
 }
 
 int RunRestore(const BackupArgs& args, AppContext& ctx) {
@@ -274,6 +355,9 @@ int RunPrune(const BackupArgs& args, AppContext& ctx) {
 }  // namespace
 
 void AddStorageCommands(CLI::App& app, AppContext& ctx) {
+  WritingCommands()["import"] = ImportCommand;
+  WritingCommands()["rescore"] = RescoreCommand;
+  WritingCommands()["backup"] = BackupCommand;
   {
     auto args = std::make_shared<ImportArgs>();
     CLI::App* cmd = app.add_subcommand(
@@ -312,9 +396,9 @@ void AddStorageCommands(CLI::App& app, AppContext& ctx) {
     CLI::App* cmd = app.add_subcommand(
         "backup",
         "Write a consistent backup of the database into DIR (RocksDB BackupEngine). Backups\n"
-        "into the same folder are incremental. Needs the database not to be open for writing\n"
-        "by another process; a running `adwatch crawl` backs up the database it holds itself\n"
-        "when crawl.backup_dir is set in the config.");
+        "into the same folder are incremental. While `adwatch serve` runs, the service writes\n"
+        "it (DIR must be writable by the service's user); a running `adwatch crawl` backs up\n"
+        "the database it holds itself when crawl.backup_dir is set in the config.");
     cmd->add_option("dir", args->dir, "Backup folder (outside the database folder)")->required();
     AddDbOption(*cmd, args->db);
     cmd->add_option("--keep", args->keep, "Keep only the newest N backups in DIR (0: all)")

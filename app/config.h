@@ -9,13 +9,14 @@
 #include "adwatch/classifier/rule_set.h"
 #include "adwatch/common/status.h"
 #include "adwatch/storage/options.h"
+#include "api_config.h"
 #include "crawl_config.h"
 #include "digest_config.h"
 
 namespace adwatch::app {
 
 struct Config {
-  std::string path;                     // the file read, or "" for built-in defaults
+  std::string path;                       // the file read, or "" for built-in defaults
   std::string timezone = "Asia/Jakarta";  // calendar days everywhere: queue, indexes, digests
   classifier::Lang lang = classifier::Lang::kId;  // language of descriptions shown to readers
   classifier::RuleSetOptions rules;
@@ -23,6 +24,7 @@ struct Config {
   storage::StoreOptions storage;  // storage.timezone is always `timezone`
   CrawlConfig crawl;
   DigestConfig digest;  // digest: subscriptions, limits, SMTP
+  ApiConfig api;        // api: what `adwatch serve` listens on, its limits, the admin socket
 };
 
 // Reads `path`. An empty path means: ./adwatch.yaml when it exists, else built-in defaults.

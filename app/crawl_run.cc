@@ -2,7 +2,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -19,7 +18,7 @@ namespace {
 // the crawl to stop; a second signal is left to its default action, ending the process.
 class SignalStopper {
  public:
-  explicit SignalStopper(crawler::Crawler& crawler) {
+  explicit SignalStopper(CrawlRun& crawler) {
     sigemptyset(&set_);
     sigaddset(&set_, SIGINT);
     sigaddset(&set_, SIGTERM);
@@ -76,7 +75,8 @@ class Maintenance {
       lock.unlock();
       RunOnce();
       lock.lock();
-      cv_.wait_for(lock, std::chrono::milliseconds(cfg_.maintenance_every_ms), [this] { return stop_; });
+      cv_.wait_for(lock, std::chrono::milliseconds(cfg_.maintenance_every_ms),
+                   [this] { return stop_; });
     }
   }
   void RunOnce() {
@@ -96,7 +96,8 @@ class Maintenance {
       if (b) {
         spdlog::info("backup {} written to {} ({} bytes)", b->backup_id, cfg_.backup_dir, b->bytes);
       } else {
-        spdlog::warn("backup to {} failed (tried again later): {}", cfg_.backup_dir, b.error().ToString());
+        spdlog::warn("backup to {} failed (tried again later): {}", cfg_.backup_dir,
+                     b.error().ToString());
       }
     }
   }
@@ -111,62 +112,104 @@ class Maintenance {
 
 }  // namespace
 
-Result<crawler::CrawlStats> RunCrawlWithSignals(const CrawlSetup& setup, const classifier::Classifier& classifier,
-                                                storage::Store& store, const std::string& cause,
-                                                const std::function<void(const crawler::CrawlStats&)>& progress) {
-  CrawlConfig cfg = setup.crawl;
+crawler::FetcherOptions FetcherOptionsFor(const CrawlConfig& cfg) {
+  crawler::FetcherOptions f = cfg.fetcher;
+  f.user_agent = cfg.crawler.user_agent;
+  f.max_total_connections = std::max(f.max_total_connections, cfg.crawler.max_in_flight);
+  int most_per_host = cfg.crawler.default_host_connections;
+  for (const auto& s : cfg.crawler.sources)
+    most_per_host = std::max(most_per_host, s.host_connections);
+  f.max_host_connections = std::max(f.max_host_connections, most_per_host);
+  return f;
+}
+
+struct CrawlRun::Rep {
+  CrawlConfig cfg;
+  SystemClock clock;
+  std::unique_ptr<extract::Extractor> extractor;
+  std::unique_ptr<crawler::Fetcher> owned_fetcher;
+  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<crawler::Crawler> crawler;
+  std::unique_ptr<Maintenance> maintenance;
+};
+
+CrawlRun::CrawlRun() : rep_(std::make_unique<Rep>()) {}
+
+CrawlRun::~CrawlRun() {
+  // Order matters: the crawler goes first (it stops taking pages), then the pipeline finishes
+  // what it holds, then the fetcher shuts down.
+  rep_->crawler.reset();
+  rep_->pipeline.reset();
+  rep_->owned_fetcher.reset();
+  rep_->maintenance.reset();
+}
+
+Result<std::unique_ptr<CrawlRun>> CrawlRun::Create(const CrawlSetup& setup,
+                                                   const classifier::Classifier& classifier,
+                                                   storage::Store& store, const std::string& cause,
+                                                   crawler::Fetcher* fetcher) {
+  std::unique_ptr<CrawlRun> run(new CrawlRun());
+  Rep& r = *run->rep_;
+  r.cfg = setup.crawl;
+  CrawlConfig& cfg = r.cfg;
   ADWATCH_RETURN_IF_ERROR(crawler::Validate(cfg.crawler));
   AddSourcePatterns(cfg.crawler.sources, cfg.extract);
   auto extractor = extract::Extractor::Create(cfg.extract);
   if (!extractor) return extractor.error();
-  cfg.fetcher.user_agent = cfg.crawler.user_agent;
-  cfg.fetcher.max_total_connections = std::max(cfg.fetcher.max_total_connections, cfg.crawler.max_in_flight);
-  int most_per_host = cfg.crawler.default_host_connections;
-  for (const auto& s : cfg.crawler.sources) most_per_host = std::max(most_per_host, s.host_connections);
-  cfg.fetcher.max_host_connections = std::max(cfg.fetcher.max_host_connections, most_per_host);
+  r.extractor = std::make_unique<extract::Extractor>(std::move(extractor.value()));
+  cfg.fetcher = FetcherOptionsFor(cfg);
 
-  // Threads start below: block the stop signals first so that only the stopper sees them.
-  SystemClock clock;
   PipelineOptions popts;
   popts.workers = cfg.workers;
   popts.queue_capacity = cfg.queue_capacity;
   popts.crawler_version = std::string("adwatch ") + ADWATCH_VERSION;
   popts.cause = cause;
-  std::unique_ptr<crawler::Fetcher> fetcher;
-  std::unique_ptr<Pipeline> pipeline;
-  std::unique_ptr<crawler::Crawler> crawler_ptr;
-  std::unique_ptr<Maintenance> maintenance;
-  {
-    sigset_t set, old;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, &old);
+  if (fetcher == nullptr) {
     auto f = crawler::NewCurlFetcher(cfg.fetcher);
-    if (f) fetcher = std::move(f.value());
-    pipeline = std::make_unique<Pipeline>(popts, *extractor, classifier, store, setup.on_page);
-    if (setup.submission.empty()) maintenance = std::make_unique<Maintenance>(store, cfg);  // not for `check`
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
     if (!f) return f.error();
+    r.owned_fetcher = std::move(f.value());
+    fetcher = r.owned_fetcher.get();
   }
-  crawler_ptr = std::make_unique<crawler::Crawler>(cfg.crawler, *fetcher, store, *pipeline, clock);
+  r.pipeline = std::make_unique<Pipeline>(popts, *r.extractor, classifier, store, setup.on_page);
+  if (setup.submission.empty())
+    r.maintenance = std::make_unique<Maintenance>(store, cfg);  // not for `check`
+  r.crawler =
+      std::make_unique<crawler::Crawler>(cfg.crawler, *fetcher, store, *r.pipeline, r.clock);
   if (!setup.submission.empty()) {
     crawler::SourceConfig s;
     s.name = "submission";
     s.any_host = true;
     s.external = true;
     s.max_depth = 0;
-    ADWATCH_RETURN_IF_ERROR(crawler_ptr->Submit({setup.submission}, s));
+    ADWATCH_RETURN_IF_ERROR(r.crawler->Submit({setup.submission}, s));
   }
-  SignalStopper stopper(*crawler_ptr);
-  auto stats = crawler_ptr->Run(progress);
-  // Order matters: the crawler goes first (it stops taking pages), then the pipeline finishes
-  // what it holds, then the fetcher shuts down.
-  crawler_ptr.reset();
-  pipeline.reset();
-  fetcher.reset();
-  maintenance.reset();
-  return stats;
+  return run;
+}
+
+Result<crawler::CrawlStats> CrawlRun::Run(
+    const std::function<void(const crawler::CrawlStats&)>& progress) {
+  return rep_->crawler->Run(progress);
+}
+
+void CrawlRun::Stop() { rep_->crawler->Stop(); }
+
+Result<crawler::CrawlStats> RunCrawlWithSignals(
+    const CrawlSetup& setup, const classifier::Classifier& classifier, storage::Store& store,
+    const std::string& cause, const std::function<void(const crawler::CrawlStats&)>& progress) {
+  // Threads start in Create: block the stop signals first so that only the stopper sees them.
+  Result<std::unique_ptr<CrawlRun>> run = Status::Internal("not created");
+  {
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    run = CrawlRun::Create(setup, classifier, store, cause);
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  }
+  if (!run) return run.error();
+  SignalStopper stopper(**run);
+  return (*run)->Run(progress);
 }
 
 }  // namespace adwatch::app

@@ -4,7 +4,9 @@
 #ifndef ADWATCH_APP_DIGEST_CONFIG_H_
 #define ADWATCH_APP_DIGEST_CONFIG_H_
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "adwatch/common/status.h"
@@ -32,6 +34,9 @@ struct DigestConfig {
 // loaded (exporter::Validate), with the subscription's file:line.
 Status ParseDigest(const std::string& file, YamlMap& top, const std::string& base,
                    exporter::DigestLang default_lang, DigestConfig& c);
+
+// Minutes after midnight of a time of day "HH:MM" (00:00–23:59), or nullopt.
+std::optional<int> ParseTimeOfDay(std::string_view text);
 
 }  // namespace adwatch::app
 

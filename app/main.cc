@@ -47,6 +47,8 @@ int Main(int argc, char** argv) {
   AddStorageCommands(app, ctx);
   AddReviewCommands(app, ctx);
   AddDigestCommands(app, ctx);
+  AddTokenCommands(app, ctx);
+  AddServeCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -25,7 +25,10 @@ Result<storage::AdWrite> ClassifyAd(const classifier::Classifier& classifier, Ad
 Pipeline::Pipeline(PipelineOptions options, const extract::Extractor& extractor,
                    const classifier::Classifier& classifier, storage::Store& store,
                    std::function<void(const ProcessedPage&)> on_page)
-    : options_(std::move(options)), extractor_(extractor), classifier_(classifier), store_(store),
+    : options_(std::move(options)),
+      extractor_(extractor),
+      classifier_(classifier),
+      store_(store),
       on_page_(std::move(on_page)) {
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { Work(); });
 }
@@ -59,7 +62,7 @@ void Pipeline::Work() {
       item = std::move(queue_.front());
       queue_.pop_front();
     }
-    auto processed = Process(item.first);
+    auto processed = ProcessPage(item.first, options_, extractor_, classifier_, store_);
     crawler::PageOutcome outcome;
     if (processed) {
       if (on_page_) on_page_(*processed);
@@ -71,18 +74,20 @@ void Pipeline::Work() {
   }
 }
 
-Result<ProcessedPage> Pipeline::Process(crawler::PageJob& job) {
+Result<ProcessedPage> ProcessPage(crawler::PageJob& job, const PipelineOptions& options,
+                                  const extract::Extractor& extractor,
+                                  const classifier::Classifier& classifier, storage::Store& store) {
   ProcessedPage out;
   if (job.result.http_status == 304) {
     // Unchanged since the last visit: its ads were seen again now; nothing else to store.
     if (!job.previous_ad_ids.empty()) {
-      auto touched = store_.Touch(job.previous_ad_ids, job.result.fetched_at_ms);
+      auto touched = store.Touch(job.previous_ad_ids, job.result.fetched_at_ms);
       if (!touched) return touched.error().WithContext("store");
     }
     return out;
   }
   // 3. Extract.
-  auto page = extractor_.Extract(job.result);
+  auto page = extractor.Extract(job.result);
 
   if (!page) return page.error();
   out.page = std::move(page.value());
@@ -92,24 +97,24 @@ Result<ProcessedPage> Pipeline::Process(crawler::PageJob& job) {
 
   // 4–5. Normalise, classify and route each candidate.
   storage::PageWrite write;
-  write.crawler_version = options_.crawler_version;
-  write.cause = options_.cause;
+  write.crawler_version = options.crawler_version;
+  write.cause = options.cause;
   const std::string hint = job.source ? job.source->region_hint : "";
   for (AdCandidate& ad : out.page.candidates) {
     if (ad.source.empty()) ad.source = job.task.source;
     if (ad.url.empty()) ad.url = job.result.final_url.empty() ? job.task.url : job.result.final_url;
-    auto w = ClassifyAd(classifier_, ad, hint);
+    auto w = ClassifyAd(classifier, ad, hint);
     if (!w) return w.error();
     write.ads.push_back(std::move(w.value()));
   }
   // 6. Store the page as evidence with its ads, verdicts and index entries, all or nothing.
   write.page = std::move(job.result);  // extraction is done with it
-  auto written = store_.Write(write);
+  auto written = store.Write(write);
   if (!written) return written.error().WithContext("store");
   for (size_t i = 0; i < write.ads.size(); ++i) {
     const Verdict& v = write.ads[i].verdict;
     ++out.outcome.ads;
-    if (v.kind == DocKind::kRecruitmentAd && v.level >= options_.flag_level) ++out.outcome.flagged;
+    if (v.kind == DocKind::kRecruitmentAd && v.level >= options.flag_level) ++out.outcome.flagged;
     out.ads.emplace_back(i < written->ads.size() ? written->ads[i].ad_id : "", v);
     if (i < written->ads.size()) out.outcome.ad_ids.push_back(written->ads[i].ad_id);
   }

@@ -51,6 +51,15 @@ struct ProcessedPage {
   crawler::PageOutcome outcome;
 };
 
+// Steps 3–6 for one fetched page: extracts it, classifies each ad and stores the page with its
+// ads, verdicts and index entries in one batch (a 304 only marks the previous ads as seen again).
+// Takes the page's body. Errors only for a failed store write (or a failed extraction setup);
+// a page without ads is not an error. Thread-safe as its arguments are. Used by the Pipeline's
+// workers and by `serve` for submitted links.
+Result<ProcessedPage> ProcessPage(crawler::PageJob& job, const PipelineOptions& options,
+                                  const extract::Extractor& extractor,
+                                  const classifier::Classifier& classifier, storage::Store& store);
+
 class Pipeline final : public crawler::PageSink {
  public:
   // REQUIRES: the references outlive the pipeline. `on_page`, when set, is called with every
@@ -64,9 +73,6 @@ class Pipeline final : public crawler::PageSink {
   bool Offer(crawler::PageJob& job, std::function<void(crawler::PageOutcome)> done) override;
 
  private:
-  // Extracts, classifies and stores one page, taking its body. Errors only for a failed store
-  // write.
-  Result<ProcessedPage> Process(crawler::PageJob& job);
   void Work();
 
   PipelineOptions options_;

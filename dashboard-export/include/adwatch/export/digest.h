@@ -61,6 +61,9 @@ struct Subscription {
   char csv_separator = ';';
   // E-mail addresses the digest is sent to (`adwatch digest --mail`); empty: folder only.
   std::vector<std::string> recipients;
+  // Local time of day, "HH:MM", at which `adwatch serve` writes the previous day's digest (and
+  // mails it when there are recipients); "" leaves the subscription to `adwatch digest`.
+  std::string send_at;
   // Where it was configured ("adwatch.yaml:57"), for messages; "" when built in.
   std::string where;
 };
