@@ -68,6 +68,7 @@ Status ParseApi(const std::string& file, YamlMap& top, const std::string& base, 
   ADWATCH_RETURN_IF_ERROR(m.Read("submission_fetches", c.submission_fetches));
   ADWATCH_RETURN_IF_ERROR(m.Read("submission_queue", c.submission_queue));
   ADWATCH_RETURN_IF_ERROR(m.Read("submission_allow_ranges", c.submission_allow_ranges));
+  ADWATCH_RETURN_IF_ERROR(m.Read("submission_resolve", c.submission_resolve));
   std::vector<std::string> ports;
   ADWATCH_RETURN_IF_ERROR(m.Read("submission_allow_ports", ports));
   for (const std::string& p : ports) {

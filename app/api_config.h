@@ -38,6 +38,8 @@ struct ApiConfig {
   // name besides public addresses on ports 80 and 443.
   std::vector<std::string> submission_allow_ranges;
   std::vector<int> submission_allow_ports;
+  // Tests only: "host:port:address" pins for the fetcher, so no real name is ever resolved.
+  std::vector<std::string> submission_resolve;
 };
 
 // Reads the `api:` mapping of adwatch.yaml into `c`. Relative paths are taken relative to

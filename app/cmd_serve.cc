@@ -144,6 +144,7 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
   for (const auto& r : api_cfg.submission_allow_ranges)
     fetch_opts.allowed_private_ranges.push_back(r);
   for (int p : api_cfg.submission_allow_ports) fetch_opts.allowed_outside_ports.push_back(p);
+  for (const auto& r : api_cfg.submission_resolve) fetch_opts.resolve.push_back(r);
   auto fetcher = crawler::NewCurlFetcher(fetch_opts);
   if (!fetcher) {
     std::fprintf(stderr, "adwatch serve: %s\n", fetcher.error().ToString().c_str());

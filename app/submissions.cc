@@ -252,9 +252,15 @@ void SubmissionWorker::ProcessUrl(Submission& s) {
       auto next = location.empty() ? Result<std::string>(Status::InvalidArgument("no Location"))
                                    : crawler::ResolveUrl(url, location);
       if (!next) {
+        if (location.empty()) {
+          return Save(s, SubmissionStatus::kFailed,
+                      "the site redirected without saying where (HTTP " +
+                          std::to_string(r.http_status) + ")");
+        }
+        // file:, gopher:, ... or not a URL at all: never followed.
         return Save(s, SubmissionStatus::kFailed,
-                    "the site redirected without a usable address (HTTP " +
-                        std::to_string(r.http_status) + ")");
+                    "refused a redirect to " + EscapeControl(location, 200) +
+                        ": only http and https web addresses are followed");
       }
       if (hop + 1 > options_.max_redirects) {
         return Save(

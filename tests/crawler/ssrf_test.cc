@@ -25,145 +25,21 @@
 #include "adwatch/crawler/frontier.h"
 #include "adwatch/crawler/outside_url.h"
 #include "adwatch/crawler/url.h"
+#include "support/ssrf_fixture.h"
 #include "support/temp_dir.h"
 #include "support/test_server.h"
 
 using namespace adwatch;
 using namespace adwatch::crawler;
+using adwatch::testing::LoadVectors;
+using adwatch::testing::NetworkInterfaces;
+using adwatch::testing::RedirectTarget;
 using adwatch::testing::Route;
+using adwatch::testing::Sites;
 using adwatch::testing::TestServer;
+using adwatch::testing::Vector;
 
 namespace {
-
-// ---- The vectors --------------------------------------------------------------------------------
-
-struct Vector {
-  int id = 0;
-  bool block = true;    // expect BLOCK (else ALLOW)
-  std::string url;      // as written, naming the fixture at 127.0.0.1:18180 / :18181
-  std::string resolve;  // "host:port:address" pin, or ""
-  std::string what;
-  std::string how;  // fetch, dns or netns
-};
-
-std::vector<Vector> LoadVectors() {
-  std::ifstream in(std::string(ADWATCH_TEST_DATA) + "/ssrf_vectors.tsv");
-  REQUIRE(in.good());
-  std::vector<Vector> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    for (std::string field; std::getline(ss, field, '\t');) f.push_back(field);
-    REQUIRE(f.size() == 6);
-    Vector v;
-    v.id = std::stoi(f[0]);
-    REQUIRE((f[1] == "BLOCK" || f[1] == "ALLOW"));
-    v.block = f[1] == "BLOCK";
-    v.url = f[2];
-    v.resolve = f[3];
-    v.what = f[4];
-    v.how = f[5];
-    REQUIRE((v.how == "fetch" || v.how == "dns" || v.how == "netns"));
-    out.push_back(std::move(v));
-  }
-  return out;
-}
-
-std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
-    s.replace(at, from.size(), to);
-  }
-  return s;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// The origin's /r?to=URL: the URL, percent-decoded; "" for any other target.
-std::string RedirectTarget(std::string_view target) {
-  constexpr std::string_view kPrefix = "/r?to=";
-  if (target.substr(0, kPrefix.size()) != kPrefix) return "";
-  std::string out;
-  for (size_t i = kPrefix.size(); i < target.size(); ++i) {
-    if (target[i] == '%' && i + 2 < target.size() && HexValue(target[i + 1]) >= 0 &&
-        HexValue(target[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(target[i + 1]) * 16 + HexValue(target[i + 2]));
-      i += 2;
-    } else {
-      out += target[i];
-    }
-  }
-  return out;
-}
-
-// ---- The fixture: the loopback servers of /work/shared/security/fixture.py
-// -----------------------
-
-std::unique_ptr<TestServer> Start(const std::string& address, uint16_t port = 0) {
-  auto s = TestServer::Start({.address = address, .port = port});
-  return s ? std::move(s.value()) : nullptr;
-}
-
-// "internal" stands for a service inside: it answers everything with SECRET and counts what it
-// gets, on 127.0.0.1 and on ::1 (same port). "origin" stands for a public site, on 127.0.0.2,
-// the one address the tests allow: /plain answers, /r?to=URL answers 302 to URL.
-struct Sites {
-  std::unique_ptr<TestServer> internal, internal6, origin;
-
-  Sites() {
-    for (int attempt = 0; attempt < 20 && !internal6; ++attempt) {
-      internal = Start("127.0.0.1");
-      REQUIRE(internal);
-      internal6 = Start("::1", internal->port());
-    }
-    REQUIRE(internal6);
-    for (TestServer* s : {internal.get(), internal6.get()}) {
-      s->SetFallback([](std::string_view) { return Route::Text("SECRET"); });
-    }
-    origin = Start("127.0.0.2");
-    REQUIRE(origin);
-    origin->Set("/plain", Route::Html("<html><body><p>ok</p></body></html>"));
-    origin->SetFallback([](std::string_view target) -> std::optional<Route> {
-      const std::string to = RedirectTarget(target);
-      if (to.empty()) return std::nullopt;
-      return Route::Redirect(to, 302);
-    });
-  }
-
-  int InternalHits() const {
-    return static_cast<int>(internal->Log().size() + internal6->Log().size());
-  }
-
-  // The vectors' fixture addresses, moved to this fixture's: the origin to 127.0.0.2.
-  std::string Rewrite(std::string text) const {
-    text = ReplaceAll(std::move(text), "127.0.0.1:18180", origin->host_port());
-    text = ReplaceAll(std::move(text), "18181", std::to_string(internal->port()));
-    return ReplaceAll(std::move(text), "18180", std::to_string(origin->port()));
-  }
-
-  // What the tests configure: the origin's address allowed, the fixture's ports allowed (so that
-  // the address guard, not the port policy, is what a loopback vector meets), `pins` resolved.
-  FetcherOptions Options(std::vector<std::string> pins = {}) const {
-    FetcherOptions f;
-    f.allowed_private_ranges = {"127.0.0.2/32"};
-    f.allowed_outside_ports = {80, 443, internal->port(), origin->port()};
-    // A parser differential that leaked "example.com" to the resolver would reach the internal
-    // service (counted), never the real example.com.
-    for (const char* port : {":80:", ":443:"})
-      pins.push_back(std::string("example.com") + port + "127.0.0.1");
-    pins.push_back("example.com:" + std::to_string(internal->port()) + ":127.0.0.1");
-    f.resolve = std::move(pins);
-    f.connect_timeout_ms = 3000;
-    f.total_timeout_ms = 10'000;
-    return f;
-  }
-};
 
 // ---- Running a URL ------------------------------------------------------------------------------
 
@@ -294,21 +170,6 @@ bool HasControlByte(const std::string& s) {
     if (u < 0x20 || u == 0x7F) return true;
   }
   return false;
-}
-
-// The interfaces of this process's network namespace (from /proc/self/net/dev).
-std::vector<std::string> NetworkInterfaces() {
-  std::ifstream in("/proc/self/net/dev");
-  std::vector<std::string> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    const size_t colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string name = line.substr(0, colon);
-    name.erase(0, name.find_first_not_of(' '));
-    out.push_back(name);
-  }
-  return out;
 }
 
 // Runs one vector through the fetcher alone and through the check path, and checks its verdict.
@@ -477,7 +338,7 @@ TEST_CASE(
     "Guarded fetches ignore proxy variables, while unguarded ones and explicit proxies use them",
     "[crawler][ssrf]") {
   Sites sites;
-  auto proxy = Start("127.0.0.3");
+  auto proxy = adwatch::testing::StartFixtureServer("127.0.0.3");
   REQUIRE(proxy);
   proxy->SetFallback([](std::string_view) { return Route::Html("via proxy"); });
   const std::string plain = sites.origin->Url("/plain");
@@ -523,7 +384,8 @@ TEST_CASE(
 TEST_CASE("A guarded fetch refuses a port the policy does not name, without connecting",
           "[crawler][ssrf]") {
   Sites sites;
-  auto other = Start("127.0.0.2");  // a service on a port that is not allowed
+  auto other =
+      adwatch::testing::StartFixtureServer("127.0.0.2");  // a service on a port that is not allowed
   REQUIRE(other);
   other->SetFallback([](std::string_view) { return Route::Text("ssh banner"); });
   const std::string port = std::to_string(other->port());
