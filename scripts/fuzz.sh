@@ -5,6 +5,9 @@
 #                   seeded with the bundled rules/ files
 #   normalize_fuzz  the normaliser, entity extraction and classifier on any bytes as ad text
 #                   (fuzz/normalize_fuzz.cc), seeded with the corpus lines
+#   api_fuzz        the API: any bytes through Beast's request parser into HandleRequest, never a
+#                   2xx a request is not entitled to (fuzz/api_fuzz.cc), seeded with each route
+#                   under each role
 # Each first replays every input that once broke it (fuzz/regressions/<target>/), then explores for
 # SECONDS seconds. Exits non-zero on any crash, sanitizer report or broken promise, leaving the
 # input that caused it in the build folder (crash-*, timeout-*, oom-*); copy it into the
@@ -15,7 +18,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(extract_fuzz rules_fuzz normalize_fuzz)
+((${#targets[@]})) || targets=(extract_fuzz rules_fuzz normalize_fuzz api_fuzz)
 build=${BUILD_DIR:-build-fuzz}
 
 scripts/install-deps.sh  # includes clang and its libFuzzer runtime
@@ -28,7 +31,7 @@ root=$PWD
 cd "$build"
 
 # Seeds: a mode byte (see each target's header) before each bundled file or corpus line.
-rm -rf seeds && mkdir -p seeds/extract_fuzz seeds/rules_fuzz seeds/normalize_fuzz
+rm -rf seeds && mkdir -p seeds/extract_fuzz seeds/rules_fuzz seeds/normalize_fuzz seeds/api_fuzz
 cp "$root"/tests/data/html/* seeds/extract_fuzz/
 n=0
 while IFS= read -r f; do
@@ -42,6 +45,23 @@ while IFS= read -r line; do
   n=$((n + 1))
   { printf "\\$(printf '%03o' $((n % 4)))"; printf '%s' "$line"; } >"seeds/normalize_fuzz/$n"
 done < <(cat "$root"/tests/data/corpus/dev.jsonl "$root"/tests/data/corpus/families/dev/*.jsonl)
+
+n=0
+for token in POLICEpolicePOLICEpolicePOLICEpolicePOLICEp NGOAngoaNGOAngoaNGOAngoaNGOAngoaNGOAngoaNGO \
+  TASKtaskTASKtaskTASKtaskTASKtaskTASKtaskTAS REVOKEDrevokedREVOKEDrevokedREVOKEDrevokedR; do
+  for request in "GET /v1/ads?day=2026-11-22&min_level=low" "GET /v1/ads/{kepri}" "GET /v1/ads/{ntt}" \
+    "GET /v1/ads/{kepri}/evidence" "GET /v1/submissions" "GET /v1/submissions/seededSubmissionngo-a" \
+    "GET /healthz" "GET /metrics"; do
+    printf '%s HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer adw_%s\r\n\r\n' "$request" "$token" \
+      >"seeds/api_fuzz/$((n += 1))"
+  done
+  for body in '{"label":"confirmed","note":"x"}' '{"text":"kerja di Kamboja"}' '{"url":"http://a.example/"}'; do
+    path=/v1/submissions
+    [ "${body:2:5}" = label ] && path=/v1/ads/{kepri}/review
+    printf 'POST %s HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer adw_%s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+      "$path" "$token" "${#body}" "$body" >"seeds/api_fuzz/$((n += 1))"
+  done
+done
 
 for target in "${targets[@]}"; do
   fuzzer=./fuzz/$target
