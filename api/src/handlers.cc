@@ -478,8 +478,14 @@ ApiResponse ListAds(Context& c) {
   nlohmann::json items = nlohmann::json::array();
   size_t i = offset;
   for (; i < entries.size() && items.size() < limit; ++i) {
-    auto rec = store.GetAd(entries[i].ad_id);
+    // The index entry has the verdict's score, level, kind and pattern; the verdict itself
+    // (hits, evidence) is not read for a list.
+    auto rec = store.GetAdWithoutVerdict(entries[i].ad_id);
     if (!rec) continue;
+    rec->verdict.score = entries[i].score;
+    rec->verdict.level = entries[i].level;
+    rec->verdict.kind = entries[i].kind;
+    rec->verdict.pattern = entries[i].pattern;
     if (source && rec->ad.source != *source) continue;
     const bool has_label = !rec->reviews.empty();
     if (unlabeled && has_label) continue;

@@ -767,6 +767,21 @@ Result<AdRecord> Store::GetAd(std::string_view ad_id) const {
   return rec;
 }
 
+Result<AdRecord> Store::GetAdWithoutVerdict(std::string_view ad_id) const {
+  Rep& r = *rep_;
+  SnapshotRead snap(r.db, r.read_only());
+  auto raw = r.GetRaw(snap.ro, Cf::kAds, ad_id);
+  if (!raw) return raw.error();
+  if (!raw->has_value()) return Status::NotFound("ad " + std::string(ad_id), "no such ad");
+  auto stored = internal::DecodeAd(**raw, "ad " + std::string(ad_id));
+  if (!stored) return stored.error();
+  auto reviews = r.Reviews(snap.ro, ad_id);
+  if (!reviews) return reviews.error();
+  AdRecord rec = std::move(stored->rec);
+  rec.reviews = std::move(*reviews);
+  return rec;
+}
+
 Result<std::string> Store::ResolveAdId(std::string_view prefix) const {
   Rep& r = *rep_;
   if (prefix.size() < 6) {

@@ -104,6 +104,13 @@ TEST_CASE("The same ad seen again keeps first_seen, moves last_seen and is one a
   auto history = store->VerdictHistory(r1.ads[0].ad_id);
   REQUIRE(history.has_value());
   CHECK(history->size() == 1);
+  // A list reads the ad without its verdict; everything else is the same record.
+  auto bare = store->GetAdWithoutVerdict(r1.ads[0].ad_id);
+  REQUIRE(bare.has_value());
+  CHECK(bare->ad.text == rec->ad.text);
+  CHECK(bare->first_seen_ms == rec->first_seen_ms);
+  CHECK(bare->verdict.hits.empty());
+  CHECK(store->GetAdWithoutVerdict("0000000000000000").error().IsNotFound());
 
   // One entry in the queue of the first day, none on the day it was seen again.
   auto q1 = store->Queue({.from_day = "2026-11-22"});

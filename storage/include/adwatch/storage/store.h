@@ -236,6 +236,12 @@ class Store {
   // The ad with its current verdict and every review (oldest first). NotFound when unknown.
   Result<AdRecord> GetAd(std::string_view ad_id) const;
 
+  // The ad without its verdict (AdRecord::verdict left empty): what a list needs beside its
+  // index entry (QueueEntry has the score, level, kind and pattern). Reads one record and the
+  // reviews, not the verdict's hits and evidence, which cost most to decode. NotFound when
+  // unknown.
+  Result<AdRecord> GetAdWithoutVerdict(std::string_view ad_id) const;
+
   // The full id of the one ad whose id starts with `prefix` (at least 6 characters), so users
   // may type short ids. NotFound when none does, InvalidArgument when several do.
   Result<std::string> ResolveAdId(std::string_view prefix) const;
