@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "adwatch/common/clock.h"
-#include "adwatch/crawler/frontier.h"
+#include "adwatch/crawler/local_frontier.h"
 #include "adwatch/crawler/url.h"
 #include "adwatch/storage/store.h"
 #include "support/run.h"
@@ -98,9 +98,9 @@ TEST_CASE("A crawl killed with SIGKILL resumes: no URL lost, no ad stored twice"
   so.path = db;
   auto store = adwatch::storage::Store::Open(so, clock);
   REQUIRE(store.has_value());
-  adwatch::crawler::Frontier frontier(**store, clock);
-  REQUIRE(frontier.Load().ok());
-  CHECK(frontier.queued() == 0);
+  adwatch::crawler::LocalFrontier frontier(**store, clock);
+  REQUIRE(frontier.Open().ok());
+  CHECK(frontier.Counts().queued == 0);
   for (int i = 0; i < kPages; ++i) {
     auto rec = frontier.Lookup(*adwatch::crawler::CanonicalUrl(server.Url("/job/" + std::to_string(i))));
     REQUIRE(rec.has_value());

@@ -9,7 +9,7 @@
 #include <mutex>
 #include <thread>
 
-#include "adwatch/crawler/frontier.h"
+#include "adwatch/crawler/local_frontier.h"
 #include "adwatch/crawler/url.h"
 #include "support/temp_dir.h"
 #include "support/test_server.h"
@@ -80,7 +80,7 @@ struct Harness {
   }
 
   UrlRecord Outcome(const std::string& url) {
-    Frontier f(*store, clock);
+    LocalFrontier f(*store, clock);
     auto r = f.Lookup(*CanonicalUrl(url));
     REQUIRE(r.has_value());
     return *r;
@@ -226,9 +226,9 @@ TEST_CASE("Every URL ends with an outcome: fetched, denied, redirected, too larg
   CHECK(h.sink.max_body <= (2u << 20));
   // 50 MB and a 1 GB bomb did not pass through memory (ru_maxrss is in KiB).
   CHECK(after.ru_maxrss - before.ru_maxrss < 40 * 1024);
-  Frontier frontier(*h.store, h.clock);
-  REQUIRE(frontier.Load().ok());
-  CHECK(frontier.queued() == 0);
+  LocalFrontier frontier(*h.store, h.clock);
+  REQUIRE(frontier.Open().ok());
+  CHECK(frontier.Counts().queued == 0);
 }
 
 TEST_CASE("One slow host never stalls the others", "[crawler]") {
