@@ -6,50 +6,21 @@
 
 #include <catch2/catch.hpp>
 
-#include <mutex>
 #include <thread>
 
 #include "adwatch/crawler/local_frontier.h"
 #include "adwatch/crawler/url.h"
+#include "support/link_sink.h"
 #include "support/temp_dir.h"
 #include "support/test_server.h"
 
 using namespace adwatch;
 using namespace adwatch::crawler;
+using adwatch::testing::LinkSink;
 using adwatch::testing::Route;
 using adwatch::testing::TestServer;
 
 namespace {
-
-// A sink that takes every page, finds its href links and records what it saw.
-class LinkSink final : public PageSink {
- public:
-  bool Offer(PageJob& job, std::function<void(PageOutcome)> done) override {
-    PageOutcome out;
-    const std::string& body = job.result.body;
-    for (size_t at = body.find("href=\""); at != std::string::npos; at = body.find("href=\"", at + 6)) {
-      const size_t end = body.find('"', at + 6);
-      if (end == std::string::npos) break;
-      if (auto u = ResolveUrl(job.task.url, body.substr(at + 6, end - at - 6)); u) out.links.push_back(*u);
-    }
-    // Stands in for the store: one "ad" per page, named after its URL.
-    if (job.result.http_status != 304) out.ad_ids = {"ad:" + job.task.url};
-    {
-      std::lock_guard lock(mu);
-      previous_ad_ids.push_back(job.previous_ad_ids);
-      pages.push_back(job.task.url);
-      statuses.push_back(job.result.http_status);
-      max_body = std::max(max_body, job.result.body.size());
-    }
-    done(std::move(out));
-    return true;
-  }
-  std::mutex mu;
-  std::vector<std::string> pages;
-  std::vector<int> statuses;
-  std::vector<std::vector<std::string>> previous_ad_ids;
-  size_t max_body = 0;
-};
 
 struct Harness {
   adwatch::testing::TempDir dir;
