@@ -1,22 +1,21 @@
 // The crawler against a loopback test server: politeness measured from the server's own log,
 // Retry-After, retries, outcomes, size caps, the address guard, redirects, revisits.
-#include "adwatch/crawler/crawler.h"
-
 #include <sys/resource.h>
 
 #include <catch2/catch.hpp>
 
-#include <thread>
-
+#include "adwatch/crawler/crawler.h"
 #include "adwatch/crawler/local_frontier.h"
 #include "adwatch/crawler/url.h"
 #include "support/link_sink.h"
+#include "support/manual_clock.h"
 #include "support/temp_dir.h"
 #include "support/test_server.h"
 
 using namespace adwatch;
 using namespace adwatch::crawler;
 using adwatch::testing::LinkSink;
+using adwatch::testing::ManualClock;
 using adwatch::testing::Route;
 using adwatch::testing::TestServer;
 
@@ -28,6 +27,7 @@ struct Harness {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<Fetcher> fetcher;
   LinkSink sink;
+  const Clock* crawl_clock = &clock;  // the crawler's; the store keeps the real one
 
   explicit Harness(FetcherOptions f = {}) {
     storage::StoreOptions so;
@@ -44,7 +44,7 @@ struct Harness {
 
   CrawlStats Crawl(CrawlerOptions o) {
     if (o.retry_base_ms == 2000) o.retry_base_ms = 100;
-    Crawler c(std::move(o), *fetcher, *store, sink, clock);
+    Crawler c(std::move(o), *fetcher, *store, sink, *crawl_clock);
     auto stats = c.Run();
     REQUIRE(stats.has_value());
     return *stats;
@@ -102,39 +102,41 @@ TEST_CASE("Politeness: the delay between requests to a host is kept, measured by
   for (int i = 0; i < 4; ++i) server->Serve("/p" + std::to_string(i), "page");
   Harness h;
   CrawlerOptions o = OneSite(*server);
-  o.default_host_delay_ms = 300;
+  o.default_host_delay_ms = 150;
   h.Crawl(o);
   const auto log = server->Log();
   REQUIRE(log.size() >= 6);  // robots.txt, index, 4 pages
   CHECK(server->max_requests_in_flight() <= 1);
   for (size_t i = 1; i < log.size(); ++i) {
     INFO(log[i - 1].target << " → " << log[i].target);
-    CHECK(log[i].arrival_ms - log[i - 1].arrival_ms >= 290);
+    CHECK(log[i].arrival_ms - log[i - 1].arrival_ms >= 140);
   }
 }
 
 TEST_CASE("Crawl-delay from robots.txt is honoured", "[crawler]") {
   auto server = Server();
-  server->SetRobots("User-agent: *\nCrawl-delay: 0.4\n");
+  server->SetRobots("User-agent: *\nCrawl-delay: 0.2\n");
   server->Serve("/", Links(0, 3));
   for (int i = 0; i < 3; ++i) server->Serve("/p" + std::to_string(i), "page");
   Harness h;
   h.Crawl(OneSite(*server));
   const auto log = server->Log();
-  for (size_t i = 2; i < log.size(); ++i) CHECK(log[i].arrival_ms - log[i - 1].arrival_ms >= 390);
+  for (size_t i = 2; i < log.size(); ++i) CHECK(log[i].arrival_ms - log[i - 1].arrival_ms >= 190);
 }
 
 TEST_CASE("429 with Retry-After is waited out, then the page is fetched", "[crawler]") {
   auto server = Server();
   server->Serve("/", "<a href=\"/busy\">b</a>");
-  server->Set("/busy", Route::Html("finally").FailingFirst(1, 429, /*retry_after_seconds=*/2));
+  server->Set("/busy", Route::Html("finally").FailingFirst(1, 429, /*retry_after_seconds=*/1));
   Harness h;
-  auto stats = h.Crawl(OneSite(*server));
+  CrawlerOptions o = OneSite(*server);
+  o.max_host_backoff_ms = 100;  // the slow-down after a failure, shorter than the Retry-After
+  auto stats = h.Crawl(o);
   const auto busy = server->LogFor("/busy");
   REQUIRE(busy.size() == 2);
   CHECK(busy[0].status == 429);
   CHECK(busy[1].status == 200);
-  CHECK(busy[1].arrival_ms - busy[0].arrival_ms >= 1950);
+  CHECK(busy[1].arrival_ms - busy[0].arrival_ms >= 950);
   CHECK(h.Outcome(server->Url("/busy")).outcome == Outcome::kFetched);
   CHECK(stats.retries == 1);
 }
@@ -206,7 +208,8 @@ TEST_CASE("One slow host never stalls the others", "[crawler]") {
   auto slow = Server("127.0.0.2");
   auto fast = Server("127.0.0.3");
   slow->Serve("/", Links(0, 3));
-  for (int i = 0; i < 3; ++i) slow->Set("/p" + std::to_string(i), Route::Html("slow").WithDelay(800));
+  for (int i = 0; i < 3; ++i)
+    slow->Set("/p" + std::to_string(i), Route::Html("slow").WithDelay(400));
   fast->Serve("/", Links(0, 10));
   for (int i = 0; i < 10; ++i) fast->Serve("/p" + std::to_string(i), "fast");
   Harness h;
@@ -312,10 +315,12 @@ TEST_CASE("Revisits send If-None-Match and If-Modified-Since, a 304 ends as not 
   auto server = Server();
   server->Set("/", Route::Html("same").WithValidators("\"v1\"", 1'700'000'000));
   Harness h;
+  ManualClock clock(h.clock.NowMs());  // the crawler's: a day passes between the runs
+  h.crawl_clock = &clock;
   CrawlerOptions o = OneSite(*server);
-  o.sources[0].revisit_interval_s = 1;
+  o.sources[0].revisit_interval_s = 3600;
   h.Crawl(o);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  clock.Advance(86'400'000);
   h.Crawl(o);  // a new run: the revisit is due
   const auto log = server->LogFor("/");
   REQUIRE(log.size() == 2);
