@@ -9,7 +9,7 @@
 
 #include "adwatch/common/escape.h"
 #include "adwatch/common/names.h"
-#include "adwatch/crawler/frontier.h"
+#include "adwatch/crawler/local_frontier.h"
 #include "adwatch/crawler/outside_url.h"
 #include "adwatch/crawler/url.h"
 #include "adwatch/storage/ids.h"
@@ -210,7 +210,7 @@ int RunCheck(const CheckArgs& args, AppContext& ctx) {
   if (pages.empty()) {
     // Why nothing came back: the URL's own outcome, or the last hop's of its redirect chain.
     SystemClock clock;
-    crawler::Frontier frontier(*store, clock);
+    crawler::LocalFrontier frontier(*store, clock);
     std::string where = *url, why = "not fetched";
     nlohmann::json redirects = nlohmann::json::array();
     for (int hop = 0; hop < 7; ++hop) {

@@ -1,91 +1,87 @@
 #include "adwatch/crawler/crawler.h"
 
-#include <re2/re2.h>
-
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <random>
-#include <set>
-#include <unordered_map>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "adwatch/common/escape.h"
 #include "adwatch/common/names.h"
-#include "adwatch/crawler/frontier.h"
-#include "adwatch/crawler/robots.h"
+#include "adwatch/crawler/host_table.h"
+#include "adwatch/crawler/local_frontier.h"
+#include "adwatch/crawler/retry_policy.h"
+#include "adwatch/crawler/sitemaps.h"
 #include "adwatch/crawler/url.h"
 
 namespace adwatch::crawler {
 
-Status Validate(const SourceConfig& s) {
-  if (s.name.empty()) return Status::InvalidArgument("source", "has no name");
-  for (const std::string& u : s.start_urls) {
-    if (auto c = CanonicalUrl(u); !c) {
-      return Status::InvalidArgument("source " + s.name, "start URL: " + c.error().message());
-    }
-  }
-  auto check = [&](const std::string& p, const char* what) -> Status {
-    RE2 re(p, RE2::Quiet);
-    if (!re.ok()) return Status::InvalidArgument("source " + s.name, std::string(what) + " '" + p + "': " + re.error());
-    return Status::OK();
-  };
-  for (const auto& p : s.allow_patterns) ADWATCH_RETURN_IF_ERROR(check(p, "allow pattern"));
-  for (const auto& p : s.deny_patterns) ADWATCH_RETURN_IF_ERROR(check(p, "deny pattern"));
-  if (!s.ad_page_pattern.empty()) ADWATCH_RETURN_IF_ERROR(check(s.ad_page_pattern, "ad page pattern"));
-  if (!s.listing_pattern.empty()) ADWATCH_RETURN_IF_ERROR(check(s.listing_pattern, "listing pattern"));
-  if (s.host_connections < 0) return Status::InvalidArgument("source " + s.name, "host_connections < 0");
-  return Status::OK();
-}
-
 Status Validate(const CrawlerOptions& o) {
-  if (o.default_host_connections < 1) return Status::InvalidArgument("crawl", "host connections must be >= 1");
-  if (o.default_host_delay_ms < 0) return Status::InvalidArgument("crawl", "host delay must be >= 0");
-  if (o.max_in_flight < 1) return Status::InvalidArgument("crawl", "max_in_flight must be >= 1");
-  if (o.max_retries < 0) return Status::InvalidArgument("crawl", "max_retries must be >= 0");
-  if (o.user_agent.empty()) return Status::InvalidArgument("crawl", "user_agent is empty");
+  auto bad = [](std::string_view what) { return Status::InvalidArgument("crawl", what); };
+  if (o.default_host_connections < 1) return bad("host connections must be >= 1");
+  if (o.default_host_delay_ms < 0) return bad("host delay must be >= 0");
+  if (o.max_in_flight < 1) return bad("max_in_flight must be >= 1");
+  if (o.max_retries < 0) return bad("max_retries must be >= 0");
+  if (o.retry_base_ms < 0) return bad("retry_base_ms must be >= 0");
+  if (o.max_host_backoff_ms < 0) return bad("max_host_backoff_ms must be >= 0");
+  if (o.max_retry_after_s < 0) return bad("max_retry_after_s must be >= 0");
+  if (o.robots_ttl_s < 0) return bad("robots_ttl_s must be >= 0");
+  if (o.max_redirects < 0) return bad("max_redirects must be >= 0");
+  if (o.max_sitemaps_per_host < 1) return bad("max_sitemaps_per_host must be >= 1");
+  if (o.max_sitemap_urls < 1) return bad("max_sitemap_urls must be >= 1");
+  if (o.max_robots_bytes < 1) return bad("max_robots_bytes must be >= 1");
+  if (o.user_agent.empty()) return bad("user_agent is empty");
   for (const SourceConfig& s : o.sources) ADWATCH_RETURN_IF_ERROR(Validate(s));
   return Status::OK();
 }
 
 namespace {
 
-using storage::Table;
-
 // Redirects followed for a URL from outside, at most (API.md: "at most 5 hops").
 constexpr int kMaxOutsideRedirects = 5;
 
+// What a lease was used to fetch.
 enum class FetchKind : uint8_t { kPage, kRobots, kSitemap };
 
 struct FetchDone {
-  FetchKind kind;
-  std::string host;  // key of the host the fetch is counted against (a redirect may leave it)
-  FetchTask task;
+  uint64_t run = 0;
+  FetchKind kind = FetchKind::kPage;
+  Lease lease;
+  FetchTask request;  // what was fetched: the lease's task, its host's robots.txt or a sitemap
   FetchResult result;
 };
 
 struct PageDone {
-  FetchTask task;
-  FetchResult result;  // headers only (body dropped): etag and last-modified
+  uint64_t run = 0;
+  Lease lease;
+  FetchResult meta;  // the response without its body: status and validators
   PageOutcome outcome;
   std::vector<std::string> previous_ad_ids;  // a 304's: the URL keeps naming them
 };
 
-using Event = std::variant<FetchDone, PageDone>;
+struct SubmitRequest {
+  std::vector<FetchTask> tasks;
+  SourceConfig source;
+  std::shared_ptr<std::promise<Status>> done;
+};
 
-// Completions arrive here from the fetcher's and the sink's threads. It outlives the crawler's
-// internals (callbacks hold a shared_ptr), so a late callback after Run() has returned is dropped
-// instead of touching freed state.
+using Event = std::variant<FetchDone, PageDone, SubmitRequest>;
+
+// Completions and submissions arrive here from other threads. It outlives the crawler's internals
+// (callbacks hold a weak_ptr), so a late callback after the crawler is gone is dropped instead of
+// touching freed state.
 struct Mailbox {
   std::mutex mu;
   std::condition_variable cv;
   std::deque<Event> events;
   bool closed = false;
+  bool running = false;  // a Run() takes submissions on its thread
+  uint64_t run = 0;      // the current (or last) Run()'s number; older completions are stale
 
   void Post(Event e) {
     {
@@ -95,77 +91,30 @@ struct Mailbox {
     }
     cv.notify_one();
   }
-  void Wake() { cv.notify_one(); }
 };
 
-struct CompiledSource {
-  std::shared_ptr<const SourceConfig> config;
-  std::vector<std::unique_ptr<RE2>> allow, deny;
-  std::set<std::string> hosts;  // lower-case host names
-  int64_t pages = 0;            // fetched this run
+// A fetched page waiting for room in the sink, with the lease it ends.
+struct PendingPage {
+  PageJob job;
+  Lease lease;
 };
-
-struct HostState {
-  enum class Robots : uint8_t { kUnknown, kFetching, kReady, kDeferred };
-  std::string key;
-  std::string origin;  // "https://example.com:443" for robots.txt
-  int in_flight = 0;
-  int max_connections = 1;
-  int64_t delay_ms = 1000;
-  int64_t next_allowed_ms = 0;
-  int failures = 0;  // consecutive
-  Robots robots_state = Robots::kUnknown;
-  RobotsTxt robots;
-  int64_t robots_expires_ms = 0;
-  int robots_attempts = 0;
-  int64_t robots_retry_ms = 0;
-  double crawl_delay_s = 0;
-  int sitemaps_fetched = 0;
-};
-
-// The <loc> URLs of a sitemap or sitemap index; stops at `limit`.
-std::vector<std::string> SitemapLocs(std::string_view xml, size_t limit) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (out.size() < limit) {
-    const size_t b = xml.find("<loc>", pos);
-    if (b == std::string_view::npos) break;
-    const size_t e = xml.find("</loc>", b + 5);
-    if (e == std::string_view::npos) break;
-    std::string loc(xml.substr(b + 5, e - b - 5));
-    // Unescape the XML entities a URL may carry.
-    for (auto [ent, ch] : {std::pair{"&amp;", "&"}, std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"},
-                           std::pair{"&quot;", "\""}, std::pair{"&apos;", "'"}}) {
-      for (size_t p = loc.find(ent); p != std::string::npos; p = loc.find(ent, p + 1)) {
-        loc.replace(p, std::strlen(ent), ch);
-      }
-    }
-    const size_t first = loc.find_first_not_of(" \t\r\n");
-    const size_t last = loc.find_last_not_of(" \t\r\n");
-    if (first != std::string::npos) out.push_back(loc.substr(first, last - first + 1));
-    pos = e + 6;
-  }
-  return out;
-}
-
-bool HostMatches(const std::string& host, const std::set<std::string>& allowed) {
-  for (const std::string& a : allowed) {
-    if (host == a) return true;
-    if (host.size() > a.size() && host.compare(host.size() - a.size(), a.size(), a) == 0 &&
-        host[host.size() - a.size() - 1] == '.') {
-      return true;
-    }
-  }
-  return false;
-}
 
 }  // namespace
 
 struct Crawler::Impl {
-  Impl(CrawlerOptions o, Fetcher& f, storage::Store& s, PageSink& k, const Clock& c)
-      : options(std::move(o)), fetcher(f), store(s), sink(k), clock(c), frontier(s, c),
-        mailbox(std::make_shared<Mailbox>()), rng(std::random_device{}()) {
-    for (const SourceConfig& cfg : options.sources) AddSource(cfg);
+  Impl(CrawlerOptions o, Fetcher& f, Frontier& fr, PageSink& k, const Clock& c, Waiter* w)
+      : options(std::move(o)),
+        fetcher(f),
+        frontier(fr),
+        sink(k),
+        clock(c),
+        waiter(w),
+        scope(options.sources),
+        mailbox(std::make_shared<Mailbox>()),
+        rng(std::random_device{}()) {
+    retry.max_retries = options.max_retries;
+    retry.base_ms = options.retry_base_ms;
+    retry.max_retry_after_s = options.max_retry_after_s;
   }
 
   ~Impl() {
@@ -173,236 +122,90 @@ struct Crawler::Impl {
     mailbox->closed = true;
   }
 
-  CompiledSource& AddSource(const SourceConfig& cfg) {
-    auto cs = std::make_unique<CompiledSource>();
-    cs->config = std::make_shared<const SourceConfig>(cfg);
-    for (const auto& p : cfg.allow_patterns) cs->allow.push_back(std::make_unique<RE2>(p, RE2::Quiet));
-    for (const auto& p : cfg.deny_patterns) cs->deny.push_back(std::make_unique<RE2>(p, RE2::Quiet));
-    for (const auto& h : cfg.allowed_hosts) {
-      std::string lower = h;
-      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-      cs->hosts.insert(lower);
-    }
-    if (cfg.allowed_hosts.empty()) {
-      for (const auto& u : cfg.start_urls) {
-        if (auto c = CanonicalUrl(u); c) cs->hosts.insert(HostName(*c));
-      }
-    }
-    sources.push_back(std::move(cs));
-    by_name[cfg.name] = sources.back().get();
-    return *sources.back();
-  }
-
-  bool InScope(const CompiledSource& s, const std::string& url) const {
-    if (!s.config->any_host && !HostMatches(HostName(url), s.hosts)) return false;
-    for (const auto& re : s.deny) {
-      if (RE2::PartialMatch(url, *re)) return false;
-    }
-    if (!s.allow.empty()) {
-      return std::any_of(s.allow.begin(), s.allow.end(), [&](const auto& re) { return RE2::PartialMatch(url, *re); });
-    }
-    return true;
-  }
-
-  // The source a discovered URL belongs to: its page's source if in scope, else the first other
-  // source whose scope holds it, else none.
-  CompiledSource* SourceFor(const std::string& url, const std::string& from_source) {
-    auto it = by_name.find(from_source);
-    if (it != by_name.end() && InScope(*it->second, url)) return it->second;
-    for (auto& s : sources) {
-      if (!s->config->any_host && InScope(*s, url)) return s.get();
-    }
-    return nullptr;
-  }
-
-  HostState& Host(const std::string& key, const std::string& url) {
-    auto it = hosts.find(key);
-    if (it != hosts.end()) return it->second;
-    HostState& h = hosts[key];
-    h.key = key;
-    const size_t colon = url.find("://");
-    h.origin = url.substr(0, url.find('/', colon + 3));
-    h.max_connections = options.default_host_connections;
-    h.delay_ms = options.default_host_delay_ms;
-    // Per-source politeness: the first source whose scope covers this host sets it.
-    for (const auto& s : sources) {
-      if (!s->config->any_host && HostMatches(HostName(url), s->hosts)) {
-        if (s->config->host_connections > 0) h.max_connections = s->config->host_connections;
-        if (s->config->host_delay_ms >= 0) h.delay_ms = s->config->host_delay_ms;
-        break;
-      }
-    }
-    LoadRobots(h);
-    return h;
-  }
-
-  // A cached robots.txt from an earlier run, while it has not expired.
-  void LoadRobots(HostState& h) {
-    auto v = store.Get(Table::kHosts, h.key);
-    if (!v) return;
-    auto j = nlohmann::json::parse(v.value(), nullptr, false);
-    if (!j.is_object()) return;
-    const int64_t fetched = j.value("robots_fetched_ms", int64_t{0});
-    if (fetched + options.robots_ttl_s * 1000 <= clock.NowMs()) return;
-    SetRobots(h, RobotsTxt::Parse(j.value("robots", "")), fetched);
-  }
-
-  void SetRobots(HostState& h, RobotsTxt robots, int64_t fetched_ms) {
-    h.robots = std::move(robots);
-    h.robots_state = HostState::Robots::kReady;
-    h.robots_expires_ms = fetched_ms + options.robots_ttl_s * 1000;
-    h.robots_attempts = 0;
-    h.crawl_delay_s = h.robots.CrawlDelaySeconds(options.user_agent).value_or(0);
-  }
-
-  void SaveRobots(const HostState& h, const std::string& text, int status) {
-    nlohmann::json j{{"robots", text.size() > 512 * 1024 ? text.substr(0, 512 * 1024) : text},
-                     {"robots_fetched_ms", clock.NowMs()},
-                     {"robots_status", status}};
-    storage::TableBatch b;
-    b.Put(Table::kHosts, h.key, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    Status s = store.Apply(b);
-    if (!s.ok()) Fail(s);
-  }
-
-  int64_t EffectiveDelay(const HostState& h) const {
-    int64_t d = std::max<int64_t>(h.delay_ms, static_cast<int64_t>(h.crawl_delay_s * 1000));
-    if (h.failures > 0) {
-      // Exponential slow-down for a host that keeps failing.
-      const int64_t base = std::max<int64_t>(d, 1000);
-      d = std::min<int64_t>(options.max_host_backoff_ms, base << std::min(h.failures, 12));
-    }
-    return d;
-  }
+  // What one Run() keeps; made afresh for each run.
+  struct RunState {
+    explicit RunState(const CrawlerOptions& o)
+        : hosts(HostTableOptions{o.user_agent, o.default_host_connections, o.default_host_delay_ms,
+                                 o.max_host_backoff_ms, o.max_retry_after_s, o.robots_ttl_s,
+                                 o.max_retries, static_cast<size_t>(o.max_robots_bytes)}),
+          sitemaps(
+              SitemapOptions{o.max_sitemaps_per_host, static_cast<size_t>(o.max_sitemap_urls)}) {}
+    uint64_t id = 0;
+    HostTable hosts;
+    Sitemaps sitemaps;
+    std::map<std::string, int64_t> source_pages;       // pages fetched this run, per source
+    std::map<uint64_t, Lease> leases;                  // leases out, by id
+    std::map<std::string, std::vector<Lease>> parked;  // host → leases waiting for robots.txt
+    size_t parked_count = 0;
+    std::deque<PendingPage> pending_pages;  // fetched, waiting for room in the sink
+    int fetches_in_flight = 0;
+    int64_t page_fetches_in_flight = 0;
+    size_t jobs_in_sink = 0;
+    CrawlStats stats;
+    Status fatal;
+    bool stopping = false;
+  };
 
   void Fail(const Status& s) {
-    if (fatal.ok()) fatal = s;
-    stopping = true;
+    if (run->fatal.ok()) run->fatal = s;
+    run->stopping = true;
+  }
+  void FailFrontier(const Status& s) { Fail(s.WithContext("frontier")); }
+
+  // --- Submissions -----------------------------------------------------------------------------
+
+  // Queues submitted tasks. Runs on Run()'s thread, or on the caller's while no Run() runs.
+  Status Queue(const std::vector<FetchTask>& tasks, const SourceConfig& source) {
+    scope.Add(source);
+    if (!opened) {
+      ADWATCH_RETURN_IF_ERROR(frontier.Open().WithContext("frontier"));
+      opened = true;
+    }
+    auto added = frontier.Add(tasks, AddMode::kAgain);
+    if (!added) return added.error().WithContext("frontier");
+    return Status::OK();
   }
 
-  // --- Fetching --------------------------------------------------------------------------------
+  // --- Leases and fetches ----------------------------------------------------------------------
 
-  // REQUIRES: the caller counted the fetch in hosts[host].in_flight.
-  void StartFetch(FetchKind kind, const std::string& host, FetchTask task, const SourceConfig* source) {
+  // The host state of a lease, created (with its politeness and cached robots.txt) on first use.
+  Result<HostState*> HostOf(const Lease& lease, int64_t now) {
+    if (HostState* h = run->hosts.Find(lease.host)) return h;
+    auto politeness = scope.PolitenessSourceFor(HostName(lease.task.url));
+    HostState& h = run->hosts.Add(lease.host, lease.task.url, politeness.get());
+    frontier.SetHostConnections(h.key, h.max_connections);
+    auto cached = frontier.GetRobots(h.key);
+    if (cached) {
+      run->hosts.UseCached(h, *cached, now);
+    } else if (!cached.error().IsNotFound()) {
+      return cached.error();
+    }
+    return &h;
+  }
+
+  void StartFetch(FetchKind kind, const Lease& lease, FetchTask request) {
+    auto source = scope.Find(request.source);
     FetchRequest req;
-    req.task = task;
+    req.task = request;
     req.proxy = source ? source->proxy : "";
     // A URL from outside stays guarded whichever source it ends up counted under.
-    req.guard_addresses = task.external || (source && source->external);
-    ++in_flight;
-    ++stats.requests;
+    req.guard_addresses = request.external || (source && source->external);
+    ++run->fetches_in_flight;
+    ++run->stats.requests;
     std::weak_ptr<Mailbox> box = mailbox;
-    fetcher.Fetch(std::move(req), [box, kind, host, task = std::move(task)](FetchResult r) mutable {
-      if (auto b = box.lock()) b->Post(FetchDone{kind, std::move(host), std::move(task), std::move(r)});
+    fetcher.Fetch(std::move(req), [box, id = run->id, kind, lease,
+                                   request = std::move(request)](FetchResult r) mutable {
+      if (auto b = box.lock()) {
+        b->Post(FetchDone{id, kind, std::move(lease), std::move(request), std::move(r)});
+      }
     });
   }
 
-  // Fetches the host's /robots.txt, or `next`, a redirect's next hop: the answer is this host's
-  // wherever it comes from.
-  void StartRobots(HostState& h, const SourceConfig* source, FetchTask next = {}) {
-    h.robots_state = HostState::Robots::kFetching;
-    ++h.in_flight;
-    if (next.url.empty()) {
-      next.url = h.origin + "/robots.txt";
-      next.source = source ? source->name : "";
-    }
-    StartFetch(FetchKind::kRobots, h.key, std::move(next), source);
-  }
-
-  // Fetches one of the host's sitemaps (at most 20 a host).
-  void StartSitemap(HostState& h, std::string url, const std::string& source) {
-    ++h.sitemaps_fetched;
-    ++h.in_flight;
-    FetchTask t;
-    t.url = std::move(url);
-    t.source = source;
-    CompiledSource* src = SourceOf(source);
-    StartFetch(FetchKind::kSitemap, h.key, std::move(t), src ? src->config.get() : nullptr);
-  }
-
-  // Starts whatever may start now. Returns the earliest time something else may start (0: no
-  // timed wait needed).
-  int64_t Dispatch() {
-    const int64_t now = clock.NowMs();
-    int64_t next_wake = 0;
-    auto wake_at = [&](int64_t t) {
-      if (t > now && (next_wake == 0 || t < next_wake)) next_wake = t;
-    };
-    if (stopping || !pending_offers.empty()) return 0;
-    // Copy: Pop() may remove hosts from the set while we walk it.
-    const std::vector<std::string> with_work(frontier.hosts_with_work().begin(), frontier.hosts_with_work().end());
-    // Round-robin: start after the host served last, so no host is always first.
-    auto start = std::upper_bound(with_work.begin(), with_work.end(), last_host);
-    for (size_t n = 0; n < with_work.size() && in_flight < options.max_in_flight; ++n, ++start) {
-      if (start == with_work.end()) start = with_work.begin();
-      const std::string& key = *start;
-      if (LimitReached()) break;
-      auto it = hosts.find(key);
-      HostState* h = it == hosts.end() ? nullptr : &it->second;
-      while (in_flight < options.max_in_flight && !LimitReached()) {
-        if (h && h->robots_state == HostState::Robots::kFetching) break;
-        if (h && h->robots_state == HostState::Robots::kDeferred) {
-          if (now < h->robots_retry_ms) {
-            wake_at(h->robots_retry_ms);
-            break;
-          }
-          h->robots_state = HostState::Robots::kUnknown;
-        }
-        if (h && (h->in_flight >= h->max_connections)) break;
-        if (h && now < h->next_allowed_ms) {
-          wake_at(h->next_allowed_ms);
-          break;
-        }
-        std::optional<FetchTask> task = frontier.Pop(key, now);
-        if (!task) {
-          wake_at(frontier.EarliestStart(key));
-          break;
-        }
-        if (!h) h = &Host(key, task->url);
-        CompiledSource* src = SourceOf(task->source);
-        if (h->robots_state == HostState::Robots::kUnknown ||
-            (h->robots_state == HostState::Robots::kReady && now >= h->robots_expires_ms)) {
-          frontier.Unpop(*task);
-          StartRobots(*h, src ? src->config.get() : nullptr);
-          break;
-        }
-        if (!h->robots.IsAllowed(PathAndQuery(task->url), options.user_agent)) {
-          End(*task, Outcome::kRobotsDenied, "robots.txt disallows it", 0);
-          continue;
-        }
-        if (src && src->config->max_pages > 0 && src->pages >= src->config->max_pages) {
-          frontier.Unpop(*task);
-          break;
-        }
-        last_host = key;
-        ++h->in_flight;
-        ++page_fetches_in_flight;
-        h->next_allowed_ms = now + EffectiveDelay(*h);
-        StartFetch(FetchKind::kPage, key, std::move(*task), src ? src->config.get() : nullptr);
-        wake_at(h->next_allowed_ms);
-      }
-    }
-    return next_wake;
-  }
-
-  bool LimitReached() const {
-    if (options.max_pages > 0 && stats.pages + page_fetches_in_flight + static_cast<int64_t>(jobs_in_sink) >=
-                                     options.max_pages) {
-      return true;
-    }
-    return false;
-  }
-
-  CompiledSource* SourceOf(const std::string& name) {
-    auto it = by_name.find(name);
-    return it == by_name.end() ? nullptr : it->second;
-  }
-
-  // --- Completions -----------------------------------------------------------------------------
-
-  void End(const FetchTask& task, Outcome outcome, std::string reason, int status,
+  // Ends a lease with an outcome for its URL.
+  void End(const Lease& lease, Outcome outcome, std::string reason, int status,
            const FetchResult* result = nullptr, std::vector<std::string> ad_ids = {},
-           std::string redirect_to = {}) {
+           std::string redirect_to = {}, const HostRelease& release = {}) {
+    const FetchTask& task = lease.task;
     UrlRecord r;
     r.outcome = outcome;
     r.redirect_to = std::move(redirect_to);
@@ -417,396 +220,452 @@ struct Crawler::Impl {
       r.remote_ip = result->remote_ip;
     }
     if (outcome == Outcome::kNotModified) {
-      r.etag = r.etag.empty() ? task.etag : r.etag;
-      r.last_modified = r.last_modified.empty() ? task.last_modified : r.last_modified;
+      if (r.etag.empty()) r.etag = task.etag;
+      if (r.last_modified.empty()) r.last_modified = task.last_modified;
     }
     if (outcome == Outcome::kFetched || outcome == Outcome::kNotModified) {
-      if (CompiledSource* s = SourceOf(task.source); s && s->config->revisit_interval_s > 0) {
-        r.next_revisit_ms = clock.NowMs() + s->config->revisit_interval_s * 1000;
+      if (auto s = scope.Find(task.source); s && s->revisit_interval_s > 0) {
+        r.next_revisit_ms = clock.NowMs() + s->revisit_interval_s * 1000;
       }
     }
-    ++stats.outcomes[std::string(Name(outcome))];
-    Status s = frontier.Finish(task, r);
-    if (!s.ok()) Fail(s.WithContext("frontier"));
+    ++run->stats.outcomes[std::string(Name(outcome))];
+    run->leases.erase(lease.id);
+    if (Status s = frontier.Finish(lease, r, release); !s.ok()) FailFrontier(s);
   }
 
-  bool Transient(const FetchResult& r) const {
-    switch (r.error) {
-      case FetchError::kConnect:
-      case FetchError::kTimeout:
-      case FetchError::kProtocol:
-      case FetchError::kDns:
-        return true;
-      case FetchError::kNone:
-        return r.http_status == 429 || r.http_status >= 500;
-      default:
-        return false;
+  // Gives a lease's task back unchanged.
+  void GiveBack(const Lease& lease, const HostRelease& release) {
+    run->leases.erase(lease.id);
+    if (Status s = frontier.Return(lease, release); !s.ok()) FailFrontier(s);
+  }
+
+  enum class Started : uint8_t { kFetching, kWaiting, kEnded };
+
+  // Decides what a fresh lease does: fetch robots.txt, a sitemap or its page, wait for robots.txt,
+  // or end at once (refused by robots.txt, a refused host, a source's page limit).
+  Started StartLease(const Lease& lease, int64_t now) {
+    run->leases[lease.id] = lease;
+    auto host = HostOf(lease, now);
+    if (!host) {
+      FailFrontier(host.error());
+      GiveBack(lease, {});
+      return Started::kEnded;
     }
-  }
-
-  void RetryOrFail(FetchTask task, const FetchResult& r, const std::string& reason) {
-    const int max = r.error == FetchError::kDns ? std::min(1, options.max_retries) : options.max_retries;
-    if (task.attempt < max && !stopping) {
-      ++task.attempt;
-      int64_t backoff = options.retry_base_ms << std::min(task.attempt - 1, 16);
-      std::uniform_int_distribution<int64_t> jitter(0, backoff / 4);
-      backoff += jitter(rng);
-      if (r.retry_after_s > 0) {
-        backoff = std::max<int64_t>(backoff, std::min(r.retry_after_s, options.max_retry_after_s) * 1000);
+    HostState& h = **host;
+    const HostStep step = run->hosts.Next(h, now);
+    switch (step.kind) {
+      case HostStep::Kind::kRefused:
+        End(lease, h.refused_outcome, h.refused_reason, 0);
+        return Started::kEnded;
+      case HostStep::Kind::kDeferred:
+        GiveBack(lease, HostRelease{.hold_until_ms = step.until_ms});
+        return Started::kEnded;
+      case HostStep::Kind::kWaitForRobots:
+        run->parked[h.key].push_back(lease);
+        ++run->parked_count;
+        return Started::kWaiting;
+      case HostStep::Kind::kFetchRobots: {
+        FetchTask robots;
+        robots.url = run->hosts.StartRobots(h);
+        robots.source = lease.task.source;
+        StartFetch(FetchKind::kRobots, lease, std::move(robots));
+        return Started::kFetching;
       }
-      task.not_before_ms = clock.NowMs() + backoff;
-      ++stats.retries;
-      Status s = frontier.Retry(task);
-      if (!s.ok()) Fail(s.WithContext("frontier"));
-      return;
-    }
-    End(task, Outcome::kFailed, reason + " after " + std::to_string(task.attempt + 1) + " attempt(s)",
-        r.http_status, &r);
-  }
-
-  void OnFetch(FetchDone& d) {
-    --in_flight;
-    const FetchResult& r = d.result;
-    stats.bytes += static_cast<int64_t>(r.body.size());
-    if (r.error != FetchError::kNone) {
-      ++stats.errors[std::string(Name(r.error))];
-    } else if (r.http_status >= 400) {
-      ++stats.errors["http_" + std::to_string(r.http_status)];
-    }
-    auto hit = hosts.find(d.host);
-    if (hit == hosts.end()) return;
-    HostState& h = hit->second;
-    --h.in_flight;
-    const int64_t now = clock.NowMs();
-    switch (d.kind) {
-      case FetchKind::kRobots:
-        OnRobots(h, d);
-        return;
-      case FetchKind::kSitemap:
-        OnSitemap(d);
-        return;
-      case FetchKind::kPage:
-        --page_fetches_in_flight;
+      case HostStep::Kind::kReady:
         break;
     }
-    // Politeness counts from the end of a request, too: a slow answer delays the next one.
-    h.next_allowed_ms = std::max(h.next_allowed_ms, now + EffectiveDelay(h));
-    if (r.http_status == 429 || r.http_status == 503) {
-      if (r.retry_after_s > 0) {
-        h.next_allowed_ms = std::max(h.next_allowed_ms, now + std::min(r.retry_after_s, options.max_retry_after_s) * 1000);
+    if (auto sm = run->sitemaps.Next(h.key)) {
+      FetchTask t;
+      t.url = std::move(sm->url);
+      t.source = std::move(sm->source);
+      StartFetch(FetchKind::kSitemap, lease, std::move(t));
+      return Started::kFetching;
+    }
+    if (!run->hosts.Allows(h, lease.task.url)) {
+      End(lease, Outcome::kRobotsDenied, "robots.txt disallows it", 0);
+      return Started::kEnded;
+    }
+    if (auto src = scope.Find(lease.task.source);
+        src && src->max_pages > 0 && run->source_pages[src->name] >= src->max_pages) {
+      // The source had its pages for this run; the task stays queued for the next.
+      GiveBack(lease, HostRelease{.hold_until_ms = kHoldForRun});
+      return Started::kEnded;
+    }
+    ++run->page_fetches_in_flight;
+    StartFetch(FetchKind::kPage, lease, lease.task);
+    return Started::kFetching;
+  }
+
+  // Claims and starts whatever may start now. Returns when something else may start (0: only a
+  // completion can make more work startable).
+  int64_t Dispatch(int64_t now) {
+    if (run->stopping || !run->pending_pages.empty()) return 0;
+    int64_t next_due = 0;
+    while (true) {
+      int budget =
+          options.max_in_flight - run->fetches_in_flight - static_cast<int>(run->parked_count);
+      if (options.max_pages > 0) {
+        budget = static_cast<int>(std::min<int64_t>(budget, options.max_pages - PagesCounted()));
+      }
+      if (budget <= 0 || run->stopping) break;
+      auto claimed = frontier.Claim(budget, now);
+      if (!claimed) {
+        FailFrontier(claimed.error());
+        break;
+      }
+      next_due = claimed->next_due_ms;
+      if (claimed->leases.empty()) break;
+      // Leases that ended at once freed their hosts: claim again.
+      bool ended = false;
+      for (const Lease& lease : claimed->leases) ended |= StartLease(lease, now) == Started::kEnded;
+      if (!ended) break;
+    }
+    return next_due;
+  }
+
+  // --- Completions -----------------------------------------------------------------------------
+
+  void OnFetch(FetchDone& d) {
+    --run->fetches_in_flight;
+    const FetchResult& r = d.result;
+    run->stats.bytes += static_cast<int64_t>(r.body.size());
+    if (r.error != FetchError::kNone) {
+      ++run->stats.errors[std::string(Name(r.error))];
+    } else if (r.http_status >= 400) {
+      ++run->stats.errors["http_" + std::to_string(r.http_status)];
+    }
+    HostState* h = run->hosts.Find(d.lease.host);
+    if (!h) return;  // REQUIRES of StartLease: the host was added before the fetch
+    switch (d.kind) {
+      case FetchKind::kRobots:
+        return OnRobots(*h, d);
+      case FetchKind::kSitemap:
+        return OnSitemap(*h, d);
+      case FetchKind::kPage:
+        --run->page_fetches_in_flight;
+        return OnPage(*h, d);
+    }
+  }
+
+  void OnRobots(HostState& h, FetchDone& d) {
+    const int64_t now = clock.NowMs();
+    RobotsAnswer a = run->hosts.OnRobots(h, d.request, d.result, now);
+    if (a.unreachable) ++run->stats.errors["robots_unreachable"];
+    if (a.kind == RobotsAnswer::Kind::kRedirect) {
+      FetchTask next = d.request;
+      next.url = std::move(a.redirect_url);
+      ++next.redirects;
+      StartFetch(FetchKind::kRobots, d.lease, std::move(next));
+      return;
+    }
+    if (a.to_cache) {
+      if (Status s = frontier.PutRobots(h.key, *a.to_cache); !s.ok()) FailFrontier(s);
+    }
+    if (a.kind == RobotsAnswer::Kind::kReady && options.use_sitemaps) {
+      run->sitemaps.AddFromRobots(h.key, h.origin, h.robots.sitemaps(), d.request.source);
+    }
+    // The lease that fetched robots.txt, and those that waited for it, go back to the frontier
+    // (the host's delay counted from now), or end with the host's refusal.
+    std::vector<Lease> waiting = std::move(run->parked[h.key]);
+    run->parked.erase(h.key);
+    run->parked_count -= waiting.size();
+    const HostRelease idle{.hold_until_ms = a.release.hold_until_ms};
+    if (a.kind == RobotsAnswer::Kind::kRefused) {
+      End(d.lease, h.refused_outcome, h.refused_reason, 0, nullptr, {}, {}, a.release);
+      for (const Lease& l : waiting) End(l, h.refused_outcome, h.refused_reason, 0);
+      return;
+    }
+    GiveBack(d.lease, a.release);
+    for (const Lease& l : waiting) GiveBack(l, idle);
+  }
+
+  void OnSitemap(HostState& h, FetchDone& d) {
+    const FetchResult& r = d.result;
+    if (r.error == FetchError::kNone && r.http_status >= 200 && r.http_status < 300) {
+      SitemapContent content =
+          ParseSitemap(r.body, d.request.url, static_cast<size_t>(options.max_sitemap_urls));
+      if (content.index) {
+        run->sitemaps.AddFromIndex(h.key, content.urls, d.request.source);
+      } else {
+        std::vector<FetchTask> tasks;
+        for (std::string& url : content.urls) {
+          auto src = scope.SourceFor(url, d.request.source);
+          if (!src) continue;
+          FetchTask t;
+          t.url = std::move(url);
+          t.source = src->name;
+          t.depth = 1;
+          t.external = src->external;
+          tasks.push_back(std::move(t));
+        }
+        AddLinks(tasks);
       }
     }
-    if (Transient(r)) {
-      ++h.failures;
-      h.next_allowed_ms = std::max(h.next_allowed_ms, now + EffectiveDelay(h));
-      RetryOrFail(std::move(d.task), r,
-                  r.error != FetchError::kNone ? std::string(Name(r.error)) + ": " + r.error_message
-                                               : "HTTP " + std::to_string(r.http_status));
+    const int64_t now = clock.NowMs();
+    GiveBack(d.lease, HostRelease{.ended_ms = now, .delay_ms = run->hosts.Delay(h)});
+  }
+
+  void OnPage(HostState& h, FetchDone& d) {
+    const FetchResult& r = d.result;
+    const Lease& lease = d.lease;
+    const int64_t now = clock.NowMs();
+    const HostRelease release = run->hosts.AfterFetch(h, r, now);
+    RetryDecision next = NextAttempt(lease.task, r, retry, rng);
+    if (next.kind == RetryDecision::Kind::kRetry) {
+      next.task.not_before_ms = now + next.delay_ms;
+      ++run->stats.retries;
+      run->leases.erase(lease.id);
+      if (Status s = frontier.Retry(lease, next.task, release); !s.ok()) FailFrontier(s);
+      return;
+    }
+    if (next.kind == RetryDecision::Kind::kGiveUp) {
+      End(lease, Outcome::kFailed, next.reason, r.http_status, &r, {}, {}, release);
       return;
     }
     switch (r.error) {
       case FetchError::kNone:
         break;
       case FetchError::kTooLarge:
-        End(d.task, Outcome::kTooLarge, r.error_message, r.http_status);
-        return;
+        return End(lease, Outcome::kTooLarge, r.error_message, r.http_status, nullptr, {}, {},
+                   release);
       case FetchError::kBlockedAddress:
-        End(d.task, Outcome::kBlocked, r.error_message, 0);
-        return;
+        return End(lease, Outcome::kBlocked, r.error_message, 0, nullptr, {}, {}, release);
       default:
-        End(d.task, Outcome::kFailed, std::string(Name(r.error)) + ": " + r.error_message, r.http_status);
-        return;
+        return End(lease, Outcome::kFailed, std::string(Name(r.error)) + ": " + r.error_message,
+                   r.http_status, nullptr, {}, {}, release);
     }
-    h.failures = 0;
     const int status = r.http_status;
     if (status >= 300 && status < 400 && status != 304) {
-      OnRedirect(d.task, r);
-      return;
+      frontier.ReleaseHost(lease, release);
+      return OnRedirect(lease, r);
     }
     if (status == 304 || (status >= 200 && status < 300)) {
-      CompiledSource* src = SourceOf(d.task.source);
-      if (src && status != 304) ++src->pages;
-      PageJob job{std::move(d.task), std::move(d.result), src ? src->config : nullptr, {}};
+      // The host is free again while the page is processed; the lease ends with the page.
+      frontier.ReleaseHost(lease, release);
+      auto src = scope.Find(lease.task.source);
+      if (src && status != 304) ++run->source_pages[src->name];
+      PendingPage p{PageJob{lease.task, std::move(d.result), src, {}}, lease};
       if (status == 304) {
         // The page did not change: its ads were seen again. The URL's record names them.
-        if (auto prev = frontier.Lookup(job.task.url)) job.previous_ad_ids = std::move(prev->ad_ids);
+        auto prev = frontier.Lookup(lease.task.url);
+        if (prev) {
+          p.job.previous_ad_ids = std::move(prev->ad_ids);
+        } else if (!prev.error().IsNotFound()) {
+          FailFrontier(prev.error());
+        }
       }
-      Offer(std::move(job));
+      Offer(std::move(p));
       return;
     }
-    End(d.task, Outcome::kFailed, "HTTP " + std::to_string(status), status);
+    End(lease, Outcome::kFailed, "HTTP " + std::to_string(status), status, nullptr, {}, {},
+        release);
   }
 
   // A redirect is recorded as one hop of its chain (URL, status, the address that answered, the
   // target) and its target becomes a new URL. A URL from outside keeps its guard, so the fetcher
   // checks every hop again (CheckOutsideUrl, then each address it dials), and its chain is cut at
   // kMaxOutsideRedirects hops whatever max_redirects says.
-  void OnRedirect(const FetchTask& task, const FetchResult& r) {
+  void OnRedirect(const Lease& lease, const FetchResult& r) {
+    const FetchTask& task = lease.task;
     const std::string location(HeaderValue(r, "Location"));
     auto target = location.empty()
                       ? Result<std::string>(Status::InvalidArgument("no Location header"))
                       : ResolveUrl(task.url, location);
     if (!target) {
       // file:, gopher: and other schemes end here, before anything could fetch them.
-      End(task, Outcome::kFailed,
+      End(lease, Outcome::kFailed,
           "HTTP " + std::to_string(r.http_status) + " to a target that is not followed (" +
               target.error().message() + ")",
           r.http_status, &r);
       return;
     }
-    End(task, Outcome::kRedirected, "→ " + EscapeControl(*target, 300), r.http_status, &r, {},
+    End(lease, Outcome::kRedirected, "→ " + EscapeControl(*target, 300), r.http_status, &r, {},
         *target);
     const int max_redirects = task.external ? std::min(options.max_redirects, kMaxOutsideRedirects)
                                             : options.max_redirects;
     if (task.redirects >= max_redirects) {
-      ++stats.outcomes["too_many_redirects"];
+      ++run->stats.outcomes["too_many_redirects"];
       return;
     }
     FetchTask next = task;
     next.url = *target;
     next.redirects = task.redirects + 1;
     next.attempt = 0;
+    next.not_before_ms = 0;
     next.etag.clear();
     next.last_modified.clear();
     // The target is a new URL: scope and dedup apply (robots when it is scheduled).
-    CompiledSource* src = SourceOf(task.source);
-    if (src && !InScope(*src, next.url)) {
-      src = SourceFor(next.url, task.source);
+    if (scope.Find(task.source) && !scope.Holds(task.source, next.url)) {
+      auto src = scope.SourceFor(next.url, task.source);
       if (!src) {
-        ++stats.outcomes[std::string(Name(Outcome::kOutOfScope))];
-        Status s = frontier.Record(next.url, {Outcome::kOutOfScope, "redirect target out of scope", 0, 0, 0, task.source});
-        if (!s.ok()) Fail(s);
+        ++run->stats.outcomes[std::string(Name(Outcome::kOutOfScope))];
+        UrlRecord rec;
+        rec.outcome = Outcome::kOutOfScope;
+        rec.reason = "redirect target out of scope";
+        rec.source = task.source;
+        if (Status s = frontier.Record(next.url, rec); !s.ok()) FailFrontier(s);
         return;
       }
-      next.source = src->config->name;
+      next.source = src->name;
     }
-    auto added = frontier.Add({next}, /*force=*/next.priority == FetchPriority::kSubmission);
-    if (!added) Fail(added.error());
-  }
-
-  void OnRobots(HostState& h, FetchDone& d) {
-    const FetchResult& r = d.result;
-    const int64_t now = clock.NowMs();
-    h.next_allowed_ms = std::max(h.next_allowed_ms, now + h.delay_ms);
-    if (r.error == FetchError::kNone && r.http_status >= 200 && r.http_status < 300) {
-      SetRobots(h, RobotsTxt::Parse(r.body), now);
-      SaveRobots(h, r.body, r.http_status);
-      if (options.use_sitemaps) QueueSitemaps(h, d.task.source);
-      return;
-    }
-    if (r.error == FetchError::kNone && r.http_status >= 300 && r.http_status < 400 &&
-        d.task.redirects < 5 && !HeaderValue(r, "Location").empty()) {
-      // RFC 9309: follow at least five redirects for robots.txt; the answer is this host's.
-      if (auto target = ResolveUrl(d.task.url, HeaderValue(r, "Location")); target) {
-        FetchTask t = d.task;
-        t.url = *target;
-        t.redirects++;
-        CompiledSource* src = SourceOf(d.task.source);
-        StartRobots(h, src ? src->config.get() : nullptr, std::move(t));
-        return;
-      }
-    }
-    if (r.error == FetchError::kNone && r.http_status >= 400 && r.http_status < 500 && r.http_status != 429) {
-      // RFC 9309: an unavailable robots.txt (4xx) allows everything.
-      SetRobots(h, RobotsTxt(), now);
-      SaveRobots(h, "", r.http_status);
-      return;
-    }
-    if (r.error == FetchError::kBlockedAddress) {
-      // The address guard refused the host itself: none of its URLs can be fetched.
-      while (auto t = frontier.Pop(h.key, INT64_MAX)) End(*t, Outcome::kBlocked, r.error_message, 0);
-      h.robots_state = HostState::Robots::kUnknown;
-      return;
-    }
-    // Unreachable (5xx, 429, network error): defer the host and try again later.
-    ++h.robots_attempts;
-    h.robots_state = HostState::Robots::kDeferred;
-    const int64_t wait = std::min<int64_t>(options.max_host_backoff_ms,
-                                           std::max<int64_t>(h.delay_ms, 5000) << std::min(h.robots_attempts - 1, 10));
-    h.robots_retry_ms = now + std::max<int64_t>(wait, r.retry_after_s > 0 ? r.retry_after_s * 1000 : 0);
-    ++stats.errors["robots_unreachable"];
-    if (h.robots_attempts > options.max_retries) {
-      // Give up on the host for this run: its URLs end as failed, robots.txt being unreachable.
-      while (auto t = frontier.Pop(h.key, INT64_MAX)) {
-        End(*t, Outcome::kFailed,
-            "robots.txt unreachable (" + (r.error == FetchError::kNone ? "HTTP " + std::to_string(r.http_status)
-                                                                      : std::string(Name(r.error))) + ")",
-            0);
-      }
-      h.robots_state = HostState::Robots::kUnknown;
-      h.robots_attempts = 0;
-    }
-  }
-
-  void QueueSitemaps(HostState& h, const std::string& source) {
-    for (const std::string& sm : h.robots.sitemaps()) {
-      if (h.sitemaps_fetched >= 20) break;
-      auto url = ResolveUrl(h.origin + "/", sm);
-      if (!url || HostKey(*url) != h.key) continue;  // only the host's own sitemaps
-      StartSitemap(h, std::move(*url), source);
-    }
-  }
-
-  void OnSitemap(FetchDone& d) {
-    const FetchResult& r = d.result;
-    if (r.error != FetchError::kNone || r.http_status < 200 || r.http_status >= 300) return;
-    const bool index = r.body.find("<sitemapindex") != std::string::npos;
-    std::vector<FetchTask> tasks;
-    const std::string key = HostKey(d.task.url);
-    for (const std::string& loc : SitemapLocs(r.body, 50'000)) {
-      auto url = ResolveUrl(d.task.url, loc);
-      if (!url) continue;
-      if (index) {
-        auto h = hosts.find(key);
-        if (h != hosts.end() && HostKey(*url) == key && h->second.sitemaps_fetched < 20) {
-          StartSitemap(h->second, std::move(*url), d.task.source);
-        }
-        continue;
-      }
-      CompiledSource* src = SourceFor(*url, d.task.source);
-      if (!src) continue;
-      FetchTask t;
-      t.url = *url;
-      t.source = src->config->name;
-      t.depth = 1;
-      t.external = src->config->external;
-      tasks.push_back(std::move(t));
-    }
-    AddLinks(tasks);
+    auto added = frontier.Add(
+        {next}, next.priority == FetchPriority::kSubmission ? AddMode::kAgain : AddMode::kIfNew);
+    if (!added) FailFrontier(added.error());
   }
 
   void AddLinks(const std::vector<FetchTask>& tasks) {
     if (tasks.empty()) return;
-    auto added = frontier.Add(tasks);
-    if (!added) {
-      Fail(added.error().WithContext("frontier"));
-      return;
-    }
-    stats.links_discovered += *added;
+    auto added = frontier.Add(tasks, AddMode::kIfNew);
+    if (!added) return FailFrontier(added.error());
+    run->stats.links_discovered += *added;
   }
 
-  void Offer(PageJob job) {
-    if (!pending_offers.empty() || !TryOffer(job)) pending_offers.push_back(std::move(job));
+  void Offer(PendingPage p) {
+    if (!run->pending_pages.empty() || !TryOffer(p)) run->pending_pages.push_back(std::move(p));
   }
 
-  // Offers `job` to the sink; it is moved from only when the sink takes it.
-  bool TryOffer(PageJob& job) {
+  // Offers a page to the sink; it is moved from only when the sink takes it.
+  bool TryOffer(PendingPage& p) {
     std::weak_ptr<Mailbox> box = mailbox;
     // What the page's end needs of the response once the sink is done with it: the validators.
     FetchResult meta;
-    meta.http_status = job.result.http_status;
+    meta.http_status = p.job.result.http_status;
+    meta.remote_ip = p.job.result.remote_ip;
     for (const char* name : {"ETag", "Last-Modified"}) {
-      if (auto v = HeaderValue(job.result, name); !v.empty()) meta.headers.emplace_back(name, v);
+      if (auto v = HeaderValue(p.job.result, name); !v.empty()) meta.headers.emplace_back(name, v);
     }
-    const bool taken = sink.Offer(job, [box, task = job.task, meta = std::move(meta),
-                                        previous = job.previous_ad_ids](PageOutcome o) mutable {
+    const bool taken = sink.Offer(p.job, [box, id = run->id, lease = p.lease,
+                                          meta = std::move(meta),
+                                          previous = p.job.previous_ad_ids](PageOutcome o) mutable {
       if (auto b = box.lock()) {
-        b->Post(PageDone{std::move(task), std::move(meta), std::move(o), std::move(previous)});
+        b->Post(PageDone{id, std::move(lease), std::move(meta), std::move(o), std::move(previous)});
       }
     });
-    if (taken) ++jobs_in_sink;
+    if (taken) ++run->jobs_in_sink;
     return taken;
   }
 
-  void OnPage(PageDone& d) {
-    --jobs_in_sink;
+  void OnPageDone(PageDone& d) {
+    --run->jobs_in_sink;
     if (!d.outcome.error.ok()) {
       // The page stays queued (not finished): a later run fetches it again.
       Fail(d.outcome.error);
       return;
     }
-    stats.ads += d.outcome.ads;
-    stats.flagged += d.outcome.flagged;
-    // Links first, then the page's own end, so a crash in between loses nothing.
-    std::vector<FetchTask> tasks;
-    if (d.result.http_status != 304) {
-      CompiledSource* own = SourceOf(d.task.source);
+    run->stats.ads += d.outcome.ads;
+    run->stats.flagged += d.outcome.flagged;
+    if (d.meta.http_status != 304) {
+      // Links first, then the page's own end, so a crash in between loses nothing.
+      std::vector<FetchTask> tasks;
       std::vector<std::string> outside;
       for (const std::string& link : d.outcome.links) {
         auto url = CanonicalUrl(link);
         if (!url) continue;
-        CompiledSource* src = SourceFor(*url, d.task.source);
-        if (!src) {
-          ++stats.out_of_scope_links;
-          outside.push_back(std::move(url.value()));
-          continue;
+        LinkPlacement place = scope.PlaceLink(d.lease.task, *url);
+        switch (place.kind) {
+          case LinkPlacement::Kind::kQueue:
+            tasks.push_back(std::move(place.task));
+            break;
+          case LinkPlacement::Kind::kOutOfScope:
+            ++run->stats.out_of_scope_links;
+            outside.push_back(std::move(*url));
+            break;
+          case LinkPlacement::Kind::kTooDeep:
+            break;
         }
-        const int depth = src == own ? d.task.depth + 1 : 0;
-        if (src->config->max_depth >= 0 && depth > src->config->max_depth) continue;
-        FetchTask t;
-        t.url = *url;
-        t.source = src->config->name;
-        t.depth = depth;
-        t.external = src->config->external;
-        tasks.push_back(std::move(t));
       }
       AddLinks(tasks);
-      if (Status s = frontier.RecordOutOfScope(outside, d.task.source); !s.ok()) Fail(s.WithContext("frontier"));
-      ++stats.pages;
-      End(d.task, Outcome::kFetched, "", d.result.http_status, &d.result, std::move(d.outcome.ad_ids));
+      if (Status s = frontier.RecordOutOfScope(outside, d.lease.task.source); !s.ok()) {
+        FailFrontier(s);
+      }
+      ++run->stats.pages;
+      End(d.lease, Outcome::kFetched, "", d.meta.http_status, &d.meta, std::move(d.outcome.ad_ids));
     } else {
-      End(d.task, Outcome::kNotModified, "", 304, &d.result, std::move(d.previous_ad_ids));
+      End(d.lease, Outcome::kNotModified, "", 304, &d.meta, std::move(d.previous_ad_ids));
     }
     // Room in the sink again: offer what waited.
-    while (!pending_offers.empty() && TryOffer(pending_offers.front())) pending_offers.pop_front();
+    while (!run->pending_pages.empty() && TryOffer(run->pending_pages.front())) {
+      run->pending_pages.pop_front();
+    }
   }
 
-  void Handle(Event& e) {
+  // Routes one event to its handler. Completions of an earlier run are dropped: Open() gave
+  // their tasks back to the queue.
+  void Route(Event& e) {
     if (auto* f = std::get_if<FetchDone>(&e)) {
-      OnFetch(*f);
+      if (f->run == run->id) OnFetch(*f);
+    } else if (auto* p = std::get_if<PageDone>(&e)) {
+      if (p->run == run->id) OnPageDone(*p);
     } else {
-      OnPage(std::get<PageDone>(e));
+      auto& s = std::get<SubmitRequest>(e);
+      s.done->set_value(Queue(s.tasks, s.source));
     }
+  }
+
+  // --- The loop --------------------------------------------------------------------------------
+
+  int64_t PagesCounted() const {
+    return run->stats.pages + run->page_fetches_in_flight +
+           static_cast<int64_t>(run->jobs_in_sink + run->pending_pages.size());
+  }
+  bool LimitReached() const { return options.max_pages > 0 && PagesCounted() >= options.max_pages; }
+  bool Idle() const {
+    return run->fetches_in_flight == 0 && run->jobs_in_sink == 0 && run->pending_pages.empty() &&
+           run->parked_count == 0;
   }
 
   void UpdateCounters() {
-    stats.elapsed_ms = clock.NowMs() - stats.started_ms;
-    stats.queued = frontier.queued();
-    stats.in_flight = in_flight;
-    std::set<std::string> active(frontier.hosts_with_work().begin(), frontier.hosts_with_work().end());
-    for (const auto& [k, h] : hosts) {
-      if (h.in_flight > 0) active.insert(k);
-    }
-    stats.hosts_active = static_cast<int64_t>(active.size());
+    const FrontierCounts c = frontier.Counts();
+    run->stats.elapsed_ms = clock.NowMs() - run->stats.started_ms;
+    run->stats.queued = c.queued;
+    run->stats.in_flight = run->fetches_in_flight;
+    run->stats.hosts_active = c.hosts_with_work;
   }
 
-  bool Idle() const { return in_flight == 0 && jobs_in_sink == 0 && pending_offers.empty(); }
+  // Waits until an event arrives or `until_ms` (0: none) comes, at most a second.
+  void Sleep(int64_t now, int64_t until_ms) {
+    // A Stop() wakes the loop once; after that it waits for the fetches still in flight.
+    auto woken = [&] { return !mailbox->events.empty() || (stop_requested && !run->stopping); };
+    {
+      std::lock_guard lock(mailbox->mu);
+      if (woken()) return;
+    }
+    if (waiter && waiter->Wait(until_ms)) return;
+    int64_t sleep_ms = 1000;
+    if (until_ms > now) sleep_ms = std::min(sleep_ms, until_ms - now);
+    std::unique_lock lock(mailbox->mu);
+    mailbox->cv.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(sleep_ms, 1)), woken);
+  }
 
-  Result<CrawlStats> Run(const std::function<void(const CrawlStats&)>& progress) {
-    ADWATCH_RETURN_IF_ERROR(frontier.Load());
+  Result<CrawlStats> Loop(const std::function<void(const CrawlStats&)>& progress) {
+    if (Status s = frontier.Open(); !s.ok()) return s.WithContext("frontier");
+    opened = true;
+    CrawlStats& stats = run->stats;
     stats.started_ms = clock.NowMs();
     // Start URLs of every source (dedup keeps a resumed crawl from starting over).
-    std::vector<FetchTask> starts;
-    for (const auto& s : sources) {
-      for (const std::string& u : s->config->start_urls) {
-        auto url = CanonicalUrl(u);
-        if (!url) continue;
-        FetchTask t;
-        t.url = *url;
-        t.source = s->config->name;
-        t.external = s->config->external;
-        starts.push_back(std::move(t));
-      }
-    }
-    AddLinks(starts);
+    AddLinks(scope.StartTasks());
     int64_t next_revisit = 0;
-    if (auto due = frontier.QueueDueRevisits(clock.NowMs(), next_revisit); !due) return due.error();
-
-    const int64_t deadline = options.max_duration_ms > 0 ? stats.started_ms + options.max_duration_ms : 0;
+    if (auto due = frontier.QueueDueRevisits(clock.NowMs()); due) {
+      next_revisit = due->next_due_ms;
+    } else {
+      FailFrontier(due.error());
+    }
+    const int64_t deadline =
+        options.max_duration_ms > 0 ? stats.started_ms + options.max_duration_ms : 0;
     int64_t last_progress = 0;
     int64_t stop_deadline = 0;
     while (true) {
-      // 1. Everything that completed.
+      // 1. Everything that completed, and submissions.
       std::deque<Event> batch;
       {
         std::lock_guard lock(mailbox->mu);
         batch.swap(mailbox->events);
       }
-      for (Event& e : batch) Handle(e);
+      for (Event& e : batch) Route(e);
       const int64_t now = clock.NowMs();
-      if (stop_requested.load()) stopping = true;
-      if (deadline && now >= deadline && !stopping) {
-        stopping = true;
+      if (stop_requested.load()) run->stopping = true;
+      if (deadline && now >= deadline && !run->stopping) {
+        run->stopping = true;
         stats.limit_reached = true;
       }
       if (LimitReached() && Idle()) {
@@ -814,89 +673,144 @@ struct Crawler::Impl {
         break;
       }
       // 2. Revisits that came due.
-      if (options.follow && next_revisit && now >= next_revisit) {
-        auto due = frontier.QueueDueRevisits(now, next_revisit);
-        if (!due) Fail(due.error());
+      if (options.follow && !run->stopping && next_revisit && now >= next_revisit) {
+        if (auto due = frontier.QueueDueRevisits(now); due) {
+          next_revisit = due->next_due_ms;
+        } else {
+          FailFrontier(due.error());
+        }
       }
       // 3. What may start now.
-      const int64_t wake = Dispatch();
+      const int64_t wake = Dispatch(now);
       if (progress && now - last_progress >= 1000) {
         UpdateCounters();
         progress(stats);
         last_progress = now;
       }
       // 4. The end: stopped and drained, or nothing left that could ever start.
-      if (stopping) {
+      int64_t until = wake;
+      if (run->stopping) {
         if (stop_deadline == 0) stop_deadline = now + options.stop_grace_ms;
-        if (jobs_in_sink == 0 && pending_offers.empty() && (in_flight == 0 || now >= stop_deadline)) break;
+        if (run->jobs_in_sink == 0 && run->pending_pages.empty() &&
+            (run->fetches_in_flight == 0 || now >= stop_deadline)) {
+          break;
+        }
+        until = stop_deadline;
       } else if (Idle() && wake == 0) {
         // Nothing in flight, nothing due later: either no work is left, or what is left is held
         // back by a page limit.
-        stats.done = frontier.hosts_with_work().empty();
+        stats.done = frontier.Counts().hosts_with_work == 0;
         stats.limit_reached = !stats.done;
         if (!options.follow || stats.limit_reached) break;
       }
-      // 5. Sleep until something completes, something becomes due, or a second passes.
-      int64_t sleep_ms = 1000;
-      if (wake > now) sleep_ms = std::min(sleep_ms, wake - now);
-      if (options.follow && next_revisit > now) sleep_ms = std::min(sleep_ms, next_revisit - now);
-      if (deadline) sleep_ms = std::min(sleep_ms, std::max<int64_t>(deadline - now, 1));
-      std::unique_lock lock(mailbox->mu);
-      mailbox->cv.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(sleep_ms, 1)),
-                           [&] { return !mailbox->events.empty() || stop_requested.load(); });
+      // 5. Sleep until something completes or becomes due.
+      auto earliest = [&](int64_t t) {
+        if (t > 0 && (until == 0 || t < until)) until = t;
+      };
+      if (options.follow) earliest(next_revisit);
+      earliest(deadline);
+      Sleep(now, until);
     }
-    // Whatever is still in flight after the grace period stays queued for the next run.
     UpdateCounters();
     if (progress) progress(stats);
-    if (!fatal.ok()) return fatal;
+    if (!run->fatal.ok()) return run->fatal;
     return stats;
+  }
+
+  Result<CrawlStats> Run(const std::function<void(const CrawlStats&)>& progress) {
+    {
+      std::lock_guard direct(submit_mu);
+      std::lock_guard lock(mailbox->mu);
+      mailbox->running = true;
+      run = std::make_unique<RunState>(options);
+      run->id = ++mailbox->run;
+    }
+    Result<CrawlStats> result = Loop(progress);
+    // Leases still out (fetches past the grace period, pages the sink never took) go back, so
+    // that the frontier serves them again; their late completions are dropped.
+    const std::map<std::uint64_t, Lease> out = std::move(run->leases);
+    for (const auto& [id, lease] : out) {
+      // The run is over either way; a frontier that cannot take a lease back re-serves it when
+      // opened again (LocalFrontier) or when its lease expires.
+      (void)frontier.Return(lease, {});
+    }
+    // Submissions that came as the loop ended are queued for the next run.
+    std::lock_guard direct(submit_mu);
+    std::deque<Event> rest;
+    {
+      std::lock_guard lock(mailbox->mu);
+      mailbox->running = false;
+      rest.swap(mailbox->events);
+    }
+    for (Event& e : rest) {
+      if (auto* s = std::get_if<SubmitRequest>(&e)) s->done->set_value(Queue(s->tasks, s->source));
+    }
+    return result;
   }
 
   CrawlerOptions options;
   Fetcher& fetcher;
-  storage::Store& store;
+  Frontier& frontier;
   PageSink& sink;
   const Clock& clock;
-  Frontier frontier;
+  Waiter* waiter;
+  RetryOptions retry;
+  Scope scope;
   std::shared_ptr<Mailbox> mailbox;
   std::mt19937_64 rng;
-  std::vector<std::unique_ptr<CompiledSource>> sources;
-  std::unordered_map<std::string, CompiledSource*> by_name;
-  std::unordered_map<std::string, HostState> hosts;
-  std::deque<PageJob> pending_offers;
-  std::string last_host;
-  int in_flight = 0;
-  int64_t page_fetches_in_flight = 0;
-  size_t jobs_in_sink = 0;
-  CrawlStats stats;
-  Status fatal;
-  bool stopping = false;
+  std::unique_ptr<RunState> run;
+  bool opened = false;  // the frontier was opened (by a Run, or by a Submit before one)
+  // Held while a Submit queues directly, and while a Run starts or ends, so that a submission is
+  // either queued directly or taken by exactly one Run.
+  std::mutex submit_mu;
   std::atomic<bool> stop_requested{false};
+  std::unique_ptr<LocalFrontier> own_frontier;  // the embedded mode's
 };
 
+Crawler::Crawler(CrawlerOptions options, Fetcher& fetcher, Frontier& frontier, PageSink& sink,
+                 const Clock& clock, Waiter* waiter)
+    : impl_(std::make_unique<Impl>(std::move(options), fetcher, frontier, sink, clock, waiter)) {}
+
 Crawler::Crawler(CrawlerOptions options, Fetcher& fetcher, storage::Store& store, PageSink& sink,
-                 const Clock& clock)
-    : impl_(std::make_unique<Impl>(std::move(options), fetcher, store, sink, clock)) {}
+                 const Clock& clock, Waiter* waiter) {
+  auto local = std::make_unique<LocalFrontier>(store, clock);
+  impl_ = std::make_unique<Impl>(std::move(options), fetcher, *local, sink, clock, waiter);
+  impl_->own_frontier = std::move(local);
+}
 
 Crawler::~Crawler() = default;
 
 Status Crawler::Submit(const std::vector<std::string>& urls, const SourceConfig& source) {
   ADWATCH_RETURN_IF_ERROR(Validate(source));
-  if (!impl_->by_name.count(source.name)) impl_->AddSource(source);
-  ADWATCH_RETURN_IF_ERROR(impl_->frontier.Load());
   std::vector<FetchTask> tasks;
   for (const std::string& u : urls) {
     auto url = CanonicalUrl(u);
     if (!url) return url.error();
     FetchTask t;
-    t.url = *url;
+    t.url = std::move(*url);
     t.source = source.name;
     t.priority = FetchPriority::kSubmission;
     t.external = source.external;
     tasks.push_back(std::move(t));
   }
-  auto added = impl_->frontier.Add(tasks, /*force=*/true);
-  return added.status();
+  Impl& impl = *impl_;
+  std::unique_lock direct(impl.submit_mu);
+  std::future<Status> queued;
+  {
+    std::lock_guard lock(impl.mailbox->mu);
+    if (impl.mailbox->running) {
+      auto done = std::make_shared<std::promise<Status>>();
+      queued = done->get_future();
+      impl.mailbox->events.push_back(SubmitRequest{std::move(tasks), source, std::move(done)});
+    }
+  }
+  if (queued.valid()) {
+    // Run() queues it on its thread; it takes submit_mu as it ends, so it cannot miss this one.
+    direct.unlock();
+    impl.mailbox->cv.notify_one();
+    return queued.get();
+  }
+  return impl.Queue(tasks, source);
 }
 
 Result<CrawlStats> Crawler::Run(const std::function<void(const CrawlStats&)>& progress) {
@@ -905,7 +819,7 @@ Result<CrawlStats> Crawler::Run(const std::function<void(const CrawlStats&)>& pr
 
 void Crawler::Stop() {
   impl_->stop_requested.store(true);
-  impl_->mailbox->Wake();
+  impl_->mailbox->cv.notify_one();
 }
 
 }  // namespace adwatch::crawler

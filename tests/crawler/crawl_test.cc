@@ -1,55 +1,25 @@
 // The crawler against a loopback test server: politeness measured from the server's own log,
 // Retry-After, retries, outcomes, size caps, the address guard, redirects, revisits.
-#include "adwatch/crawler/crawler.h"
-
 #include <sys/resource.h>
 
 #include <catch2/catch.hpp>
 
-#include <mutex>
-#include <thread>
-
-#include "adwatch/crawler/frontier.h"
+#include "adwatch/crawler/crawler.h"
+#include "adwatch/crawler/local_frontier.h"
 #include "adwatch/crawler/url.h"
+#include "support/link_sink.h"
+#include "support/manual_clock.h"
 #include "support/temp_dir.h"
 #include "support/test_server.h"
 
 using namespace adwatch;
 using namespace adwatch::crawler;
+using adwatch::testing::LinkSink;
+using adwatch::testing::ManualClock;
 using adwatch::testing::Route;
 using adwatch::testing::TestServer;
 
 namespace {
-
-// A sink that takes every page, finds its href links and records what it saw.
-class LinkSink final : public PageSink {
- public:
-  bool Offer(PageJob& job, std::function<void(PageOutcome)> done) override {
-    PageOutcome out;
-    const std::string& body = job.result.body;
-    for (size_t at = body.find("href=\""); at != std::string::npos; at = body.find("href=\"", at + 6)) {
-      const size_t end = body.find('"', at + 6);
-      if (end == std::string::npos) break;
-      if (auto u = ResolveUrl(job.task.url, body.substr(at + 6, end - at - 6)); u) out.links.push_back(*u);
-    }
-    // Stands in for the store: one "ad" per page, named after its URL.
-    if (job.result.http_status != 304) out.ad_ids = {"ad:" + job.task.url};
-    {
-      std::lock_guard lock(mu);
-      previous_ad_ids.push_back(job.previous_ad_ids);
-      pages.push_back(job.task.url);
-      statuses.push_back(job.result.http_status);
-      max_body = std::max(max_body, job.result.body.size());
-    }
-    done(std::move(out));
-    return true;
-  }
-  std::mutex mu;
-  std::vector<std::string> pages;
-  std::vector<int> statuses;
-  std::vector<std::vector<std::string>> previous_ad_ids;
-  size_t max_body = 0;
-};
 
 struct Harness {
   adwatch::testing::TempDir dir;
@@ -57,6 +27,7 @@ struct Harness {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<Fetcher> fetcher;
   LinkSink sink;
+  const Clock* crawl_clock = &clock;  // the crawler's; the store keeps the real one
 
   explicit Harness(FetcherOptions f = {}) {
     storage::StoreOptions so;
@@ -73,14 +44,14 @@ struct Harness {
 
   CrawlStats Crawl(CrawlerOptions o) {
     if (o.retry_base_ms == 2000) o.retry_base_ms = 100;
-    Crawler c(std::move(o), *fetcher, *store, sink, clock);
+    Crawler c(std::move(o), *fetcher, *store, sink, *crawl_clock);
     auto stats = c.Run();
     REQUIRE(stats.has_value());
     return *stats;
   }
 
   UrlRecord Outcome(const std::string& url) {
-    Frontier f(*store, clock);
+    LocalFrontier f(*store, clock);
     auto r = f.Lookup(*CanonicalUrl(url));
     REQUIRE(r.has_value());
     return *r;
@@ -131,39 +102,41 @@ TEST_CASE("Politeness: the delay between requests to a host is kept, measured by
   for (int i = 0; i < 4; ++i) server->Serve("/p" + std::to_string(i), "page");
   Harness h;
   CrawlerOptions o = OneSite(*server);
-  o.default_host_delay_ms = 300;
+  o.default_host_delay_ms = 150;
   h.Crawl(o);
   const auto log = server->Log();
   REQUIRE(log.size() >= 6);  // robots.txt, index, 4 pages
   CHECK(server->max_requests_in_flight() <= 1);
   for (size_t i = 1; i < log.size(); ++i) {
     INFO(log[i - 1].target << " → " << log[i].target);
-    CHECK(log[i].arrival_ms - log[i - 1].arrival_ms >= 290);
+    CHECK(log[i].arrival_ms - log[i - 1].arrival_ms >= 140);
   }
 }
 
 TEST_CASE("Crawl-delay from robots.txt is honoured", "[crawler]") {
   auto server = Server();
-  server->SetRobots("User-agent: *\nCrawl-delay: 0.4\n");
+  server->SetRobots("User-agent: *\nCrawl-delay: 0.2\n");
   server->Serve("/", Links(0, 3));
   for (int i = 0; i < 3; ++i) server->Serve("/p" + std::to_string(i), "page");
   Harness h;
   h.Crawl(OneSite(*server));
   const auto log = server->Log();
-  for (size_t i = 2; i < log.size(); ++i) CHECK(log[i].arrival_ms - log[i - 1].arrival_ms >= 390);
+  for (size_t i = 2; i < log.size(); ++i) CHECK(log[i].arrival_ms - log[i - 1].arrival_ms >= 190);
 }
 
 TEST_CASE("429 with Retry-After is waited out, then the page is fetched", "[crawler]") {
   auto server = Server();
   server->Serve("/", "<a href=\"/busy\">b</a>");
-  server->Set("/busy", Route::Html("finally").FailingFirst(1, 429, /*retry_after_seconds=*/2));
+  server->Set("/busy", Route::Html("finally").FailingFirst(1, 429, /*retry_after_seconds=*/1));
   Harness h;
-  auto stats = h.Crawl(OneSite(*server));
+  CrawlerOptions o = OneSite(*server);
+  o.max_host_backoff_ms = 100;  // the slow-down after a failure, shorter than the Retry-After
+  auto stats = h.Crawl(o);
   const auto busy = server->LogFor("/busy");
   REQUIRE(busy.size() == 2);
   CHECK(busy[0].status == 429);
   CHECK(busy[1].status == 200);
-  CHECK(busy[1].arrival_ms - busy[0].arrival_ms >= 1950);
+  CHECK(busy[1].arrival_ms - busy[0].arrival_ms >= 950);
   CHECK(h.Outcome(server->Url("/busy")).outcome == Outcome::kFetched);
   CHECK(stats.retries == 1);
 }
@@ -226,16 +199,17 @@ TEST_CASE("Every URL ends with an outcome: fetched, denied, redirected, too larg
   CHECK(h.sink.max_body <= (2u << 20));
   // 50 MB and a 1 GB bomb did not pass through memory (ru_maxrss is in KiB).
   CHECK(after.ru_maxrss - before.ru_maxrss < 40 * 1024);
-  Frontier frontier(*h.store, h.clock);
-  REQUIRE(frontier.Load().ok());
-  CHECK(frontier.queued() == 0);
+  LocalFrontier frontier(*h.store, h.clock);
+  REQUIRE(frontier.Open().ok());
+  CHECK(frontier.Counts().queued == 0);
 }
 
 TEST_CASE("One slow host never stalls the others", "[crawler]") {
   auto slow = Server("127.0.0.2");
   auto fast = Server("127.0.0.3");
   slow->Serve("/", Links(0, 3));
-  for (int i = 0; i < 3; ++i) slow->Set("/p" + std::to_string(i), Route::Html("slow").WithDelay(800));
+  for (int i = 0; i < 3; ++i)
+    slow->Set("/p" + std::to_string(i), Route::Html("slow").WithDelay(400));
   fast->Serve("/", Links(0, 10));
   for (int i = 0; i < 10; ++i) fast->Serve("/p" + std::to_string(i), "fast");
   Harness h;
@@ -341,10 +315,12 @@ TEST_CASE("Revisits send If-None-Match and If-Modified-Since, a 304 ends as not 
   auto server = Server();
   server->Set("/", Route::Html("same").WithValidators("\"v1\"", 1'700'000'000));
   Harness h;
+  ManualClock clock(h.clock.NowMs());  // the crawler's: a day passes between the runs
+  h.crawl_clock = &clock;
   CrawlerOptions o = OneSite(*server);
-  o.sources[0].revisit_interval_s = 1;
+  o.sources[0].revisit_interval_s = 3600;
   h.Crawl(o);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  clock.Advance(86'400'000);
   h.Crawl(o);  // a new run: the revisit is due
   const auto log = server->LogFor("/");
   REQUIRE(log.size() == 2);

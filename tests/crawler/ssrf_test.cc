@@ -22,7 +22,7 @@
 #include "adwatch/common/names.h"
 #include "adwatch/crawler/crawler.h"
 #include "adwatch/crawler/fetcher.h"
-#include "adwatch/crawler/frontier.h"
+#include "adwatch/crawler/local_frontier.h"
 #include "adwatch/crawler/outside_url.h"
 #include "adwatch/crawler/url.h"
 #include "support/ssrf_fixture.h"
@@ -124,7 +124,7 @@ CheckRun RunCheckPath(const std::string& url, const FetcherOptions& f, CrawlerOp
     REQUIRE(crawler.Run().has_value());
   }
   run.pages = sink.pages;
-  Frontier frontier(**store, clock);
+  LocalFrontier frontier(**store, clock);
   auto canonical = CanonicalUrl(url);
   REQUIRE(canonical.has_value());
   for (std::string where = *canonical; run.hops.size() < 10;) {

@@ -1,130 +1,196 @@
-// The frontier: every URL the crawl knows, persisted in the store's frontier, seen and hosts
-// tables (layouts in docs/storage.md, "Tables other modules own") so that a crawl stopped at any
-// moment — cleanly or by SIGKILL — resumes where it was. Only the head of each host's queue is
-// held in memory, so memory stays flat however large the frontier grows.
-// Not thread-safe: the crawler uses it from its one scheduling thread.
+// The frontier: every URL the crawl knows — per-host queues of tasks, an exact seen-set with each
+// URL's outcome, the revisits to come and the robots.txt cache — and the schedule of which host
+// may be fetched when. The crawler claims tasks as leases, fetches them, and ends each lease with
+// Finish (an outcome), Retry (another attempt later) or Return (back unchanged). A lease also
+// holds one of its host's connections until ReleaseHost (or the lease's end) gives it back with
+// the delay the host must then wait, so a frontier shared by several crawlers keeps each host as
+// polite as one crawler would.
+//
+// Frontier is the interface; LocalFrontier (local_frontier.h) keeps it in the embedded RocksDB
+// store. A distributed frontier (docs/crawling.md) implements the same calls with atomic scripts:
+// Add = ADD, Claim = CLAIM, Finish = COMPLETE (where the record goes to the one writer), Retry =
+// RETRY, Return = UNPOP, and leases of a crawler that died are re-queued by the frontier itself.
+//
+// Errors: every call returns a Status. A stored record that does not decode is Corruption naming
+// the table and key; the crawl stops on it rather than skipping the record. Outcomes of URLs (a
+// 404, a robots.txt refusal) are data in UrlRecord, never a Status.
+// Not thread-safe: a crawler calls its frontier from its one scheduling thread.
 #ifndef ADWATCH_CRAWLER_FRONTIER_H_
 #define ADWATCH_CRAWLER_FRONTIER_H_
 
 #include <cstdint>
-#include <map>
+#include <limits>
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "adwatch/common/clock.h"
 #include "adwatch/common/records.h"
 #include "adwatch/common/status.h"
-#include "adwatch/storage/store.h"
 
 namespace adwatch::crawler {
 
-// How a URL ended, as recorded in the seen table.
+// How a URL ended, as recorded in the seen-set.
 enum class Outcome : uint8_t {
-  kQueued = 0,     // not ended yet
-  kFetched,        // fetched and processed
-  kNotModified,    // a revisit answered 304
-  kRobotsDenied,   // robots.txt disallows it
-  kOutOfScope,     // outside every source's scope
-  kTooLarge,       // the body exceeded the size cap
-  kFailed,         // a permanent HTTP status, or a transient error after the last retry
-  kRedirected,     // answered with a redirect; the target went through scope, robots and dedup
-  kBlocked,        // the SSRF guard refused its address
+  kQueued = 0,    // not ended yet
+  kFetched,       // fetched and processed
+  kNotModified,   // a revisit answered 304
+  kRobotsDenied,  // robots.txt disallows it
+  kOutOfScope,    // outside every source's scope
+  kTooLarge,      // the body exceeded the size cap
+  kFailed,        // a permanent HTTP status, or a transient error after the last retry
+  kRedirected,    // answered with a redirect; the target went through scope, robots and dedup
+  kBlocked,       // the SSRF guard refused its address
 };
+// "queued", "fetched", "not_modified", "robots_denied", "out_of_scope", "too_large", "failed",
+// "redirected", "blocked"; "unknown" for a value outside the enum.
 std::string_view Name(Outcome o);
+// The outcome named `name`, or nullopt.
+std::optional<Outcome> ParseOutcome(std::string_view name);
 
-// What the seen table holds for one canonical URL.
+// What the seen-set holds for one canonical URL.
 struct UrlRecord {
   Outcome outcome = Outcome::kQueued;
-  std::string reason;        // e.g. "HTTP 404", "timeout after 3 attempts", "robots.txt"
+  std::string reason;  // e.g. "HTTP 404", "timeout after 3 attempts", "robots.txt"
   int http_status = 0;
   int attempts = 0;
-  int64_t at_ms = 0;         // when it was queued or ended
+  int64_t at_ms = 0;  // when it was queued or ended
   std::string source;
   int depth = 0;
-  std::string etag;          // from the last 2xx, for If-None-Match on revisits
-  std::string last_modified; // from the last 2xx, for If-Modified-Since
-  int64_t next_revisit_ms = 0;  // 0: never
+  std::string etag;                 // from the last 2xx, for If-None-Match on revisits
+  std::string last_modified;        // from the last 2xx, for If-Modified-Since
+  int64_t next_revisit_ms = 0;      // 0: never
   std::vector<std::string> ad_ids;  // ads the last 2xx produced; a 304 marks them seen again
   std::string remote_ip;            // the address that answered, "" when none did
   std::string redirect_to;  // kRedirected: the target (canonical), the next hop of the chain
 };
 
-struct FrontierOptions {
-  // Tasks of one host kept in memory; the rest wait on disk.
-  size_t head_size = 16;
+// A host's robots.txt as cached between runs.
+struct RobotsRecord {
+  std::string text;        // the body, at most CrawlerOptions::max_robots_bytes; "" for a 4xx
+  int64_t fetched_ms = 0;  // when it was fetched
+  int http_status = 0;     // the answer's status (2xx, or the 4xx that allowed everything)
+};
+
+// Whether Add queues a URL the seen-set already holds.
+enum class AddMode : uint8_t {
+  kIfNew,  // only URLs never seen (links, start URLs)
+  kAgain,  // also URLs seen before that are not queued now (NGO submissions, revisits)
+};
+
+// A task handed to one crawler, with one connection of its host.
+struct Lease {
+  uint64_t id = 0;   // unique among the frontier's leases
+  std::string host;  // the task's host key (HostKey(task.url))
+  FetchTask task;
+};
+
+// How a lease gives its host's connection back.
+struct HostRelease {
+  // When the lease's last request to the host ended; 0 when it sent none (e.g. robots.txt
+  // refused the URL), which leaves the host's schedule as it was.
+  int64_t ended_ms = 0;
+  // The host's delay after a request, Crawl-delay and backoff included (HostTable::Delay). The
+  // host's next fetch starts no sooner than ended_ms + delay_ms.
+  int64_t delay_ms = 0;
+  // No fetch of the host before this (Retry-After, a deferred robots.txt); 0 for none.
+  // kHoldForRun holds it until the frontier is opened again (a source's page limit).
+  int64_t hold_until_ms = 0;
+};
+inline constexpr int64_t kHoldForRun = std::numeric_limits<int64_t>::max();
+
+// What Claim handed out.
+struct Claimed {
+  std::vector<Lease> leases;
+  // When a host with queued work may next be claimed (a delay or a retry's not-before time),
+  // for the crawler's sleep; 0 when nothing waits on time — then only a lease's end (or an Add)
+  // can make more work claimable.
+  int64_t next_due_ms = 0;
+};
+
+// What QueueDueRevisits did.
+struct RevisitsQueued {
+  int queued = 0;           // URLs queued again
+  int64_t next_due_ms = 0;  // the earliest revisit still to come; 0 when none
+};
+
+// Sizes for the progress line.
+struct FrontierCounts {
+  int64_t queued = 0;           // tasks queued, leased ones included
+  int64_t hosts_with_work = 0;  // hosts with queued or leased tasks
+  int64_t leases = 0;           // leases out
 };
 
 class Frontier {
  public:
-  // REQUIRES: `store` and `clock` outlive the frontier.
-  Frontier(storage::Store& store, const Clock& clock, FrontierOptions options = {});
+  virtual ~Frontier() = default;
 
-  // Reads which hosts have queued URLs (after a restart: including those that were in flight
-  // when the previous run stopped). Call once before anything else. IOError/Corruption from the
-  // store.
-  Status Load();
+  // Reads the persisted state. Leases handed out before are forgotten and their tasks queued
+  // again (after a crash they are the fetches that were in flight), host schedules start afresh.
+  // Call before anything else; Crawler::Run calls it as it starts. IOError or Corruption.
+  virtual Status Open() = 0;
 
-  // Queues each task whose URL was never seen; returns how many were new. A task for a URL seen
-  // before is dropped, unless `force` (NGO submissions, revisits), which queues it again.
-  // One atomic write for the whole list.
-  Result<int> Add(const std::vector<FetchTask>& tasks, bool force = false);
+  // Queues each task whose URL the seen-set does not hold (with kAgain, also those that are not
+  // queued now), records it as kQueued, and returns how many were queued. A URL queued again keeps
+  // its ETag, Last-Modified and ad ids. A task whose URL has no host is skipped. One atomic write
+  // for the whole list. REQUIRES: every task's url is canonical.
+  virtual Result<int> Add(const std::vector<FetchTask>& tasks, AddMode mode) = 0;
 
-  // The first task of `host` that may start at `now_ms` (highest priority first, then oldest),
-  // or nullopt. The task stays on disk until Finish or Retry, so a crash re-fetches it.
-  std::optional<FetchTask> Pop(const std::string& host, int64_t now_ms);
+  // Sets how many leases of `host` (a host key) may be out at once; 1 until set. Takes effect at
+  // the next Claim.
+  virtual void SetHostConnections(const std::string& host, int max_connections) = 0;
 
-  // Puts a popped task back unchanged (the crawl is stopping).
-  void Unpop(const FetchTask& task);
+  // Hands out up to `max` leases at `now_ms`, visiting the hosts in turn: a host gives tasks
+  // while it has fewer leases out than its connections, its schedule allows a fetch, and it has a
+  // task whose not_before_ms has come — highest priority first, then oldest. A leased task stays
+  // stored until its lease ends, so a crash fetches it again. Corruption when a stored task does
+  // not decode; IOError when the store cannot be read.
+  virtual Result<Claimed> Claim(int max, int64_t now_ms) = 0;
 
-  // Ends a popped task: removes it from the queue and records `record` in the seen table, with a
-  // revisit entry when record.next_revisit_ms is set, in one atomic write. Links found on the
-  // page are added with Add() before this, so that a crash in between loses nothing.
-  Status Finish(const FetchTask& task, const UrlRecord& record);
+  // Gives the lease's host connection back (see HostRelease); the task stays leased (e.g. while
+  // its page is being processed). Only the first release of a lease counts.
+  virtual void ReleaseHost(const Lease& lease, const HostRelease& release) = 0;
 
-  // Queues a popped task again for another attempt, not before `task.not_before_ms`.
-  Status Retry(const FetchTask& task);
+  // Ends the lease: records `record` in the seen-set (at_ms and source filled in when empty,
+  // depth from the task) with a revisit entry when record.next_revisit_ms is set, and removes the
+  // task, in one atomic write. Releases the host with `release` unless ReleaseHost did. Links
+  // found on the page are added with Add() before this, so that a crash in between loses nothing.
+  virtual Status Finish(const Lease& lease, const UrlRecord& record,
+                        const HostRelease& release = {}) = 0;
 
-  // Records the outcome of a URL that never entered the queue (e.g. a start URL out of scope).
-  Status Record(const std::string& url, const UrlRecord& record);
+  // Ends the lease by queueing `next` (the same URL, its attempt counted up) behind the host's
+  // other work, not before next.not_before_ms. Releases the host as Finish does.
+  virtual Status Retry(const Lease& lease, const FetchTask& next,
+                       const HostRelease& release = {}) = 0;
 
-  // Records `urls` as out of scope (found on a page of `source`), skipping URLs already seen,
-  // in one write.
-  Status RecordOutOfScope(const std::vector<std::string>& urls, const std::string& source);
+  // Ends the lease by putting its task back unchanged, in its old place (the crawl is stopping,
+  // or the lease was used to fetch robots.txt or a sitemap instead). Releases the host as Finish
+  // does.
+  virtual Status Return(const Lease& lease, const HostRelease& release = {}) = 0;
 
-  // The seen-table record of `url`, or NotFound.
-  Result<UrlRecord> Lookup(const std::string& url) const;
+  // Records the outcome of a URL that never entered the queue (e.g. a redirect target out of
+  // scope).
+  virtual Status Record(const std::string& url, const UrlRecord& record) = 0;
 
-  // Queues (with FetchPriority::kRevisit, ETag and Last-Modified) every URL whose revisit time has
-  // come by `now_ms`; returns how many. The earliest future revisit time goes to `next_due_ms`
-  // (0 when none).
-  Result<int> QueueDueRevisits(int64_t now_ms, int64_t& next_due_ms);
+  // Records `urls` as kOutOfScope (found on a page of `source`), skipping URLs already seen, in
+  // one write.
+  virtual Status RecordOutOfScope(const std::vector<std::string>& urls,
+                                  const std::string& source) = 0;
 
-  // Hosts with queued tasks that are not in flight.
-  const std::set<std::string>& hosts_with_work() const { return hosts_with_work_; }
-  // The earliest not_before_ms among `host`'s in-memory head (0 when it has a ready task or none).
-  int64_t EarliestStart(const std::string& host);
-  // Queued tasks (on disk, including in-flight ones).
-  int64_t queued() const { return queued_; }
+  // The seen-set's record of `url`; NotFound when the URL was never seen, Corruption when the
+  // record does not decode.
+  virtual Result<UrlRecord> Lookup(const std::string& url) = 0;
 
- private:
-  struct HostQueue {
-    std::vector<std::pair<std::string, FetchTask>> head;  // key → task, in key order
-    bool exhausted = false;  // no more on disk beyond head and in-flight
-  };
-  std::string QueueKey(const std::string& host, FetchPriority priority);
-  void Refill(const std::string& host, HostQueue& q);
+  // Queues again (FetchPriority::kRevisit, with the URL's ETag and Last-Modified) every URL whose
+  // revisit time has come by `now_ms`.
+  virtual Result<RevisitsQueued> QueueDueRevisits(int64_t now_ms) = 0;
 
-  storage::Store& store_;
-  const Clock& clock_;
-  FrontierOptions options_;
-  uint64_t next_seq_ = 1;
-  int64_t queued_ = 0;
-  std::map<std::string, HostQueue> hosts_;
-  std::set<std::string> hosts_with_work_;
-  std::map<std::string, std::string> in_flight_;  // url → its queue key
-  std::set<std::string> in_flight_keys_;
+  // The cached robots.txt of `host`; NotFound when none is cached, Corruption when it does not
+  // decode.
+  virtual Result<RobotsRecord> GetRobots(const std::string& host) = 0;
+  virtual Status PutRobots(const std::string& host, const RobotsRecord& robots) = 0;
+
+  virtual FrontierCounts Counts() const = 0;
 };
 
 }  // namespace adwatch::crawler
