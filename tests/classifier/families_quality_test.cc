@@ -168,18 +168,18 @@ TEST_CASE("Quality per family on the writers held out stays at its floor",
     std::cout << "issue gate (90% lures, 2% legit, 2% news) " << std::left << std::setw(20)
               << family << (met ? "met" : "NOT MET") << "\n";
   }
-  // Floors: the measured figures (178/198 lures, 3/198 legit, 3/105 news and gambling as ad; no
-  // family under 14/18 lures) rounded down.
+  // Floors: the measured figures (182/198 lures, 3/198 legit, 3/105 news and gambling as ad; no
+  // family under 15/18 lures) rounded down.
   const QualityCounts& all = q.all;
   INFO("all: lures " << Pct(all.lures_caught, all.lures) << ", legit flagged "
                      << Pct(all.legit_flagged, all.legit) << ", news as ad "
                      << Pct(all.other_as_ad, all.other));
-  CHECK(all.lures_caught >= 0.89 * all.lures);
+  CHECK(all.lures_caught >= 0.91 * all.lures);
   CHECK(all.legit_flagged <= 0.02 * all.legit);
   CHECK(all.other_as_ad <= 0.03 * all.other);
   for (const auto& [family, c] : q.by_family) {
     INFO(family << ": lures " << Pct(c.lures_caught, c.lures));
-    CHECK(c.lures_caught >= 0.75 * c.lures);
+    CHECK(c.lures_caught >= 0.80 * c.lures);
   }
 }
 
