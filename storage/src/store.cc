@@ -851,8 +851,14 @@ Result<StoredPage> Store::GetPage(std::string_view page_id, bool with_body) cons
   return std::move(*page);
 }
 
-Result<std::vector<QueueEntry>> Store::Queue(const QueueQuery& q) const {
-  Rep& r = *rep_;
+namespace {
+
+// Calls `fn(tail, value)` for each index entry of the review queue that `q` selects, in key order
+// (day, then score descending, then ad id); `fn` returns false to stop. `tail` is the key after
+// the region prefix: "day|s|ad_id".
+template <typename Fn>
+Status ForEachQueueEntry(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* by_day,
+                         rocksdb::ColumnFamilyHandle* by_region, const QueueQuery& q, Fn&& fn) {
   const std::string& from = q.from_day;
   const std::string to = q.to_day.empty() ? q.from_day : q.to_day;
   if (!LocalDays::IsValidDay(from) || !LocalDays::IsValidDay(to)) {
@@ -862,17 +868,14 @@ Result<std::vector<QueueEntry>> Store::Queue(const QueueQuery& q) const {
   if (q.region.find(kSep) != std::string::npos) {
     return Status::InvalidArgument("review queue", "bad region id");
   }
-  const int cf = q.region.empty() ? Cf::kByDay : Cf::kByRegion;
   const std::string prefix = q.region.empty() ? std::string() : q.region + kSep;
   const std::string lower = prefix + from + kSep;
   const std::string upper = PrefixSuccessor(prefix + to + kSep);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(r.db->NewIterator(ro, r.h(cf)));
-  const bool one_day = from == to;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, q.region.empty() ? by_day : by_region));
   constexpr size_t kTail = 10 + 1 + 1 + 1 + kAdIdLength;  // day|s|id
-  std::vector<QueueEntry> out;
   for (it->Seek(lower); it->Valid(); it->Next()) {
     const std::string_view key = View(it->key());
     if (key.size() != prefix.size() + kTail) {
@@ -883,13 +886,26 @@ Result<std::vector<QueueEntry>> Store::Queue(const QueueQuery& q) const {
     if (value->level < q.min_level) continue;
     if (value->repost && !q.include_reposts) continue;
     if (q.pattern && value->pattern != *q.pattern) continue;
-    const std::string_view tail = key.substr(prefix.size());
-    out.push_back({std::string(tail.substr(13)), std::string(tail.substr(0, 10)),
-                   ScoreFromByte(tail[11]), value->level, value->kind, value->repost,
-                   value->pattern});
-    if (one_day && q.limit > 0 && out.size() >= q.limit) break;
+    if (!fn(key.substr(prefix.size()), *value)) break;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the review queue");
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::vector<QueueEntry>> Store::Queue(const QueueQuery& q) const {
+  Rep& r = *rep_;
+  const bool one_day = q.to_day.empty() || q.to_day == q.from_day;
+  std::vector<QueueEntry> out;
+  Status s = ForEachQueueEntry(
+      r.db, r.h(Cf::kByDay), r.h(Cf::kByRegion), q, [&](std::string_view tail, const auto& value) {
+        out.push_back({std::string(tail.substr(13)), std::string(tail.substr(0, 10)),
+                       ScoreFromByte(tail[11]), value.level, value.kind, value.repost,
+                       value.pattern});
+        return !(one_day && q.limit > 0 && out.size() >= q.limit);
+      });
+  if (!s.ok()) return s;
   if (!one_day) {
     std::stable_sort(out.begin(), out.end(), [](const QueueEntry& a, const QueueEntry& b) {
       if (a.score != b.score) return a.score > b.score;
@@ -898,6 +914,18 @@ Result<std::vector<QueueEntry>> Store::Queue(const QueueQuery& q) const {
     if (q.limit > 0 && out.size() > q.limit) out.resize(q.limit);
   }
   return out;
+}
+
+Result<size_t> Store::QueueCount(const QueueQuery& q) const {
+  Rep& r = *rep_;
+  size_t n = 0;
+  Status s = ForEachQueueEntry(r.db, r.h(Cf::kByDay), r.h(Cf::kByRegion), q,
+                               [&](std::string_view, const auto&) {
+                                 ++n;
+                                 return true;
+                               });
+  if (!s.ok()) return s;
+  return n;
 }
 
 Result<std::vector<std::string>> Store::AdsWithContact(std::string_view term) const {

@@ -1,6 +1,7 @@
 // The API as plain functions: HandleRequest over an in-memory store, every route with every role.
 // What a user of the API would notice: who may read what, what another organisation's object
 // looks like (exactly like a missing one), the answers to bad input, and the limits.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -231,6 +232,13 @@ TEST_CASE("Ad lists page with a cursor and filter by level, label and day", "[ap
     for (const auto& it : (*p)["items"]) ids.insert(it["id"].get<std::string>());
   }
   CHECK(ids.size() == 7);
+  // Each page says how many the whole range holds, and pages come in score order.
+  for (const auto* p : {&p1, &p2, &p3}) CHECK((*p)["total_in_range"] == 7);
+  std::vector<int> scores;
+  for (const auto* p : {&p1, &p2, &p3}) {
+    for (const auto& it : (*p)["items"]) scores.push_back(it["score"].get<int>());
+  }
+  CHECK(std::is_sorted(scores.rbegin(), scores.rend()));
 
   CHECK(Api::Body(t.Call("GET", "/v1/ads?min_level=high", t.police))["items"].size() == 1);
   REQUIRE(t.Call("POST", "/v1/ads/" + t.ad_ntt + "/review", t.police,

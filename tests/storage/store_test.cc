@@ -352,6 +352,13 @@ TEST_CASE("The review queue orders a day by score and filters level and region",
   for (const auto& e : *jatim) got.push_back(e.score);
   CHECK(got == std::vector<int>{70, 45, 30, 0});
 
+  // A page's total is counted from the index without building entries, with the same filters.
+  CHECK(*store->QueueCount({.from_day = "2026-11-22"}) == 7);
+  CHECK(*store->QueueCount({.from_day = "2026-11-22", .min_level = Level::kMedium}) == 4);
+  CHECK(*store->QueueCount({.from_day = "2026-11-22", .region = "id.ntt"}) == 3);
+  CHECK(*store->QueueCount({.from_day = "2026-11-23"}) == 0);
+  CHECK(store->QueueCount({.from_day = "2026-13-01"}).error().IsInvalidArgument());
+
   CHECK(store->Queue({.from_day = "2026-13-01"}).error().IsInvalidArgument());
   CHECK(
       store->Queue({.from_day = "2026-11-22", .to_day = "2026-11-21"}).error().IsInvalidArgument());

@@ -267,9 +267,13 @@ class Store {
 
   // --- Indexes ------------------------------------------------------------------------------
 
-  // The review queue (by_day, or by_region when query.region is set). InvalidArgument for a
-  // malformed day or to_day before from_day.
+  // The review queue (by_day, or by_region when query.region is set), highest score first (ties
+  // by ad id within a day). InvalidArgument for a malformed day or to_day before from_day.
   Result<std::vector<QueueEntry>> Queue(const QueueQuery& query) const;
+
+  // How many entries Queue(query) would return without its limit, counted from the index keys
+  // and values alone (no entry is built): what a paged list reports as its total.
+  Result<size_t> QueueCount(const QueueQuery& query) const;
 
   // Ids of every ad whose current verdict lists the contact `term` (ContactTerm), in id order.
   Result<std::vector<std::string>> AdsWithContact(std::string_view term) const;
