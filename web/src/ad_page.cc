@@ -198,8 +198,11 @@ WebResponse AdPage(Context& c) {
     m += "<li><span class=\"rnum\">" + std::to_string(i + 1) + "</span>" + H(rs.text);
     if (rs.negated) m += " <span class=\"sub\">(" + H(c.T("negated")) + ")</span>";
     if (rs.combination) m += " <span class=\"sub\">(" + H(c.T("combination")) + ")</span>";
+    std::set<std::string> quoted;  // the same words in the title and the body: quoted once
     for (const auto& [f, s] : rs.spans) {
-      m += " <q class=\"ev\">" + H(Collapse(SpanText(rec.ad, f, s), 120)) + "</q>";
+      const std::string words = Collapse(SpanText(rec.ad, f, s), 120);
+      if (!quoted.insert(words).second) continue;
+      m += " <q class=\"ev\">" + H(words) + "</q>";
     }
     m += "</li>";
   }
