@@ -385,7 +385,8 @@ WebResponse HandlePage(const WebRequest& request, WebServices& services) {
   if (!has_csp) r.headers.emplace_back("Content-Security-Policy", std::string(internal::kPageCsp));
   if (!has_cache) r.headers.emplace_back("Cache-Control", "no-store");
   r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on form posts.
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
   r.headers.emplace_back("X-Frame-Options", has_csp ? "SAMEORIGIN" : "DENY");
   if (request.method == "HEAD") r.body.clear();
   return r;
@@ -497,7 +498,7 @@ WebResponse Page(const Context& c, int status, std::string_view title, std::stri
   b += "<!doctype html><html lang=\"";
   b += c.English() ? "en" : "id";
   b += "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, "
-       "initial-scale=1\"><meta name=\"referrer\" content=\"no-referrer\"><title>";
+       "initial-scale=1\"><meta name=\"referrer\" content=\"same-origin\"><title>";
   b += H(title);
   b += " · adwatch</title><link rel=\"stylesheet\" href=\"" + CssUrl() + "\"><script src=\"" +
        JsUrl() + "\" defer></script>";
