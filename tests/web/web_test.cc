@@ -5,6 +5,7 @@
 #include "adwatch/web/web.h"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <regex>
 
 #include "adwatch/api/api.h"
@@ -455,6 +456,42 @@ TEST_CASE("The NGO check page submits a text and shows only its own checks", "[w
   CHECK(s.Call(o, "GET", "/check").body.find(loc) == std::string::npos);
   // Neither a link nor a text: said in words.
   CHECK(s.Call(n, "POST", "/check", "url=&text=&csrf=" + n.csrf).status == 400);
+}
+
+TEST_CASE("A task force lists and opens only the digests of its regions", "[web]") {
+  Site s;
+  storage::testing::TempDir dir;
+  s.web_options.digest_dir = dir.path();
+  s.web_options.feeds = {{"kepri", "Gugus Tugas Kepri", {"id.kepri"}},
+                         {"ntt", "Gugus Tugas NTT", {"id.ntt"}},
+                         {"nasional", "", {}}};
+  for (const char* f : {"adwatch-digest-2026-11-22-kepri.html",
+                        "adwatch-digest-2026-11-22-kepri.csv", "adwatch-digest-2026-11-22-ntt.html",
+                        "adwatch-digest-2026-11-21-nasional.html", "notes.txt"}) {
+    std::ofstream(dir.Sub(f)) << "<html><body><p style=\"color:red\">digest " << f
+                              << "</p></body></html>";
+  }
+  Browser t = s.SignIn(s.taskforce);
+  auto list = s.Call(t, "GET", "/digests");
+  REQUIRE(list.status == 200);
+  CHECK(list.body.find("Gugus Tugas Kepri") != std::string::npos);
+  CHECK(list.body.find("2026-11-21") != std::string::npos);  // the national one
+  CHECK(list.body.find("Gugus Tugas NTT") == std::string::npos);
+  CHECK(list.body.find("notes.txt") == std::string::npos);
+
+  auto html = s.Call(t, "GET", "/digests/file?f=adwatch-digest-2026-11-22-kepri.html");
+  CHECK(html.status == 200);
+  CHECK(Header(html, "Content-Security-Policy").rfind("sandbox;", 0) == 0);
+  auto framed = s.Call(t, "GET", "/digests/file?f=adwatch-digest-2026-11-22-kepri.html&view=1");
+  CHECK(framed.body.find("<iframe class=\"digest\" sandbox") != std::string::npos);
+  auto csv = s.Call(t, "GET", "/digests/file?f=adwatch-digest-2026-11-22-kepri.csv");
+  CHECK(Header(csv, "Content-Disposition").find("attachment") != std::string::npos);
+  CHECK(s.Call(t, "GET", "/digests/file?f=adwatch-digest-2026-11-22-ntt.html").status == 404);
+  CHECK(s.Call(t, "GET", "/digests/file?f=..%2F..%2Fetc%2Fpasswd").status == 404);
+  CHECK(s.Call(t, "GET", "/digests/file?f=notes.txt").status == 404);
+  // Police read every region's digests.
+  Browser p = s.SignIn(s.police);
+  CHECK(s.Call(p, "GET", "/digests").body.find("Gugus Tugas NTT") != std::string::npos);
 }
 
 TEST_CASE("Static assets are served with long cache headers under hashed names", "[web]") {
