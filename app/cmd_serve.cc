@@ -244,7 +244,8 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
   };
   // The pages for people, beside the API (docs/web.md).
   web::WebOptions web_opts;
-  web_opts.secure_cookies = tls;
+  // Secure cookies under our own TLS, and behind the TLS proxy that allow_plain_http stands for.
+  web_opts.secure_cookies = tls || (api_cfg.allow_plain_http && !http::IsLoopbackAddress(host));
   web_opts.digest_dir = args.digest_dir.empty() ? config->digest.out_dir : args.digest_dir;
   for (const auto& sub : config->digest.subscriptions) {
     web_opts.feeds.push_back({sub.name, sub.title, sub.regions});
