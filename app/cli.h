@@ -103,6 +103,19 @@ void AddTokenCommands(CLI::App& app, AppContext& ctx);
 // serve: cmd_serve.cc
 void AddServeCommand(CLI::App& app, AppContext& ctx);
 
+// What `adwatch serve` runs over; `adwatch demo --serve` fills it for the demo database.
+struct ServeArgs {
+  std::string db;
+  std::string listen;
+  bool no_crawl = false;
+  // Folder of the digest files the task-force page lists; "" means digest.out_dir.
+  std::string digest_dir;
+  // Called once the server listens, with its base URL ("http://127.0.0.1:8080").
+  std::function<void(const std::string& base_url)> on_listening;
+};
+// Runs the service until SIGINT or SIGTERM; returns the exit code.
+int RunServe(const ServeArgs& args, AppContext& ctx);
+
 // A CLI validator for --pattern options: a pattern name of names.h ("organ", "child", ...).
 inline CLI::Validator PatternValidator() {
   return CLI::Validator(

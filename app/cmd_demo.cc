@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
+#include "adwatch/api/tokens.h"
+#include "adwatch/common/clock.h"
 #include "adwatch/common/names.h"
 #include "adwatch/http/static_site_server.h"
 #include "adwatch/storage/store.h"
@@ -24,6 +27,8 @@ struct DemoArgs {
   std::string site = std::string(ADWATCH_EXAMPLES_DIR) + "/site";
   std::string db;
   std::string lang;
+  bool serve = false;
+  std::string listen = "127.0.0.1:8080";
 };
 
 // Cuts `s` to at most `n` bytes on a UTF-8 boundary and flattens whitespace.
@@ -157,7 +162,56 @@ int Run(const DemoArgs& args, AppContext& ctx) {
       "  curl -H \"Authorization: Bearer $TOKEN\" 'http://127.0.0.1:8080/v1/ads?day=%s'\n"
       "and open http://127.0.0.1:8080/healthz in a browser to see it answer.\n",
       db.c_str(), db.c_str(), store->DayOf(stats->started_ms).c_str());
-  return code;
+  if (!args.serve) return code;
+
+  // 7. --serve: the pages over this database on loopback, with a token for each role.
+  SystemClock clock;
+  std::string taskforce_region = "id.kepri";
+  std::map<std::string, int> region_counts;
+  for (const AdRecord& r : ads) {
+    for (const std::string& reg : r.regions) ++region_counts[reg];
+  }
+  int best = 0;
+  for (const auto& [reg, n] : region_counts) {
+    if (n > best) best = n, taskforce_region = reg;
+  }
+  struct Want {
+    const char* what;
+    api::TokenSpec spec;
+  };
+  const std::vector<Want> wants = {
+      {"police", {"polda-demo", Role::kPolice, {}, "Analis Polda (demo)", 0}},
+      {"NGO", {"yayasan-demo", Role::kNgo, {}, "Pendamping Yayasan (demo)", 0}},
+      {"task force",
+       {"gugus-demo", Role::kTaskforce, {taskforce_region}, "Sekretaris Gugus Tugas (demo)", 0}},
+  };
+  std::vector<std::pair<std::string, std::string>> tokens;
+  for (const Want& w : wants) {
+    auto t = api::CreateToken(*store, w.spec, clock);
+    if (!t) {
+      std::fprintf(stderr, "adwatch demo: token: %s\n", t.error().ToString().c_str());
+      return kExitFailure;
+    }
+    tokens.emplace_back(w.what, t->text);
+  }
+  store.reset();
+  (*server).reset();  // the sample site is no longer needed
+  ServeArgs serve;
+  serve.db = db;
+  serve.listen = args.listen;
+  serve.no_crawl = true;
+  serve.digest_dir = digests;
+  serve.on_listening = [tokens, taskforce_region](const std::string& pages_url) {
+    std::printf(
+        "\nThe pages are at %s/login (Ctrl-C stops). Sign in by pasting one of these tokens:\n",
+        pages_url.c_str());
+    for (const auto& [what, text] : tokens) {
+      std::printf("  %-11s %s%s\n", what.c_str(), text.c_str(),
+                  what == "task force" ? ("  (region " + taskforce_region + ")").c_str() : "");
+    }
+    std::fflush(stdout);
+  };
+  return RunServe(serve, ctx);
 }
 
 }  // namespace
@@ -173,6 +227,11 @@ void AddDemoCommand(CLI::App& app, AppContext& ctx) {
   AddDbOption(*cmd, args->db)->description("Database folder (default: a new temporary folder)");
   cmd->add_option("--lang", args->lang, "Language of the reasons: id or en")
       ->check(CLI::IsMember({"id", "en"}));
+  cmd->add_flag(
+      "--serve", args->serve,
+      "Afterwards serve the demo database's pages on loopback and print a police, an NGO\n"
+      "and a task-force token to sign in with; Ctrl-C stops");
+  cmd->add_option("--listen", args->listen, "host:port for --serve (default 127.0.0.1:8080)");
   cmd->callback([args, &ctx] { ctx.action = [args, &ctx] { return Run(*args, ctx); }; });
 }
 

@@ -21,6 +21,7 @@
 #include "adwatch/crawler/url.h"
 #include "adwatch/http/server.h"
 #include "adwatch/storage/store.h"
+#include "adwatch/web/web.h"
 #include "cli.h"
 #include "crawl_run.h"
 #include "digest_schedule.h"
@@ -31,12 +32,6 @@ namespace adwatch::app {
 namespace {
 
 constexpr std::chrono::seconds kStopGrace{10};
-
-struct ServeArgs {
-  std::string db;
-  std::string listen;
-  bool no_crawl = false;
-};
 
 api::ApiRequest ToApi(const http::Request& r) {
   api::ApiRequest a;
@@ -61,6 +56,30 @@ http::Response ToHttp(api::ApiResponse a) {
   return r;
 }
 
+web::WebRequest ToWeb(const http::Request& r) {
+  web::WebRequest w;
+  w.method = r.method;
+  w.target = r.target;
+  w.cookie = std::string(r.Header("Cookie"));
+  w.origin = std::string(r.Header("Origin"));
+  w.host = std::string(r.Header("Host"));
+  w.content_type = std::string(r.Header("Content-Type"));
+  w.accept_language = std::string(r.Header("Accept-Language"));
+  w.body = r.body;
+  w.peer_address = r.peer_address;
+  w.tls = r.tls;
+  return w;
+}
+
+http::Response ToHttp(web::WebResponse w) {
+  http::Response r;
+  r.status = w.status;
+  r.headers.push_back({"Content-Type", w.content_type});
+  for (auto& [k, v] : w.headers) r.headers.push_back({std::move(k), std::move(v)});
+  r.body = std::move(w.body);
+  return r;
+}
+
 void RecordCrawl(api::Metrics& m, const crawler::CrawlStats& s) {
   for (const auto& [outcome, n] : s.outcomes) {
     m.CountTo("adwatch_crawl_urls_total", "URLs the crawl finished, by outcome",
@@ -74,6 +93,8 @@ void RecordCrawl(api::Metrics& m, const crawler::CrawlStats& s) {
         static_cast<double>(s.queued));
   m.Set("adwatch_fetch_in_flight", "Fetches in flight", {}, static_cast<double>(s.in_flight));
 }
+
+}  // namespace
 
 int RunServe(const ServeArgs& args, AppContext& ctx) {
   const Config* config = ctx.config();
@@ -221,6 +242,17 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
     h.submissions_queued = submissions.pending();
     return h;
   };
+  // The pages for people, beside the API (docs/web.md).
+  web::WebOptions web_opts;
+  // Secure cookies under our own TLS, and behind the TLS proxy that allow_plain_http stands for.
+  web_opts.secure_cookies = tls || (api_cfg.allow_plain_http && !http::IsLoopbackAddress(host));
+  web_opts.digest_dir = args.digest_dir.empty() ? config->digest.out_dir : args.digest_dir;
+  for (const auto& sub : config->digest.subscriptions) {
+    web_opts.feeds.push_back({sub.name, sub.title, sub.regions});
+  }
+  if (config->digest.subscriptions.empty()) web_opts.feeds.push_back({"nasional", "", {}});
+  web::Sessions sessions(web_opts);
+  web::WebServices web_services{services, sessions, web_opts};
   http::ServerOptions http_opts;
   http_opts.address = host;
   http_opts.port = port;
@@ -234,11 +266,16 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
   http_opts.idle_timeout_ms = api_cfg.idle_timeout_ms;
   http_opts.max_target_bytes = api_cfg.options.max_url_bytes + 1024;
   http_opts.max_body_bytes =
-      std::max(api_cfg.options.max_text_body_bytes, api_cfg.options.max_json_body_bytes);
+      std::max({api_cfg.options.max_text_body_bytes, api_cfg.options.max_json_body_bytes,
+                web::PageBodyLimit(api_cfg.options, "POST", "/check")});
   http_opts.body_limit = [&api_cfg](const http::RequestHead& head) -> uint64_t {
+    if (web::IsPagePath(head.target)) {
+      return web::PageBodyLimit(api_cfg.options, head.method, head.target);
+    }
     return api::BodyLimit(api_cfg.options, head.method, head.target);
   };
-  auto server = http::Server::Start(http_opts, [&services](const http::Request& r) {
+  auto server = http::Server::Start(http_opts, [&services, &web_services](const http::Request& r) {
+    if (web::IsPagePath(r.target)) return ToHttp(web::HandlePage(ToWeb(r), web_services));
     return ToHttp(api::HandleRequest(ToApi(r), services));
   });
   if (!server) {
@@ -274,6 +311,7 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
                crawl_enabled ? "running" : "off", schedule.scheduled());
   std::printf("adwatch serve: listening on %s\n", (*server)->base_url().c_str());
   std::fflush(stdout);
+  if (args.on_listening) args.on_listening((*server)->base_url());
 
   // Wait for SIGTERM/SIGINT, refreshing the server's own counters meanwhile.
   while (true) {
@@ -314,8 +352,6 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
   spdlog::info("adwatch serve: stopped cleanly");
   return crawl_error.ok() ? kExitOk : kExitFailure;
 }
-
-}  // namespace
 
 void AddServeCommand(CLI::App& app, AppContext& ctx) {
   auto args = std::make_shared<ServeArgs>();

@@ -14,8 +14,11 @@ packages=(
   python3-prometheus-client      # tests/app/serve_test.cc parses /metrics with it
   wrk                            # bench/api: load on loopback
   ca-certificates curl
-  chromium  # tests/export renders the HTML digest in headless Chromium
+  chromium  # tests/export renders the HTML digest, tests/browser drives the pages in it
 )
+# tests/browser runs on Node.js with playwright-core and axe-core from npm (npm ci); a machine
+# that already has node (e.g. Node 20 from elsewhere) keeps it.
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -15,6 +15,9 @@ fi
 build=${BUILD_DIR:-$build}
 
 scripts/install-deps.sh
+# The browser test's npm packages, exactly as package-lock.json pins them (playwright-core
+# downloads no browser: it drives Debian's /usr/bin/chromium).
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 cmake -S . -B "$build" -G Ninja "${cmake_args[@]}"
 cmake --build "$build" -j2
 ctest --test-dir "$build" --output-on-failure -j2 --timeout 600

@@ -39,13 +39,14 @@ enum Cf : int {
   kSubmissions,  // s|org|id → submission (JSON); t|org|~created|id and p|created|org|id → ""
   kTokens,       // h|sha256 → API token (JSON); i|id → sha256
   kAudit,        // BE64 ms + BE64 seq → audit event (JSON); append-only
+  kNotes,        // web-owned: term | at_ms | id → deconfliction note (JSON)
   kCfCount,
 };
 
 inline constexpr std::array<std::string_view, kCfCount> kCfNames = {
-    "default",  "meta",    "pages",  "bodies",      "by_fetch", "ads",
-    "verdicts", "reviews", "by_day", "by_region",   "contacts", "texts",
-    "frontier", "seen",    "hosts",  "submissions", "tokens",   "audit"};
+    "default", "meta",        "pages",     "bodies",   "by_fetch", "ads",      "verdicts",
+    "reviews", "by_day",      "by_region", "contacts", "texts",    "frontier", "seen",
+    "hosts",   "submissions", "tokens",    "audit",    "notes"};
 
 // Tables from kFirstLateCf on were added after databases of schema version 1 were first written.
 // A writable open creates them (no version change); a read-only open of a database that has not

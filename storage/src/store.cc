@@ -1024,6 +1024,8 @@ int CfOf(Table t) {
       return Cf::kSeen;
     case Table::kHosts:
       return Cf::kHosts;
+    case Table::kNotes:
+      return Cf::kNotes;
   }
   return Cf::kFrontier;
 }
@@ -1031,6 +1033,7 @@ int CfOf(Table t) {
 
 Result<std::string> Store::Get(Table table, std::string_view key) const {
   rocksdb::ReadOptions ro;
+  if (!rep_->has(CfOf(table))) return Status::NotFound(kCfNames[static_cast<size_t>(CfOf(table))]);
   auto raw = rep_->GetRaw(ro, CfOf(table), key);
   if (!raw) return raw.error();
   if (!raw->has_value()) return Status::NotFound(kCfNames[static_cast<size_t>(CfOf(table))]);
@@ -1054,6 +1057,8 @@ Status Store::Apply(const TableBatch& b) {
 Status Store::Scan(Table table, std::string_view prefix,
                    const std::function<bool(std::string_view, std::string_view)>& fn) const {
   Rep& r = *rep_;
+  // A table added after the database was last opened for writing reads as empty.
+  if (!r.has(CfOf(table))) return Status::OK();
   const std::string upper = PrefixSuccessor(prefix);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;

@@ -606,9 +606,9 @@ TEST_CASE("A database written before the service tables opens and gains them",
     REQUIRE(written.has_value());
     ad_id = written->ads[0].ad_id;
   }
-  // Make it exactly the previous version's layout: no tokens or audit table.
+  // Make it exactly the previous versions' layout: no tokens, audit or notes table.
   RawEdit(o.path, [](rocksdb::DB& db, auto& cf) {
-    for (const char* name : {"tokens", "audit"}) {
+    for (const char* name : {"tokens", "audit", "notes"}) {
       REQUIRE(db.DropColumnFamily(cf.at(name)).ok());
       REQUIRE(db.DestroyColumnFamilyHandle(cf.at(name)).ok());
       cf.erase(name);
@@ -630,8 +630,15 @@ TEST_CASE("A database written before the service tables opens and gains them",
     CHECK(reader->GetTokenById("abcdefgh").error().IsNotFound());
     CHECK(reader->ListTokens()->empty());
     CHECK(ScanAll(*reader).empty());
+    bool any_note = false;
+    CHECK(reader
+              ->Scan(Table::kNotes, "",
+                     [&](std::string_view, std::string_view) { return !(any_note = true); })
+              .ok());
+    CHECK_FALSE(any_note);
+    CHECK(reader->Get(Table::kNotes, "x").error().IsNotFound());
     RequireClean(*reader);
-    CHECK(reader->Stats().size() == 15);  // every table but the two missing ones and default
+    CHECK(reader->Stats().size() == 15);  // every table but the three missing ones and default
   }
 
   // The first writable open creates them, without a schema change.
@@ -649,7 +656,7 @@ TEST_CASE("A database written before the service tables opens and gains them",
   auto reader = OpenOrDie(ReadOnly(o), clock);
   CHECK(reader->GetTokenById("upgrade1").has_value());
   CHECK(ScanAll(*reader).size() == 1);
-  CHECK(reader->Stats().size() == 17);
+  CHECK(reader->Stats().size() == 18);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -715,6 +722,34 @@ TEST_CASE("Check finds broken token and submission entries and undecodable audit
   CHECK_THAT(check.error().message(), Catch::Contains("audit entry"));
   CHECK(store->ScanAudit(0, [](const AuditEvent&) { return true; }).code() ==
         Status::Code::kCorruption);
+}
+
+TEST_CASE("Notes on contacts are kept by term across a reopen and read by a read-only open",
+          "[storage][service]") {
+  TempDir dir;
+  ManualClock clock(kNoonJakarta);
+  const auto o = TestOptions(dir.Sub("db"));
+  {
+    auto store = OpenOrDie(o, clock);
+    TableBatch b;
+    b.Put(Table::kNotes, "tel:+6281234567890|1795323600000|a", "{\"text\":\"Polda NTT\"}");
+    b.Put(Table::kNotes, "tel:+6281234567890|1795323700000|b", "{\"text\":\"Polda Kepri\"}");
+    b.Put(Table::kNotes, "tel:+62812345678901|1795323600000|c", "{\"text\":\"other\"}");
+    REQUIRE(store->Apply(b).ok());
+  }
+  auto writer = OpenOrDie(o, clock);
+  auto reader = OpenOrDie(ReadOnly(o), clock);
+  for (Store* s : {writer.get(), reader.get()}) {
+    std::vector<std::string> values;
+    REQUIRE(
+        s->Scan(Table::kNotes, "tel:+6281234567890|", [&](std::string_view, std::string_view v) {
+           values.emplace_back(v);
+           return true;
+         }).ok());
+    CHECK(values ==
+          std::vector<std::string>{"{\"text\":\"Polda NTT\"}", "{\"text\":\"Polda Kepri\"}"});
+  }
+  RequireClean(*writer);
 }
 
 }  // namespace

@@ -164,9 +164,10 @@ struct BackupInfo {
 
 // Tables whose keys and values belong to another module; the store only keeps the bytes. The
 // crawler persists its frontier, seen-set and per-host politeness/robots state here (layouts in
-// docs/storage.md). Build keys with keys.h. The API's tokens, submissions and audit log are
-// typed records with their own methods below, not raw tables.
-enum class Table : uint8_t { kFrontier = 0, kSeen, kHosts };
+// docs/storage.md). Build keys with keys.h. The web pages keep their deconfliction notes on
+// contacts in kNotes (layout in web/src/notes.cc). The API's tokens, submissions and audit log
+// are typed records with their own methods below, not raw tables.
+enum class Table : uint8_t { kFrontier = 0, kSeen, kHosts, kNotes };
 
 // Puts and deletes across those tables, applied atomically by Store::Apply.
 class TableBatch {
