@@ -568,6 +568,15 @@ Result<WriteResult> Store::Write(const PageWrite& w) {
       page_meta = std::move(p);
       page_fresh = true;
     }
+  } else if (!w.attach_page_id.empty()) {
+    result.page_id = w.attach_page_id;
+    auto raw = r.GetRaw(ro, Cf::kPages, result.page_id);
+    if (!raw) return raw.error();
+    if (!raw->has_value())
+      return Status::NotFound("page " + result.page_id, "no such page to add ads to");
+    auto old = internal::DecodeRecord<StoredPage>(**raw, "page " + result.page_id);
+    if (!old) return old.error();
+    page_meta = std::move(*old);
   }
 
   std::map<std::string, AdState> pending;
