@@ -66,6 +66,12 @@ std::string ContentTypeOf(const std::string& name) {
   return "application/octet-stream";
 }
 
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 bool IsPhoto(const std::string& name) { return ContentTypeOf(name).rfind("image/", 0) == 0; }
 
 // What one run found, for the summary line.
@@ -238,6 +244,7 @@ class ChatImport {
     f.requested_url = "export:" + sha_.substr(0, 16) + "/" + file_.filename().string();
     f.source = source_;
     f.http_status = 200;
+    f.fetched_at_ms = NowMs();  // when it was imported: the evidence's "fetched" time
     f.content_type = ContentTypeOf(file_.filename().string());
     f.headers = {{"X-Adwatch-Export-Format", format_},
                  {"X-Adwatch-Export-File", name_},
@@ -349,6 +356,7 @@ class ChatImport {
       f.requested_url = "export:" + sha_.substr(0, 16) + "/" + rel;
       f.source = source_;
       f.http_status = 200;
+      f.fetched_at_ms = NowMs();
       f.content_type = ContentTypeOf(rel);
       f.headers = {{"X-Adwatch-Export-Sha256", sha_}, {"X-Adwatch-Imported-By", reviewer_}};
       f.body = std::move(*bytes);

@@ -8,6 +8,7 @@
 
 #include "adwatch/common/clock.h"
 #include "adwatch/common/hash.h"
+#include "adwatch/common/time.h"
 #include "adwatch/storage/ids.h"
 #include "adwatch/storage/store.h"
 #include "support/run.h"
@@ -115,6 +116,7 @@ TEST_CASE("A Telegram group export: each post once, with its evidence and sender
   CHECK(page->fetch.body == file);
   CHECK(page->body_sha256 == Sha256Hex(file));
   CHECK(HeaderValue(page->fetch, "X-Adwatch-Imported-By") == "Analis Polda");
+  CHECK(page->fetch.fetched_at_ms > ParseTimestamp("2026-01-01").value());  // when imported
 
   // The recruiter's sender id is a contact; the member who only thanked is nobody's contact.
   CHECK(!store->AdsWithContact("telegram:id:user5550001")->empty());
@@ -145,7 +147,7 @@ TEST_CASE("A Telegram group export: each post once, with its evidence and sender
   CHECK(all.find("user5550002") == std::string::npos);
 }
 
-TEST_CASE("A public channel gets t.me links; an account export every chat", "[app][chats]") {
+TEST_CASE("A public channel gets t.me links, an account export all its chats", "[app][chats]") {
   ImportFixture f;
   auto channel = f.Import("telegram-export", kChats + "telegram/public_channel/result.json",
                           "--public lokerasia_dolar");
