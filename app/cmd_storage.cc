@@ -195,6 +195,11 @@ int ImportCommand(WriteContext& w, const nlohmann::json& args) {
 
 int RunImport(const ImportArgs& args, AppContext& ctx) {
   if (args.format != "jsonl") {
+    if (args.file == "-") {
+      std::fprintf(stderr, "adwatch import: --format %s reads a file, not standard input\n",
+                   args.format.c_str());
+      return kExitUsage;
+    }
     // The export is read where the database is (here, or by the service from this path): it is
     // kept whole as evidence and read twice, so it is not sent over the admin socket.
     const Config* config = ctx.config();

@@ -224,6 +224,10 @@ TEST_CASE("A malformed or truncated export is refused and nothing is stored", "[
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("line 1") && Catch::Contains("not a WhatsApp"));
 
+  r = f.Run("import --format telegram-export -");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("not standard input"));
+
   if (fs::exists(f.db())) {
     auto store = f.Open();
     CHECK(CountAds(*store) == 0);
