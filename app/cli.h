@@ -82,6 +82,12 @@ struct WriteContext {
   const classifier::Classifier* classifier = nullptr;
 };
 
+// `import --format telegram-export|whatsapp-export`, run by the import command with its
+// classifier: a chat export read, validated whole, then classified and stored with the file as
+// evidence (docs/import.md). Returns the exit code. cmd_import_chats.cc.
+int ImportChatExport(WriteContext& w, const classifier::Classifier& classifier,
+                     const nlohmann::json& args);
+
 // A command that writes, with its arguments as JSON (what the CLI parsed from its flags).
 using WritingCommand = std::function<int(WriteContext& ctx, const nlohmann::json& args)>;
 

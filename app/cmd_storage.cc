@@ -97,6 +97,11 @@ struct ImportArgs {
   std::string source = "import";
   std::string region_hint;
   std::string rules_dir;
+  std::string format = "jsonl";           // jsonl | telegram-export | whatsapp-export
+  std::string reviewer;                   // who imports a chat export (default: the Unix user)
+  std::vector<std::string> public_chats;  // Telegram usernames of public chats: NAME or ID=NAME
+  std::string timezone;                   // of the export's local times (default: storage's)
+  std::string date_order = "auto";        // WhatsApp: auto | dmy | mdy
 };
 
 // The classifier a writing command uses: the service's, or one loaded here (also when the
@@ -126,6 +131,7 @@ int ImportCommand(WriteContext& w, const nlohmann::json& args) {
     w.out.Err("adwatch import: " + owned.error().message());
     return kExitFailure;
   }
+  if (args.value("format", "jsonl") != "jsonl") return ImportChatExport(w, *classifier, args);
   const auto start = std::chrono::steady_clock::now();
 
   // Ads go to the store in groups: one atomic batch per group, so a failure loses no more than
@@ -188,6 +194,31 @@ int ImportCommand(WriteContext& w, const nlohmann::json& args) {
 }
 
 int RunImport(const ImportArgs& args, AppContext& ctx) {
+  if (args.format != "jsonl") {
+    if (args.file == "-") {
+      std::fprintf(stderr, "adwatch import: --format %s reads a file, not standard input\n",
+                   args.format.c_str());
+      return kExitUsage;
+    }
+    // The export is read where the database is (here, or by the service from this path): it is
+    // kept whole as evidence and read twice, so it is not sent over the admin socket.
+    const Config* config = ctx.config();
+    if (!config) return kExitFailure;
+    const char* login = std::getenv("USER");
+    return RunWriting(
+        ctx, args.db, "import", "import",
+        {{"format", args.format},
+         {"path", AbsolutePath(args.file)},
+         {"name", args.file},
+         {"reviewer",
+          args.reviewer.empty() ? std::string("cli:") + (login ? login : "?") : args.reviewer},
+         {"public", args.public_chats},
+         {"timezone", args.timezone.empty() ? config->storage.timezone : args.timezone},
+         {"date_order", args.date_order},
+         {"source", args.source},
+         {"region_hint", args.region_hint},
+         {"rules", args.rules_dir.empty() ? "" : AbsolutePath(args.rules_dir)}});
+  }
   auto data = ReadInput(args.file);
   if (!data) {
     std::fprintf(stderr, "adwatch import: %s\n", data.error().message().c_str());
@@ -362,12 +393,30 @@ void AddStorageCommands(CLI::App& app, AppContext& ctx) {
     auto args = std::make_shared<ImportArgs>();
     CLI::App* cmd = app.add_subcommand(
         "import",
-        "Classify ads from a JSONL file and store them, as the crawler would.\n"
+        "Classify ads from a JSONL file or a chat export and store them, as the crawler would.\n"
         "One JSON object per line: \"text\" (required) and optional \"id\", \"url\", \"title\",\n"
         "\"posted_at\", \"source\". An ad with a URL is identified by the URL and id; one without\n"
         "by its text, so importing the same text twice stores one ad. Bad lines are reported\n"
         "with their line number and skipped (the exit code is then 1; the good lines are stored).");
-    cmd->add_option("file", args->file, "JSONL file, or - for standard input")->required();
+    cmd->add_option("file", args->file,
+                    "JSONL file, or - for standard input; with --format, the export: Telegram's\n"
+                    "result.json (or its folder), WhatsApp's .txt or .zip")
+        ->required();
+    cmd->add_option("--format", args->format,
+                    "jsonl (default), telegram-export (Telegram Desktop JSON) or whatsapp-export\n"
+                    "(WhatsApp .txt/.zip): every message becomes an ad, the file its evidence\n"
+                    "(docs/import.md)")
+        ->check(CLI::IsMember({"jsonl", "telegram-export", "whatsapp-export"}));
+    cmd->add_option("--reviewer", args->reviewer,
+                    "Who imports the export, recorded with its evidence (default: the Unix user)");
+    cmd->add_option("--public", args->public_chats,
+                    "Telegram username of a public chat, for t.me links: NAME for a single-chat\n"
+                    "export, ID=NAME for a chat of an account export (repeatable)");
+    cmd->add_option("--timezone", args->timezone,
+                    "Zone of the export's local times (default: storage.timezone)");
+    cmd->add_option("--date-order", args->date_order,
+                    "WhatsApp dates: auto, dmy (31/12/23) or mdy (12/31/23)")
+        ->check(CLI::IsMember({"auto", "dmy", "mdy"}));
     AddDbOption(*cmd, args->db);
     cmd->add_option("--source", args->source, "Source name for lines without \"source\"")
         ->default_val("import");

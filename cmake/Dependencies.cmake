@@ -13,6 +13,7 @@ find_package(RocksDB CONFIG REQUIRED)
 pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(UCHARDET REQUIRED IMPORTED_TARGET uchardet)
+pkg_check_modules(MINIZIP REQUIRED IMPORTED_TARGET minizip)  # chats/: WhatsApp export zips
 
 # libphonenumber ships no CMake config.
 find_library(PHONENUMBER_LIBRARY phonenumber REQUIRED)

@@ -8,6 +8,8 @@
 #   api_fuzz        the API: any bytes through Beast's request parser into HandleRequest, never a
 #                   2xx a request is not entitled to (fuzz/api_fuzz.cc), seeded with each route
 #                   under each role
+#   chats_fuzz      the chat-export parsers: Telegram Desktop JSON, WhatsApp .txt and .zip, picked
+#                   by the first byte (fuzz/chats_fuzz.cc), seeded with tests/data/chats
 # Each first replays every input that once broke it (fuzz/regressions/<target>/), then explores for
 # SECONDS seconds. Exits non-zero on any crash, sanitizer report or broken promise, leaving the
 # input that caused it in the build folder (crash-*, timeout-*, oom-*); copy it into the
@@ -18,7 +20,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(extract_fuzz rules_fuzz normalize_fuzz api_fuzz)
+((${#targets[@]})) || targets=(extract_fuzz rules_fuzz normalize_fuzz api_fuzz chats_fuzz)
 build=${BUILD_DIR:-build-fuzz}
 
 scripts/install-deps.sh  # includes clang and its libFuzzer runtime
@@ -31,7 +33,7 @@ root=$PWD
 cd "$build"
 
 # Seeds: a mode byte (see each target's header) before each bundled file or corpus line.
-rm -rf seeds && mkdir -p seeds/extract_fuzz seeds/rules_fuzz seeds/normalize_fuzz seeds/api_fuzz
+rm -rf seeds && mkdir -p seeds/extract_fuzz seeds/rules_fuzz seeds/normalize_fuzz seeds/api_fuzz seeds/chats_fuzz
 cp "$root"/tests/data/html/* seeds/extract_fuzz/
 n=0
 while IFS= read -r f; do
@@ -62,6 +64,16 @@ for token in POLICEpolicePOLICEpolicePOLICEpolicePOLICEp NGOAngoaNGOAngoaNGOAngo
       "$path" "$token" "${#body}" "$body" >"seeds/api_fuzz/$((n += 1))"
   done
 done
+
+n=0
+while IFS= read -r f; do
+  case "$f" in
+    *.json) mode='\000' ;;
+    *.zip) mode='\002' ;;
+    *) mode='\001' ;;
+  esac
+  { printf "$mode"; cat "$f"; } >"seeds/chats_fuzz/$((n += 1))"
+done < <(find "$root/tests/data/chats" -name '*.json' -o -name '*.txt' -o -name '*.zip' | sort)
 
 for target in "${targets[@]}"; do
   fuzzer=./fuzz/$target

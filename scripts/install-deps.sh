@@ -10,6 +10,7 @@ packages=(
   libphonenumber-dev libprotobuf-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev libuchardet-dev libzstd-dev
   libbenchmark-dev clang libclang-rt-14-dev
   zlib1g-dev
+  libminizip-dev                 # chats/: WhatsApp export zips
   prometheus-cpp-dev             # api/: the /metrics registry
   python3-prometheus-client      # tests/app/serve_test.cc parses /metrics with it
   wrk                            # bench/api: load on loopback

@@ -92,7 +92,9 @@ std::string FormatUtc(int64_t unix_ms) {
 }
 
 Result<int64_t> ParseTimestamp(std::string_view text) {
-  auto bad = [&] { return Status::InvalidArgument("timestamp", "not ISO-8601: " + std::string(text)); };
+  auto bad = [&] {
+    return Status::InvalidArgument("timestamp", "not ISO-8601: " + std::string(text));
+  };
   int y, mo, d;
   if (!ParseDate(text, y, mo, d)) return bad();
   int64_t ms = DaysFromCivil(y, mo, d) * kMsPerDay;
@@ -181,8 +183,8 @@ std::string LocalDays::MinuteOf(int64_t unix_ms) const {
   if (!start) return day;
   const int64_t minutes = (unix_ms - *start) / 60'000;
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%s %02lld:%02lld", day.c_str(), static_cast<long long>(minutes / 60),
-                static_cast<long long>(minutes % 60));
+  std::snprintf(buf, sizeof buf, "%s %02lld:%02lld", day.c_str(),
+                static_cast<long long>(minutes / 60), static_cast<long long>(minutes % 60));
   return buf;
 }
 
@@ -191,11 +193,13 @@ Result<int64_t> LocalDays::StartOf(std::string_view day) const {
   if (day.size() != 10 || !ParseDate(day, y, m, d)) {
     return Status::InvalidArgument("day", "expected YYYY-MM-DD, got '" + std::string(day) + "'");
   }
-  const int64_t local_midnight = DaysFromCivil(y, m, d) * kMsPerDay;
   // The offset at the instant is what matters; two rounds settle it across a DST change.
-  int64_t guess = local_midnight - OffsetMs(local_midnight);
-  guess = local_midnight - OffsetMs(guess);
-  return guess;
+  return UtcOfLocal(DaysFromCivil(y, m, d) * kMsPerDay);
+}
+
+int64_t LocalDays::UtcOfLocal(int64_t local_ms) const {
+  int64_t guess = local_ms - OffsetMs(local_ms);
+  return local_ms - OffsetMs(guess);
 }
 
 std::string LocalDays::AddDays(std::string_view day, int delta) {

@@ -568,6 +568,15 @@ Result<WriteResult> Store::Write(const PageWrite& w) {
       page_meta = std::move(p);
       page_fresh = true;
     }
+  } else if (!w.attach_page_id.empty()) {
+    result.page_id = w.attach_page_id;
+    auto raw = r.GetRaw(ro, Cf::kPages, result.page_id);
+    if (!raw) return raw.error();
+    if (!raw->has_value())
+      return Status::NotFound("page " + result.page_id, "no such page to add ads to");
+    auto old = internal::DecodeRecord<StoredPage>(**raw, "page " + result.page_id);
+    if (!old) return old.error();
+    page_meta = std::move(*old);
   }
 
   std::map<std::string, AdState> pending;
@@ -644,12 +653,15 @@ Result<WriteResult> Store::Write(const PageWrite& w) {
   }
   if (page_meta) {
     bool added = false;
+    // A set, not a scan per id: an imported export's page lists up to 100,000 ads.
+    std::set<std::string_view> listed(page_meta->ad_ids.begin(), page_meta->ad_ids.end());
+    std::vector<std::string> fresh;
     for (const auto& id : ids) {
-      if (std::find(page_meta->ad_ids.begin(), page_meta->ad_ids.end(), id) ==
-          page_meta->ad_ids.end()) {
-        page_meta->ad_ids.push_back(id);
-        added = true;
-      }
+      if (listed.insert(id).second) fresh.push_back(id);
+    }
+    for (auto& id : fresh) {
+      page_meta->ad_ids.push_back(std::move(id));
+      added = true;
     }
     if (page_fresh || added) {
       (void)batch.Put(r.h(Cf::kPages), result.page_id, internal::EncodeRecord(*page_meta));

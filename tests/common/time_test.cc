@@ -31,6 +31,20 @@ TEST_CASE("A day in Asia/Jakarta starts at 17:00 UTC the day before", "[common]"
   CHECK(LocalDays::AddDays("2024-12-31", 1) == "2025-01-01");
 }
 
+TEST_CASE("A local wall-clock time reads as UTC through its zone, DST included", "[common]") {
+  auto jakarta = LocalDays::Create("Asia/Jakarta");
+  REQUIRE(jakarta.has_value());
+  // 22.00 on New Year's Eve in Jakarta (a WhatsApp export's "31/12/23 22.00") is 15:00 UTC.
+  CHECK(jakarta->UtcOfLocal(*adwatch::ParseTimestamp("2023-12-31T22:00:00")) ==
+        *adwatch::ParseTimestamp("2023-12-31T15:00:00Z"));
+  auto berlin = LocalDays::Create("Europe/Berlin");
+  REQUIRE(berlin.has_value());
+  CHECK(berlin->UtcOfLocal(*adwatch::ParseTimestamp("2024-01-15T12:00:00")) ==
+        *adwatch::ParseTimestamp("2024-01-15T11:00:00Z"));
+  CHECK(berlin->UtcOfLocal(*adwatch::ParseTimestamp("2024-07-15T12:00:00")) ==
+        *adwatch::ParseTimestamp("2024-07-15T10:00:00Z"));
+}
+
 TEST_CASE("An unknown time zone is refused by name", "[common]") {
   auto days = LocalDays::Create("Asia/Atlantis");
   REQUIRE_FALSE(days.has_value());

@@ -172,6 +172,46 @@ TEST_CASE("A refetch with the same bytes keeps the first evidence", "[storage]")
   RequireClean(*store);
 }
 
+TEST_CASE("Ads written in batches join a page an earlier write stored", "[storage]") {
+  TempDir dir;
+  ManualClock clock(kNoonJakarta);
+  auto store = OpenOrDie(TestOptions(dir.Sub("db")), clock);
+  PageWrite evidence;
+  evidence.page =
+      MakeFetch("export:0123456789abcdef/result.json", "{\"messages\":[]}", kNoonJakarta);
+  const auto stored = WriteOrDie(*store, evidence);
+  for (int batch = 0; batch < 2; ++batch) {
+    PageWrite w;
+    w.attach_page_id = stored.page_id;
+    for (int i = 0; i < 3; ++i) {
+      const std::string id = std::to_string(batch * 3 + i);
+      w.ads.push_back(
+          MakeAdWrite(MakeAd("export:telegram/1/" + id, testing::AdText(batch * 3 + i), id),
+                      MakeVerdict(10, Level::kLow)));
+    }
+    w.ads.push_back(w.ads.front());  // the same ad twice is listed once
+    const auto r = WriteOrDie(*store, w);
+    CHECK(r.page_id == stored.page_id);
+  }
+  auto page = store->GetPage(stored.page_id, /*with_body=*/true);
+  REQUIRE(page.has_value());
+  CHECK(page->ad_ids.size() == 6);
+  CHECK(page->fetch.body == "{\"messages\":[]}");
+  auto ad = store->GetAd(page->ad_ids.back());
+  REQUIRE(ad.has_value());
+  CHECK(ad->page_id == stored.page_id);
+
+  PageWrite unknown;
+  unknown.attach_page_id = std::string(kPageIdLength, 'f');
+  unknown.ads.push_back(MakeAdWrite(MakeAd("export:telegram/1/9", testing::AdText(9), "9"),
+                                    MakeVerdict(10, Level::kLow)));
+  auto refused = store->Write(unknown);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().IsNotFound());
+  CHECK_FALSE(store->GetAd(AdIdFor(unknown.ads[0].ad)).has_value());
+  RequireClean(*store);
+}
+
 TEST_CASE("The same text under another URL is linked as a repost", "[storage]") {
   TempDir dir;
   ManualClock clock(kNoonJakarta);

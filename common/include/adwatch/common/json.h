@@ -81,7 +81,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Location, locality, region, coun
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdCandidate, origin, source, url, post_id, title,
                                                 text, posted_at, author, forwarded_from, views,
                                                 links, employer, employer_url, salary, locations,
-                                                valid_through, employment_type, page_types, lang)
+                                                valid_through, employment_type, page_types, lang,
+                                                export_ref)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Page, url, canonical, title, text, lang,
                                                 meta_description, charset, open_graph, links,
                                                 next_page, candidates, problems)

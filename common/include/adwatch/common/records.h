@@ -160,6 +160,9 @@ struct AdCandidate {
   // "JobPosting"… (schema.org types and og:type values found on the page).
   std::vector<std::string> page_types;
   std::string lang;  // BCP-47 from the page, or ""
+  // For an ad read from an imported file (a chat export, stored as the ad's page): where in that
+  // file it is, "messages 11,12" or "lines 2-4, bytes 190-420"; else "".
+  std::string export_ref;
 };
 
 struct Page {

@@ -35,6 +35,9 @@ class LocalDays {
   std::string MinuteOf(int64_t unix_ms) const;
   // Unix ms of 00:00 local time on `day` ("YYYY-MM-DD"); InvalidArgument on a malformed day.
   Result<int64_t> StartOf(std::string_view day) const;
+  // The Unix ms of a wall-clock time in this zone, given as the ms since 1970-01-01T00:00 local
+  // (what ParseTimestamp returns for a local time written without an offset).
+  int64_t UtcOfLocal(int64_t local_ms) const;
   // The day `delta` days after `day` (negative: before). REQUIRES: day is a valid YYYY-MM-DD.
   static std::string AddDays(std::string_view day, int delta);
   // True when `day` is a valid YYYY-MM-DD date.

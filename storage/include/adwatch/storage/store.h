@@ -51,6 +51,10 @@ struct PageWrite {
   // The fetch as evidence: body bytes exactly as received, headers, URLs, status, fetch time.
   // std::nullopt for ads that come without a page (`adwatch import`, pasted text).
   std::optional<FetchResult> page;
+  // Without `page`: the id of a page an earlier Write stored, which these ads are added to as if
+  // found on it (a large file imported in several batches is one piece of evidence, hashed and
+  // stored once). "" for none.
+  std::string attach_page_id;
   // Version of the crawler that fetched the page, recorded with the evidence.
   std::string crawler_version;
   std::vector<AdWrite> ads;
@@ -224,9 +228,9 @@ class Store {
   //  - A new verdict revision is written only when the verdict differs from the current one.
   // The time seen is page->fetched_at_ms, or the clock's now when there is no page or it is 0.
   // Returns InvalidArgument (nothing written) when an ad has no URL, title or text, a region id
-  // holds '|', or the page has no URL; Unavailable on a read-only store; IOError when the write
-  // or a background WAL sync failed (disk full: the message says so; the store then refuses
-  // further writes until reopened).
+  // holds '|', or the page has no URL; NotFound when attach_page_id names no stored page;
+  // Unavailable on a read-only store; IOError when the write or a background WAL sync failed (disk
+  // full: the message says so; the store then refuses further writes until reopened).
   Result<WriteResult> Write(const PageWrite& write);
 
   // Marks ads as seen again at `seen_ms` with nothing new to store (a revisit answered 304 Not
