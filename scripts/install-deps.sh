@@ -15,6 +15,12 @@ packages=(
   wrk                            # bench/api: load on loopback
   ca-certificates curl
   chromium  # tests/export renders the HTML digest in headless Chromium
+  # ocr/: Tesseract 5 through its C++ API, Leptonica decoding, and the language models the
+  # posters are read with (Debian 12 has no Tagalog model). imagemagick and fonts-dejavu-core
+  # only regenerate tests/data/posters (make.sh); the committed fixtures need neither.
+  libtesseract-dev libleptonica-dev tesseract-ocr-ind tesseract-ocr-eng tesseract-ocr-msa
+  tesseract-ocr-vie tesseract-ocr-chi-sim
+  imagemagick fonts-dejavu-core
 )
 
 missing=()
