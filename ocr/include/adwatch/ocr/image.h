@@ -6,7 +6,7 @@
 // Usage:
 //   Result<DecodedImage> image = DecodeImage(bytes, options);   // refused: a Status saying why
 //   uint64_t hash = PerceptualHash(*image);                      // HashHex(hash): 16 hex digits
-//   bool same = HammingDistance(hash, other) <= kSamePosterDistance;
+//   bool same = HammingDistance(hash, other) <= kSameImageMaxDistance;   // common/hash.h
 #ifndef ADWATCH_OCR_IMAGE_H_
 #define ADWATCH_OCR_IMAGE_H_
 
@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "adwatch/common/hash.h"
 #include "adwatch/common/status.h"
 
 namespace adwatch::ocr {
@@ -96,18 +97,8 @@ Result<DecodedImage> DecodeImage(std::string_view bytes, const DecodeOptions& op
 // and a new border change few bits; an unrelated picture differs in about half of them.
 uint64_t PerceptualHash(const DecodedImage& image);
 
-// Hashes within this many differing bits are taken to be the same poster (measured on the
-// generated posters: variants at most 6 apart, unrelated posters 20 or more; docs/posters.md).
-inline constexpr int kSamePosterDistance = 10;
-
-// Number of differing bits.
-int HammingDistance(uint64_t a, uint64_t b);
-
-// 16 lower-case hex digits.
-std::string HashHex(uint64_t hash);
-
-// The hash of HashHex's form (16 hex digits, either case), or nullopt.
-std::optional<uint64_t> ParseHashHex(std::string_view hex);
+// HashHex, ParseHashHex, HammingDistance and kSameImageMaxDistance are in
+// adwatch/common/hash.h, shared with storage and export.
 
 }  // namespace adwatch::ocr
 

@@ -40,7 +40,7 @@ struct OcrOptions {
   int max_concurrent = 1;
   // Images whose shorter side is below this are scaled up (×2 or ×3) before recognition:
   // Tesseract reads text about 30 px high best, and low-resolution reposts are common.
-  int upscale_below_px = 700;
+  int upscale_below_px = 400;
   // Words whose confidence (0–100) is below this are left out of the text (noise, speckles).
   int min_word_confidence = 30;
 };
