@@ -606,9 +606,9 @@ TEST_CASE("A database written before the service tables opens and gains them",
     REQUIRE(written.has_value());
     ad_id = written->ads[0].ad_id;
   }
-  // Make it exactly the previous version's layout: no tokens or audit table.
+  // Make it exactly the first version's layout: no tokens, audit or image tables.
   RawEdit(o.path, [](rocksdb::DB& db, auto& cf) {
-    for (const char* name : {"tokens", "audit"}) {
+    for (const char* name : {"tokens", "audit", "images", "image_bodies", "phashes"}) {
       REQUIRE(db.DropColumnFamily(cf.at(name)).ok());
       REQUIRE(db.DestroyColumnFamilyHandle(cf.at(name)).ok());
       cf.erase(name);
@@ -631,7 +631,7 @@ TEST_CASE("A database written before the service tables opens and gains them",
     CHECK(reader->ListTokens()->empty());
     CHECK(ScanAll(*reader).empty());
     RequireClean(*reader);
-    CHECK(reader->Stats().size() == 15);  // every table but the two missing ones and default
+    CHECK(reader->Stats().size() == 15);  // every table but the five missing ones and default
   }
 
   // The first writable open creates them, without a schema change.
@@ -649,7 +649,7 @@ TEST_CASE("A database written before the service tables opens and gains them",
   auto reader = OpenOrDie(ReadOnly(o), clock);
   CHECK(reader->GetTokenById("upgrade1").has_value());
   CHECK(ScanAll(*reader).size() == 1);
-  CHECK(reader->Stats().size() == 17);
+  CHECK(reader->Stats().size() == 20);
 }
 
 // ---------------------------------------------------------------------------------------------
