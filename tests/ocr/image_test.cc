@@ -111,7 +111,7 @@ TEST_CASE("Only the first frame of an animated GIF is decoded", "[ocr][image]") 
   CHECK(image->width() == 900);
 }
 
-TEST_CASE("Reposts of one poster hash alike; an unrelated poster does not", "[ocr][image]") {
+TEST_CASE("Reposts of one poster hash alike, an unrelated poster does not", "[ocr][image]") {
   const uint64_t original = HashOf("lure_id.png");
   for (const char* variant : {"lure_id_small.jpg", "lure_id_recompressed.jpg", "lure_id_border.png",
                               "lure_id_lowres.jpg", "lure_id.webp", "lure_id.gif"}) {

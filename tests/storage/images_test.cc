@@ -68,7 +68,7 @@ TEST_CASE("An ad image is kept byte for byte under its SHA-256, the first fetch 
   CHECK(store->PutImage(empty).error().IsInvalidArgument());
 }
 
-TEST_CASE("Ads whose images are within a few bits are found from one hash; others are not",
+TEST_CASE("Ads whose images are within a few bits are found from one hash, others are not",
           "[storage][images]") {
   TempDir dir;
   ManualClock clock(kNoonJakarta);
