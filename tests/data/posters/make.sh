@@ -94,3 +94,36 @@ png += chunk(b"IDAT", data) + chunk(b"IEND", b"")
 open("bomb_30000.png", "wb").write(png)
 PY
 ls -l ./*.png ./*.jpg ./*.webp ./*.gif
+
+# The demo site's image-only classified ads (examples/site/img; numbers 0812-5555-xxxx as the
+# rest of the demo site).
+cd ../../../examples/site/img
+write() {  # write NAME BG INK, lines on stdin (no .txt is kept here)
+  cat > "$1.txt"
+  render "$1" "$2" "$3"
+  rm -f "$1.txt"
+}
+write poster-kamboja '#ff3333' white <<'T'
+DIBUTUHKAN ADMIN CS ONLINE
+Penempatan Kamboja
+Gaji 18 juta per bulan
+Tiket, visa, mess ditanggung
+Tanpa pengalaman, cukup bisa ngetik
+WA 0812-5555-0177
+T
+write poster-malaysia '#33aa55' white <<'T'
+KERJA KILANG MALAYSIA
+Gaji RM 2500 per bulan
+Cukup KTP, tanpa paspor
+Berangkat lewat Batam
+Potong gaji untuk biaya
+WA 0812-5555-0188
+T
+write poster-warung '#ffffff' black <<'T'
+WARUNG SARI RASA BANDUNG
+Dicari juru masak
+Pengalaman minimal 1 tahun
+Gaji sesuai UMR, makan siang
+Datang langsung ke warung
+Telepon 022-555-0123
+T
