@@ -25,7 +25,7 @@ int HammingDistance(uint64_t a, uint64_t b);
 
 // Perceptual hashes within this many differing bits are taken to be the same picture: a poster
 // resized, recompressed or re-bordered moves its hash by at most 6 bits on the generated
-// posters, unrelated posters differ by 20 or more (docs/posters.md).
+// posters, unrelated posters differ by 26 or more (docs/posters.md).
 inline constexpr int kSameImageMaxDistance = 10;
 
 // Two hashes within kSameImageMaxDistance bits agree exactly on at least one of these slices

@@ -85,7 +85,7 @@ class DecodedImage {
 };
 
 // Decodes `bytes` within `options`' caps. Refusals are InvalidArgument with the reason in the
-// message: "image of N bytes is over max_bytes (M)", "image of W×H pixels is over max_pixels
+// message: "image of N bytes is over max_bytes (M)", "image of WxH pixels is over max_pixels
 // (M)", "animated WebP is not read", the header problems of ProbeImage, and "cannot decode …"
 // for data the decoder rejects (a truncated body). Never decodes more than the first frame of a
 // GIF. REQUIRES: Validate(options).ok().
