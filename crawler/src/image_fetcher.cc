@@ -53,6 +53,7 @@ struct ImageFetcher::Rep {
     bool robots_loaded = false;
     bool robots_loading = false;
     RobotsTxt robots;
+    std::string blocked;  // the guard refused the host's robots.txt: its message
     int64_t delay_ms = 0;
     SteadyTime next_ok{};
   };
@@ -92,13 +93,17 @@ struct ImageFetcher::Rep {
     std::this_thread::sleep_until(at);
   }
 
-  // The host's robots.txt, fetched on first use (other threads wait for it).
-  RobotsTxt Robots(const std::string& url, const std::string& key) {
+  // The host's robots.txt, fetched on first use (other threads wait for it). `blocked` gets the
+  // guard's message when it refused the host.
+  RobotsTxt Robots(const std::string& url, const std::string& key, std::string* blocked) {
     {
       std::unique_lock lock(mu);
       robots_cv.wait(lock, [&] { return !hosts[key].robots_loading; });
       Host& h = hosts[key];
-      if (h.robots_loaded) return h.robots;
+      if (h.robots_loaded) {
+        *blocked = h.blocked;
+        return h.robots;
+      }
       h.robots_loading = true;
     }
     const std::string scheme = url.substr(0, url.find("://"));
@@ -114,6 +119,8 @@ struct ImageFetcher::Rep {
     if (hosts.size() > options.max_seen) hosts.clear();  // bounded; robots are fetched again
     Host& h = hosts[key];
     h.robots = robots;
+    if (r.error == FetchError::kBlockedAddress) h.blocked = r.error_message;
+    *blocked = h.blocked;
     h.robots_loaded = true;
     h.robots_loading = false;
     if (auto d = robots.CrawlDelaySeconds(options.robots_token)) {
@@ -145,7 +152,9 @@ FetchResult ImageFetcher::Fetch(const std::string& raw_url) {
   }
   const std::string key = HostKey(url);
   if (key.empty()) return Outcome(url, FetchError::kOutOfScope, "no host");
-  const RobotsTxt robots = r.Robots(url, key);
+  std::string blocked;
+  const RobotsTxt robots = r.Robots(url, key, &blocked);
+  if (!blocked.empty()) return Outcome(url, FetchError::kBlockedAddress, blocked);
   if (!robots.IsAllowed(PathAndQuery(url), r.options.robots_token)) {
     return Outcome(url, FetchError::kRobotsDenied, "robots.txt disallows it");
   }
