@@ -92,6 +92,9 @@ int Run(const DemoArgs& args, AppContext& ctx) {
   source.host_connections = 2;  // our own server: a little faster than the polite default
   source.host_delay_ms = 50;
   setup.crawl.crawler.sources = {source};
+  // Ad images are fetched through the address guard (docs/posters.md); the demo's own loopback
+  // server is the one private address they may reach.
+  setup.crawl.fetcher.allowed_private_ranges.push_back("127.0.0.1/32");
   auto stats = RunCrawlWithSignals(setup, **classifier, *store, "crawl", nullptr);
   if (!stats) {
     std::fprintf(stderr, "adwatch demo: %s\n", stats.error().ToString().c_str());

@@ -16,6 +16,7 @@
 #include "adwatch/common/names.h"
 #include "adwatch/common/time.h"
 #include "adwatch/export/evidence.h"
+#include "adwatch/export/networks.h"
 #include "adwatch/storage/ids.h"
 #include "adwatch/storage/store.h"
 #include "cli.h"
@@ -180,6 +181,9 @@ int RunShow(const ShowArgs& args, AppContext& ctx) {
     }
     linked.emplace_back(term, std::move(others));
   }
+  // Every other ad that carries the same poster, per image.
+  auto by_image = exporter::LinkedByImage(*store, rec->ad, {*id});
+  if (!by_image) return Fail("review show", by_image.error());
   const classifier::Lang lang = LangOf(args.lang, *config);
 
   if (args.json) {
@@ -190,6 +194,10 @@ int RunShow(const ShowArgs& args, AppContext& ctx) {
     nlohmann::json links = nlohmann::json::array();
     for (const auto& [term, ads] : linked) links.push_back({{"contact", term}, {"ads", ads}});
     j["linked_by_contact"] = links;
+    nlohmann::json image_links = nlohmann::json::array();
+    for (const auto& [hash, ads] : *by_image)
+      image_links.push_back({{"phash", hash}, {"ads", ads}});
+    j["linked_by_image"] = image_links;
     j["verdict_history"] = exporter::HistoryJson(history);
     std::puts(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
@@ -248,6 +256,18 @@ int RunShow(const ShowArgs& args, AppContext& ctx) {
     }
     if (ads.size() > 20) {
       std::printf("    … %s %zu\n", T(lang, "dan lainnya:", "and more:"), ads.size() - 20);
+    }
+  }
+  for (const auto& [hash, ads] : *by_image) {
+    if (ads.empty()) continue;
+    std::printf("%s %s: %zu\n", T(lang, "Poster yang sama (phash)", "Same poster (phash)"),
+                hash.c_str(), ads.size());
+    for (size_t i = 0; i < ads.size() && i < 20; ++i) {
+      auto other = store->GetAd(ads[i]);
+      if (!other) return Fail("review show", other.error());
+      std::printf("    %s %3d %-6s %s  %s\n", ads[i].c_str(), other->verdict.score,
+                  std::string(Name(other->verdict.level)).c_str(),
+                  days->DayOf(other->first_seen_ms).c_str(), other->ad.url.c_str());
     }
   }
   if (same->size() > 1) {

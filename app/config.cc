@@ -114,6 +114,7 @@ Result<Config> LoadConfig(const std::string& path) {
       c.lang == classifier::Lang::kEn ? exporter::DigestLang::kEn : exporter::DigestLang::kId,
       c.digest));
   ADWATCH_RETURN_IF_ERROR(ParseApi(file, top, base, c.api));
+  ADWATCH_RETURN_IF_ERROR(ParseImages(file, top, base, c.crawl.images));
   // Sections of other modules are parsed here as those modules arrive.
   ADWATCH_RETURN_IF_ERROR(top.Finish());
   return c;

@@ -11,6 +11,7 @@
 #include "adwatch/crawler/crawler.h"
 #include "adwatch/crawler/fetcher.h"
 #include "adwatch/extract/extract.h"
+#include "images_config.h"
 
 namespace adwatch::app {
 
@@ -27,6 +28,8 @@ struct CrawlConfig {
   int64_t maintenance_every_ms = 24LL * 3600 * 1000;  // 0: never
   std::string backup_dir;
   int backup_keep = 7;
+  // The top-level `images:` section: fetching and reading the images of ads (docs/posters.md).
+  ImagesConfig images;
 };
 
 // Reads the `crawl:` mapping of adwatch.yaml into `c`. Paths are taken relative to `base`.

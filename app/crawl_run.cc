@@ -128,6 +128,9 @@ struct CrawlRun::Rep {
   SystemClock clock;
   std::unique_ptr<extract::Extractor> extractor;
   std::unique_ptr<crawler::Fetcher> owned_fetcher;
+  std::unique_ptr<crawler::ImageFetcher> image_fetcher;
+  std::unique_ptr<ocr::OcrEngine> ocr;
+  std::unique_ptr<ImageStage> images;
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<crawler::Crawler> crawler;
   std::unique_ptr<Maintenance> maintenance;
@@ -140,6 +143,8 @@ CrawlRun::~CrawlRun() {
   // what it holds, then the fetcher shuts down.
   rep_->crawler.reset();
   rep_->pipeline.reset();
+  rep_->images.reset();
+  rep_->image_fetcher.reset();
   rep_->owned_fetcher.reset();
   rep_->maintenance.reset();
 }
@@ -169,6 +174,21 @@ Result<std::unique_ptr<CrawlRun>> CrawlRun::Create(const CrawlSetup& setup,
     if (!f) return f.error();
     r.owned_fetcher = std::move(f.value());
     fetcher = r.owned_fetcher.get();
+  }
+  if (cfg.images.enabled && cfg.images.max_per_ad > 0) {
+    // 3b: ad images through the same fetcher, with robots.txt, a per-host delay and the address
+    // guard; OCR on a pool of its own, bounded by images.max_concurrent.
+    crawler::ImageFetcherOptions io;
+    io.host_delay_ms = cfg.crawler.default_host_delay_ms;
+    io.max_bytes = static_cast<int64_t>(cfg.images.decode.max_bytes);
+    io.guard_addresses = true;
+    ADWATCH_RETURN_IF_ERROR(crawler::Validate(io));
+    auto engine = ocr::OcrEngine::Create(cfg.images.ocr);
+    if (!engine) return engine.error().WithContext("images");
+    r.ocr = std::move(engine.value());
+    r.image_fetcher = std::make_unique<crawler::ImageFetcher>(*fetcher, io);
+    r.images = std::make_unique<ImageStage>(cfg.images, *r.image_fetcher, r.ocr.get(), store);
+    popts.images = r.images.get();
   }
   r.pipeline = std::make_unique<Pipeline>(popts, *r.extractor, classifier, store, setup.on_page);
   if (setup.submission.empty())

@@ -103,6 +103,7 @@ Result<ProcessedPage> ProcessPage(crawler::PageJob& job, const PipelineOptions& 
   for (AdCandidate& ad : out.page.candidates) {
     if (ad.source.empty()) ad.source = job.task.source;
     if (ad.url.empty()) ad.url = job.result.final_url.empty() ? job.task.url : job.result.final_url;
+    if (options.images != nullptr) options.images->Read(ad);  // 3b. the ad's images
     auto w = ClassifyAd(classifier, ad, hint);
     if (!w) return w.error();
     write.ads.push_back(std::move(w.value()));

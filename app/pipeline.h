@@ -3,14 +3,15 @@
 //   1. Frontier   (crawler/)          hands out FetchTasks, host by host
 //   2. Fetcher    (crawler/)          FetchTask → FetchResult
 //   3. Extractor  (crawler/extract/)  FetchResult → Page with AdCandidates
+//   3b. Images    (app/images.h)      each ad's images fetched, kept, hashed, read (OCR)
 //   4. Normalizer + entities (classifier/)
 //   5. Classifier (classifier/)       AdCandidate → Verdict; RouteRegions → region ids
 //   6. Store      (storage/)          the page, its ads, verdicts and indexes in one WriteBatch
 //   7. Frontier   (crawler/)          the page's links, through scope, robots and dedup
 //
-// Steps 1, 2 and 7 are the crawler's; this class does 3–6 as the crawler's PageSink, on a small
-// pool of worker threads behind a bounded queue (back-pressure keeps memory flat however fast
-// pages arrive). Offer is thread-safe.
+// Steps 1, 2 and 7 are the crawler's; this class does 3–6 (3b when PipelineOptions::images is set)
+// as the crawler's PageSink, on a small pool of worker threads behind a bounded queue
+// (back-pressure keeps memory flat however fast pages arrive). Offer is thread-safe.
 #ifndef ADWATCH_APP_PIPELINE_H_
 #define ADWATCH_APP_PIPELINE_H_
 
@@ -25,6 +26,7 @@
 #include "adwatch/crawler/crawler.h"
 #include "adwatch/extract/extract.h"
 #include "adwatch/storage/store.h"
+#include "images.h"
 
 namespace adwatch::app {
 
@@ -34,6 +36,9 @@ struct PipelineOptions {
   std::string crawler_version;  // recorded with each page's evidence
   std::string cause = "crawl";  // recorded with each verdict ("crawl", "submission")
   Level flag_level = Level::kMedium;  // ads at or above it count as flagged
+  // Fetches and reads the images of each ad candidate before it is classified; null: images
+  // keep their URLs only. Not owned; outlives the pipeline.
+  ImageStage* images = nullptr;
 };
 
 struct ProcessedPage;

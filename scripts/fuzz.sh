@@ -10,6 +10,8 @@
 #                   under each role
 #   chats_fuzz      the chat-export parsers: Telegram Desktop JSON, WhatsApp .txt and .zip, picked
 #                   by the first byte (fuzz/chats_fuzz.cc), seeded with tests/data/chats
+#   image_fuzz      the image path: header probing, capped decoding, perceptual hash
+#                   (fuzz/image_fuzz.cc), seeded with the generated posters tests/data/posters
 # Each first replays every input that once broke it (fuzz/regressions/<target>/), then explores for
 # SECONDS seconds. Exits non-zero on any crash, sanitizer report or broken promise, leaving the
 # input that caused it in the build folder (crash-*, timeout-*, oom-*); copy it into the
@@ -20,7 +22,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(extract_fuzz rules_fuzz normalize_fuzz api_fuzz chats_fuzz)
+((${#targets[@]})) || targets=(extract_fuzz rules_fuzz normalize_fuzz api_fuzz chats_fuzz image_fuzz)
 build=${BUILD_DIR:-build-fuzz}
 
 scripts/install-deps.sh  # includes clang and its libFuzzer runtime
@@ -33,8 +35,11 @@ root=$PWD
 cd "$build"
 
 # Seeds: a mode byte (see each target's header) before each bundled file or corpus line.
-rm -rf seeds && mkdir -p seeds/extract_fuzz seeds/rules_fuzz seeds/normalize_fuzz seeds/api_fuzz seeds/chats_fuzz
+rm -rf seeds && mkdir -p seeds/extract_fuzz seeds/rules_fuzz seeds/normalize_fuzz seeds/api_fuzz seeds/chats_fuzz seeds/image_fuzz
 cp "$root"/tests/data/html/* seeds/extract_fuzz/
+# The posters, except the bomb (refused at once: it only slows the corpus loading).
+find "$root"/tests/data/posters -name '*.png' -o -name '*.jpg' -o -name '*.gif' -o -name '*.webp' |
+  grep -v bomb | xargs -I{} cp {} seeds/image_fuzz/
 n=0
 while IFS= read -r f; do
   mode='\000'

@@ -16,6 +16,12 @@ packages=(
   wrk                            # bench/api: load on loopback
   ca-certificates curl
   chromium  # tests/export renders the HTML digest, tests/browser drives the pages in it
+  # ocr/: Tesseract 5 through its C++ API, Leptonica decoding, and the language models the
+  # posters are read with (Debian 12 has no Tagalog model). imagemagick and fonts-dejavu-core
+  # only regenerate tests/data/posters (make.sh); the committed fixtures need neither.
+  libtesseract-dev libleptonica-dev tesseract-ocr-ind tesseract-ocr-eng tesseract-ocr-msa
+  tesseract-ocr-vie tesseract-ocr-chi-sim
+  imagemagick fonts-dejavu-core
 )
 # tests/browser runs on Node.js with playwright-core and axe-core from npm (npm ci); a machine
 # that already has node (e.g. Node 20 from elsewhere) keeps it.

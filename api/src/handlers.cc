@@ -9,6 +9,7 @@
 #include "adwatch/common/names.h"
 #include "adwatch/common/time.h"
 #include "adwatch/export/evidence.h"
+#include "adwatch/export/networks.h"
 #include "adwatch/storage/ids.h"
 #include "api_internal.h"
 
@@ -564,7 +565,17 @@ ApiResponse GetAd(Context& c) {
       if (id != rec.ad_id && visible_id(id)) same_text.push_back(id);
     }
   }
-  j["linked"] = {{"by_contact", by_contact}, {"same_text", same_text}};
+  nlohmann::json by_image = nlohmann::json::array();
+  if (auto linked = exporter::LinkedByImage(store, rec.ad, {rec.ad_id})) {
+    for (auto& [hash, ids] : *linked) {
+      nlohmann::json shown = nlohmann::json::array();
+      for (const std::string& id : ids) {
+        if (visible_id(id)) shown.push_back(id);
+      }
+      by_image.push_back({{"phash", hash}, {"ads", shown}});
+    }
+  }
+  j["linked"] = {{"by_contact", by_contact}, {"same_text", same_text}, {"by_image", by_image}};
   nlohmann::json reviews = nlohmann::json::array();
   for (const Review& r : rec.reviews) {
     nlohmann::json one = {{"at", FormatUtc(r.at_ms)}, {"label", Name(r.label)}};

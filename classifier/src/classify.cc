@@ -12,6 +12,7 @@
 #include "denial.h"
 #include "engine.h"
 #include "entities.h"
+#include "image_spans.h"
 
 namespace adwatch::classifier {
 
@@ -301,7 +302,9 @@ class MetaEvaluator {
   }
 
  private:
-  static const char* FieldName(const std::string& f) { return f == "title" ? "title" : "body"; }
+  static const char* FieldName(const std::string& f) {
+    return f == "title" ? "title" : f == "image" ? "image" : "body";
+  }
 
   static bool EqualsIgnoreCase(const std::string& a, const std::string& b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -363,6 +366,11 @@ class MetaEvaluator {
   const std::vector<std::vector<Evidence>>& evidence_;
   const ClassifyOptions& options_;
 };
+
+// Index of a field in Classify's `fields`: title, body, image.
+size_t FieldIndex(const std::string& field) {
+  return field == "title" ? 0 : field == "image" ? 2 : 1;
+}
 
 bool FieldAllowed(RuleField rf, const char* field) {
   if (rf == RuleField::kAny) return true;
@@ -518,6 +526,10 @@ Entities Classifier::ExtractEntities(const AdCandidate& ad) const {
                        options_.default_phone_region, out);
   ExtractFieldEntities("body", ad.text, Normalize(ad.text), rules_->gazetteer(),
                        options_.default_phone_region, out);
+  if (!ad.image_text.empty()) {
+    ExtractFieldEntities("image", ad.image_text, Normalize(ad.image_text), rules_->gazetteer(),
+                         options_.default_phone_region, out);
+  }
   return out;
 }
 
@@ -529,6 +541,9 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
   std::vector<Field> fields;
   fields.push_back({"title", ad.title, Normalize(ad.title), {}});
   fields.push_back({"body", ad.text, Normalize(ad.text), {}});
+  // The words read from the ad's images are classified like the body ("info lengkap di
+  // gambar": the offer is in the poster).
+  fields.push_back({"image", ad.image_text, Normalize(ad.image_text), {}});
 
   Verdict v;
   v.ruleset_version = rs.version();
@@ -583,17 +598,17 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
   //    negated: it keeps negated_factor of its weight and meta rules do not see it, so a
   //    legitimate ad that names the lure's terms to rule them out builds no combination.
   const auto& categories = rs.categories();
-  std::array<std::vector<Span>, 2> covered;  // per field: evidence of positive risk rules
+  std::array<std::vector<Span>, 3> covered;  // per field: evidence of positive risk rules
   for (size_t i = 0; i < rules.size(); ++i) {
     if (!fired[i] || rules[i].meta || engine.compiled[i].weight <= 0) continue;
     if (!categories.at(rules[i].category).kind.empty()) continue;
-    for (const Evidence& e : evidence[i]) covered[e.field == "title" ? 0 : 1].push_back(e.span);
+    for (const Evidence& e : evidence[i]) covered[FieldIndex(e.field)].push_back(e.span);
   }
   // `warnings`: whether warning and quotation regions count, besides denials. A legitimate
   // marker is negated by a denial only ("tanpa EPS-TOPIK" is a lure's promise), never by a quote.
   auto negated_evidence = [&](const std::vector<Evidence>& ev, bool warnings = true) {
     return !ev.empty() && std::all_of(ev.begin(), ev.end(), [&](const Evidence& e) {
-      const size_t fi = e.field == "title" ? 0 : 1;
+      const size_t fi = FieldIndex(e.field);
       const Field& f = fields[fi];
       const bool warned =
           warnings && std::any_of(f.negated.begin(), f.negated.end(), [&](const Span& n) {
@@ -650,6 +665,16 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
       h.weight *= options_.negated_factor;
     }
     v.hits.push_back(std::move(h));
+  }
+  // Evidence read from an image points at the image and the words' box in it.
+  for (Hit& h : v.hits) {
+    for (Evidence& e : h.evidence) {
+      if (e.field != "image") continue;
+      const ImagePlace place = LocateImageSpan(ad, e.span);
+      if (place.image == nullptr) continue;
+      e.image_url = place.image->url;
+      e.box = place.box;
+    }
   }
   std::sort(v.hits.begin(), v.hits.end(), [](const Hit& a, const Hit& b) {
     if (std::abs(a.weight) != std::abs(b.weight)) return std::abs(a.weight) > std::abs(b.weight);

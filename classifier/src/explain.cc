@@ -5,6 +5,7 @@
 
 #include "adwatch/classifier/classify.h"
 #include "adwatch/common/names.h"
+#include "image_spans.h"
 
 namespace adwatch::classifier {
 namespace {
@@ -12,7 +13,25 @@ namespace {
 using ordered_json = nlohmann::ordered_json;
 
 std::string_view FieldText(const AdCandidate& ad, const std::string& field) {
-  return field == "title" ? std::string_view(ad.title) : std::string_view(ad.text);
+  if (field == "title") return ad.title;
+  if (field == "image") return ad.image_text;
+  return ad.text;
+}
+
+std::string BoxText(const Box& b) {
+  return std::to_string(b.w) + "x" + std::to_string(b.h) + "+" + std::to_string(b.x) + "+" +
+         std::to_string(b.y);
+}
+
+// "body", or for text read from an image "dalam gambar <url> (box WxH+X+Y)" / "in image …".
+std::string FieldLabel(const AdCandidate& ad, const std::string& field, Span s, bool en) {
+  if (field != "image") return field;
+  std::string out = en ? "in image" : "dalam gambar";
+  const ImagePlace place = LocateImageSpan(ad, s);
+  if (place.image != nullptr) {
+    out += " " + place.image->url + " (" + (en ? "box " : "kotak ") + BoxText(place.box) + ")";
+  }
+  return out;
 }
 
 // The original text of a span, or "" when the span does not fit the text (never trust input).
@@ -145,7 +164,8 @@ std::string ExplainText(const Verdict& v, const AdCandidate& ad, Lang lang, bool
            (h.negated ? (en ? ", in a warning or quote" : ", dalam peringatan/kutipan") : "") +
            ")\n";
     for (const Evidence& e : h.evidence) {
-      out += "         " + e.field + ": " + Highlight(FieldText(ad, e.field), e.span, color) + "\n";
+      out += "         " + FieldLabel(ad, e.field, e.span, en) + ": " +
+             Highlight(FieldText(ad, e.field), e.span, color) + "\n";
     }
   }
   const Entities& ent = v.entities;
@@ -154,7 +174,9 @@ std::string ExplainText(const Verdict& v, const AdCandidate& ad, Lang lang, bool
     for (const Contact& c : ent.contacts) {
       out += "  " + std::string(Name(c.kind)) + " " + c.value;
       if (c.landline) out += en ? " (landline)" : " (telepon rumah/kantor)";
-      out += "  «" + SpanText(ad, c.field, c.span) + "»\n";
+      out += "  «" + SpanText(ad, c.field, c.span) + "»";
+      if (c.field == "image") out += " (" + FieldLabel(ad, c.field, c.span, en) + ")";
+      out += "\n";
     }
   }
   if (!ent.salaries.empty()) {
@@ -173,6 +195,25 @@ std::string ExplainText(const Verdict& v, const AdCandidate& ad, Lang lang, bool
     for (const PlaceMention& p : ent.places) {
       out += "  " + p.name + " (" + PlaceKindText(p, lang) + ")  «" +
              SpanText(ad, p.field, p.span) + "»\n";
+    }
+  }
+  if (!ad.images.empty()) {
+    out += en ? "\nImages:\n" : "\nGambar:\n";
+    for (const ImageRef& im : ad.images) {
+      out += "  " + im.url;
+      if (!im.phash.empty()) out += "  phash " + im.phash;
+      if (!im.problem.empty()) out += (en ? "  not read: " : "  tidak terbaca: ") + im.problem;
+      out += "\n";
+    }
+    if (!ad.image_text.empty()) {
+      out += en ? "Text read from the images:\n" : "Teks yang terbaca dari gambar:\n";
+      std::string_view t = ad.image_text;
+      while (!t.empty()) {
+        const size_t nl = t.find('\n');
+        out += "  | " + std::string(t.substr(0, nl)) + "\n";
+        if (nl == std::string_view::npos) break;
+        t.remove_prefix(nl + 1);
+      }
     }
   }
   return out;
@@ -195,6 +236,13 @@ std::string VerdictJson(const Verdict& v, const AdCandidate& ad, const std::stri
     e["begin"] = s.begin;
     e["end"] = s.end;
     e["text"] = SpanText(ad, field, s);
+    if (field == "image") {
+      const ImagePlace place = LocateImageSpan(ad, s);
+      if (place.image != nullptr) {
+        e["image_url"] = place.image->url;
+        e["box"] = {{"x", place.box.x}, {"y", place.box.y}, {"w", place.box.w}, {"h", place.box.h}};
+      }
+    }
     return e;
   };
   ordered_json hits = ordered_json::array();
@@ -254,6 +302,22 @@ std::string VerdictJson(const Verdict& v, const AdCandidate& ad, const std::stri
                    {"salaries", std::move(salaries)},
                    {"places", std::move(places)}};
   j["warnings"] = v.warnings;
+  if (!ad.images.empty()) {
+    ordered_json images = ordered_json::array();
+    for (const ImageRef& im : ad.images) {
+      ordered_json ji;
+      ji["url"] = im.url;
+      ji["origin"] = Name(im.origin);
+      ji["phash"] = im.phash;
+      ji["sha256"] = im.sha256_hex;
+      ji["width"] = im.width;
+      ji["height"] = im.height;
+      if (!im.problem.empty()) ji["problem"] = im.problem;
+      images.push_back(std::move(ji));
+    }
+    j["images"] = std::move(images);
+    j["image_text"] = ad.image_text;
+  }
   return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 

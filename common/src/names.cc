@@ -28,6 +28,7 @@ constexpr std::array kSourceKind{"generic", "job_board", "channel_preview", "cla
                                  "social_post"};
 constexpr std::array kCandidateOrigin{"main_text",    "json_ld",    "microdata",
                                       "channel_post", "open_graph", "import"};
+constexpr std::array kImageOrigin{"img", "open_graph", "background", "json_ld", "upload"};
 constexpr std::array kFetchPriority{"submission", "revisit", "discovered"};
 constexpr std::array kPattern{"other",
                               "compound_scam",
@@ -96,6 +97,7 @@ std::string_view Name(ReviewLabel v) { return NameIn(kReviewLabel, v); }
 std::string_view Name(FetchError v) { return NameIn(kFetchError, v); }
 std::string_view Name(SourceKind v) { return NameIn(kSourceKind, v); }
 std::string_view Name(CandidateOrigin v) { return NameIn(kCandidateOrigin, v); }
+std::string_view Name(ImageOrigin v) { return NameIn(kImageOrigin, v); }
 std::string_view Name(FetchPriority v) { return NameIn(kFetchPriority, v); }
 std::string_view Name(Pattern v) { return NameIn(kPattern, v); }
 std::string_view Name(Role v) { return NameIn(kRole, v); }
@@ -131,6 +133,10 @@ std::optional<FetchError> ParseFetchError(std::string_view s) {
 std::optional<SourceKind> ParseSourceKind(std::string_view s) {
   return ParseIn<SourceKind>(kSourceKind, s);
 }
+std::optional<ImageOrigin> ParseImageOrigin(std::string_view s) {
+  return ParseIn<ImageOrigin>(kImageOrigin, s);
+}
+
 std::optional<CandidateOrigin> ParseCandidateOrigin(std::string_view s) {
   return ParseIn<CandidateOrigin>(kCandidateOrigin, s);
 }

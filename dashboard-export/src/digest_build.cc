@@ -296,6 +296,7 @@ Digest BuildDigest(const DigestInput& in, const Subscription& sub, const DigestC
     n.ads_today = static_cast<int>(today.size());
     n.by_contact = group.by_contact;
     n.by_text = group.by_text;
+    n.by_image = group.by_image;
     n.first_seen_ms = ads[group.members.front()].first_seen_ms;
     std::map<std::string, int> region_count;
     for (size_t m : today) n.ad_ids.push_back(ads[m].ad_id);  // seeds are in score order

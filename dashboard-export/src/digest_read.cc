@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "adwatch/common/hash.h"
 #include "adwatch/common/time.h"
 #include "adwatch/export/digest.h"
 #include "adwatch/storage/ids.h"
@@ -126,7 +127,8 @@ Result<DigestInput> ReadDigestInput(const storage::Store& store, const Subscript
     in.distress.push_back(std::move(*rec));
   }
 
-  // 4. Network candidates: same text, shared contacts, the lookback days' flagged ads.
+  // 4. Network candidates: same text, shared contacts, the same poster, the lookback days'
+  //    flagged ads.
   std::vector<std::string> candidates;
   std::unordered_set<std::string> queued(loaded.begin(), loaded.end());
   auto enqueue = [&](const std::string& id) {
@@ -144,6 +146,19 @@ Result<DigestInput> ReadDigestInput(const storage::Store& store, const Subscript
     auto ids = store.AdsWithContact(term);
     if (!ids) return ids.error();
     // A contact under very many ads (a portal's hotline) links nobody: see GroupOptions.
+    if (ids->size() > options.grouping.max_ads_per_contact) continue;
+    for (const std::string& id : *ids) enqueue(id);
+  }
+  // Ads carrying the same poster (near perceptual hashes).
+  std::set<uint64_t> hashes;
+  for (const AdRecord& r : in.flagged) {
+    for (const ImageRef& im : r.ad.images) {
+      if (const auto h = ParseHashHex(im.phash)) hashes.insert(*h);
+    }
+  }
+  for (uint64_t h : hashes) {
+    auto ids = store.AdsWithSimilarImage(h, options.grouping.max_image_distance);
+    if (!ids) return ids.error();
     if (ids->size() > options.grouping.max_ads_per_contact) continue;
     for (const std::string& id : *ids) enqueue(id);
   }

@@ -113,6 +113,22 @@ nlohmann::json ExplainedJson(const AdBundle& b, classifier::Lang lang) {
                                /*allow_exceptions=*/false);
 }
 
+namespace {
+
+// ".png", ".jpg", ".webp", ".gif" by Content-Type, else ".bin".
+std::string ImageExtension(std::string_view content_type) {
+  if (content_type.find("png") != std::string_view::npos) return ".png";
+  if (content_type.find("jpeg") != std::string_view::npos ||
+      content_type.find("jpg") != std::string_view::npos) {
+    return ".jpg";
+  }
+  if (content_type.find("webp") != std::string_view::npos) return ".webp";
+  if (content_type.find("gif") != std::string_view::npos) return ".gif";
+  return ".bin";
+}
+
+}  // namespace
+
 Result<EvidenceBundle> BuildEvidence(const storage::Store& store, std::string_view id_or_prefix,
                                      classifier::Lang lang, int64_t exported_at_ms,
                                      std::string_view exported_by) {
@@ -153,6 +169,31 @@ Result<EvidenceBundle> BuildEvidence(const storage::Store& store, std::string_vi
   text += rec.ad.text;
   if (!text.empty() && text.back() != '\n') text += '\n';
   add("text.txt", std::move(text));
+  // The ad's images as fetched (image-1.png, ...), with what the image stage read in them.
+  nlohmann::json images = nlohmann::json::array();
+  for (size_t i = 0; i < rec.ad.images.size(); ++i) {
+    const ImageRef& im = rec.ad.images[i];
+    nlohmann::json j = {{"url", im.url},           {"origin", Name(im.origin)},
+                        {"sha256", im.sha256_hex}, {"phash", im.phash},
+                        {"width", im.width},       {"height", im.height},
+                        {"problem", im.problem}};
+    if (!im.sha256_hex.empty()) {
+      auto stored = store.GetImage(im.sha256_hex, /*with_body=*/true);
+      if (stored) {
+        const std::string name =
+            "image-" + std::to_string(i + 1) + ImageExtension(stored->content_type);
+        j["file"] = name;
+        j["fetched_at"] = FormatUtc(stored->fetched_at_ms);
+        j["content_type"] = stored->content_type;
+        add(name, std::move(stored->body));
+      } else if (!stored.error().IsNotFound()) {
+        return stored.error();
+      }
+    }
+    images.push_back(std::move(j));
+  }
+  if (!rec.ad.image_text.empty()) add("image_text.txt", rec.ad.image_text + "\n");
+  manifest["images"] = std::move(images);
   const nlohmann::json verdict = ExplainedJson(*bundle, lang);
   add("verdict.json", Pretty(verdict));
   manifest["files"] = files;

@@ -541,6 +541,7 @@ class Page {
       std::vector<std::string> by;
       if (n.by_contact) by.emplace_back(w_.by_contact);
       if (n.by_text) by.emplace_back(w_.by_text);
+      if (n.by_image) by.emplace_back(w_.by_image);
       List(by);
       Raw("</dd>");
       if (!n.region_names.empty()) {

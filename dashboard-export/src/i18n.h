@@ -75,6 +75,7 @@ struct Words {
   const char* linked_by;
   const char* by_contact;
   const char* by_text;
+  const char* by_image;
   const char* seen_between;
   const char* sites;
   const char* example_titles;

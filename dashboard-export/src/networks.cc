@@ -128,13 +128,20 @@ LinkedAd ToLinkedAd(const AdRecord& record, std::string_view day) {
   }
   l.signature = MinHashSignature(record.ad.title + "\n" + record.ad.text);
   l.repost_of = record.repost_of;
+  for (const ImageRef& im : record.ad.images) {
+    const auto hash = ParseHashHex(im.phash);
+    if (hash &&
+        std::find(l.image_hashes.begin(), l.image_hashes.end(), *hash) == l.image_hashes.end()) {
+      l.image_hashes.push_back(*hash);
+    }
+  }
   return l;
 }
 
 std::vector<AdGroup> GroupAds(const std::vector<LinkedAd>& ads, const GroupOptions& options) {
   const size_t n = ads.size();
   UnionFind uf(n);
-  std::vector<uint8_t> contact_edge(n, 0), text_edge(n, 0);
+  std::vector<uint8_t> contact_edge(n, 0), text_edge(n, 0), image_edge(n, 0);
 
   // 1. Shared contacts.
   std::unordered_map<std::string_view, std::vector<size_t>> by_term;
@@ -202,6 +209,43 @@ std::vector<AdGroup> GroupAds(const std::vector<LinkedAd>& ads, const GroupOptio
     }
   }
 
+  // 4. The same poster. Two 64-bit hashes within d <= 10 bits agree exactly on at least one of
+  // eleven slices of about 6 bits (pigeonhole), so only ads sharing a slice value are compared.
+  if (options.max_image_distance >= 0) {
+    const int max_distance = std::min(options.max_image_distance, kSameImageMaxDistance);
+    std::unordered_map<uint64_t, std::vector<size_t>> by_hash;
+    for (size_t i = 0; i < n; ++i) {
+      for (uint64_t h : ads[i].image_hashes) {
+        if (h != 0 && h != ~uint64_t{0}) by_hash[h].push_back(i);  // blank pictures link nobody
+      }
+    }
+    std::vector<uint64_t> hashes;
+    for (auto& [h, members] : by_hash) {
+      if (members.size() > options.max_ads_per_contact) continue;
+      for (size_t k = 1; k < members.size(); ++k) {
+        uf.Union(members[0], members[k]);
+        image_edge[members[0]] = image_edge[members[k]] = 1;
+      }
+      hashes.push_back(h);
+    }
+    std::sort(hashes.begin(), hashes.end());
+    for (int slice = 0; slice < kImageHashSlices; ++slice) {
+      std::unordered_map<uint64_t, std::vector<uint64_t>> buckets;
+      for (uint64_t h : hashes) buckets[ImageHashSlice(h, slice)].push_back(h);
+      for (const auto& [key, hs] : buckets) {
+        for (size_t a = 0; a < hs.size(); ++a) {
+          const size_t limit = std::min(hs.size(), a + 1 + kMaxNeighbours);
+          for (size_t b = a + 1; b < limit; ++b) {
+            if (HammingDistance(hs[a], hs[b]) > max_distance) continue;
+            const size_t ia = by_hash[hs[a]].front(), ib = by_hash[hs[b]].front();
+            uf.Union(ia, ib);
+            image_edge[ia] = image_edge[ib] = 1;
+          }
+        }
+      }
+    }
+  }
+
   // Collect the groups.
   std::map<size_t, std::vector<size_t>> groups;  // root → members (ascending)
   for (size_t i = 0; i < n; ++i) groups[uf.Find(i)].push_back(i);
@@ -214,6 +258,7 @@ std::vector<AdGroup> GroupAds(const std::vector<LinkedAd>& ads, const GroupOptio
     for (size_t m : g.members) {
       g.by_contact = g.by_contact || contact_edge[m] != 0;
       g.by_text = g.by_text || text_edge[m] != 0;
+      g.by_image = g.by_image || image_edge[m] != 0;
       for (const std::string& t : ads[m].contact_terms) ++terms[t];
     }
     std::vector<std::pair<std::string_view, int>> shared;
@@ -231,6 +276,28 @@ std::vector<AdGroup> GroupAds(const std::vector<LinkedAd>& ads, const GroupOptio
     if (a.members.size() != b.members.size()) return a.members.size() > b.members.size();
     return a.members.front() < b.members.front();
   });
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, std::vector<std::string>>>> LinkedByImage(
+    const storage::Store& store, const AdCandidate& ad, const std::vector<std::string>& exclude,
+    int max_distance) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (const ImageRef& im : ad.images) {
+    const auto hash = ParseHashHex(im.phash);
+    if (!hash) continue;
+    const std::string hex = HashHex(*hash);
+    if (std::any_of(out.begin(), out.end(), [&](const auto& p) { return p.first == hex; }))
+      continue;
+    auto ids = store.AdsWithSimilarImage(*hash, max_distance);
+    if (!ids) return ids.error();
+    std::vector<std::string> others;
+    for (std::string& id : *ids) {
+      if (std::find(exclude.begin(), exclude.end(), id) == exclude.end())
+        others.push_back(std::move(id));
+    }
+    out.emplace_back(hex, std::move(others));
+  }
   return out;
 }
 

@@ -15,7 +15,14 @@ bool IsSpace(char c) {
 }
 
 const std::string& FieldText(const AdRecord& r, std::string_view field) {
-  return field == "title" ? r.ad.title : r.ad.text;
+  if (field == "title") return r.ad.title;
+  if (field == "image") return r.ad.image_text;  // read from the ad's images
+  return r.ad.text;
+}
+
+// "title", "image", or "body" for every other field name.
+std::string_view FieldKind(std::string_view field) {
+  return field == "title" || field == "image" ? field : "body";
 }
 
 bool SentenceEndAt(std::string_view t, size_t i) {  // t[i] ends a sentence
@@ -50,11 +57,12 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
 
 Snippet EvidenceSnippet(const AdRecord& record, const Categories* categories, size_t max_bytes) {
   const Evidence* lead = nullptr;
-  for (const std::string_view want : {"body", "title"}) {
+  // The body first, then what was read from the images, then the title.
+  for (const std::string_view want : {"body", "image", "title"}) {
     for (const Hit& h : record.verdict.hits) {
       if (!Counted(h, categories)) continue;
       for (const Evidence& e : h.evidence) {
-        if ((e.field == "title") == (want == "title")) {
+        if (FieldKind(e.field) == want) {
           lead = &e;
           break;
         }

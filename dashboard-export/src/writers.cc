@@ -158,6 +158,7 @@ std::string RenderJson(const Digest& d) {
                     {"max_score", n.max_score},
                     {"by_contact", n.by_contact},
                     {"by_text", n.by_text},
+                    {"by_image", n.by_image},
                     {"contacts", n.contact_terms},
                     {"regions", n.region_ids},
                     {"region_names", n.region_names},

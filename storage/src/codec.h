@@ -20,6 +20,9 @@ namespace adwatch::storage {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StoredPage, page_id, fetch, body_sha256, body_bytes,
                                                 crawler_version, stored_at_ms, ad_ids,
                                                 body_dropped_at_ms)
+// The body is stored apart (image_bodies); the metadata record never holds it.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(StoredImage, sha256_hex, url, fetched_at_ms,
+                                                content_type, bytes, phash, width, height, problem)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VerdictRevision, rev, at_ms, cause, verdict)
 
 namespace internal {

@@ -40,13 +40,17 @@ enum Cf : int {
   kTokens,       // h|sha256 → API token (JSON); i|id → sha256
   kAudit,        // BE64 ms + BE64 seq → audit event (JSON); append-only
   kNotes,        // web-owned: term | at_ms | id → deconfliction note (JSON)
+  kImages,       // sha256 hex → image metadata (JSON): the fetch of an ad image, as evidence
+  kImageBodies,  // sha256 hex → raw image bytes
+  kPhashes,      // slice NN | slice value hex | phash hex | ad_id → "" (images near a hash)
   kCfCount,
 };
 
 inline constexpr std::array<std::string_view, kCfCount> kCfNames = {
     "default", "meta",        "pages",     "bodies",   "by_fetch", "ads",      "verdicts",
     "reviews", "by_day",      "by_region", "contacts", "texts",    "frontier", "seen",
-    "hosts",   "submissions", "tokens",    "audit",    "notes"};
+    "hosts",   "submissions", "tokens",    "audit",    "notes",    "images",   "image_bodies",
+    "phashes"};
 
 // Tables from kFirstLateCf on were added after databases of schema version 1 were first written.
 // A writable open creates them (no version change); a read-only open of a database that has not

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <set>
 
@@ -41,6 +42,31 @@ bool StartsWith(rocksdb::Slice s, std::string_view prefix) {
 std::string_view View(rocksdb::Slice s) { return {s.data(), s.size()}; }
 
 std::string VerdictText(const Verdict& v) { return ToJsonText(v); }
+
+bool AnyImageRead(const AdCandidate& ad) {
+  return std::any_of(ad.images.begin(), ad.images.end(),
+                     [](const ImageRef& im) { return !im.phash.empty(); });
+}
+
+// What the image stage made of an ad's images, for telling a new reading from the stored one.
+std::string ImageReadingOf(const AdCandidate& ad) {
+  std::string s = ad.image_text;
+  for (const ImageRef& im : ad.images) s += "\n" + im.url + " " + im.phash + " " + im.sha256_hex;
+  return s;
+}
+
+// "NN|HH|": the phashes key prefix of slice NN (two digits) with value HH (two hex digits).
+std::string PhashKeyPrefix(int slice, uint64_t value) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string k;
+  k += static_cast<char>('0' + slice / 10);
+  k += static_cast<char>('0' + slice % 10);
+  k += kSep;
+  k += kHex[(value >> 4) & 0xF];
+  k += kHex[value & 0xF];
+  k += kSep;
+  return k;
+}
 
 rocksdb::DBOptions MakeDbOptions(const StoreOptions& o, rocksdb::Env* env, bool read_only) {
   rocksdb::DBOptions d;
@@ -266,6 +292,14 @@ IndexSet Store::Rep::IndexOf(const AdRecord& rec, const std::string& text_key) c
   }
   if (!text_key.empty()) {
     s[{Cf::kTexts, text_key + kSep + rec.ad_id}] = rec.repost_of.empty() ? "1" : "0";
+  }
+  for (const ImageRef& im : rec.ad.images) {
+    const auto hash = ParseHashHex(im.phash);
+    if (!hash || *hash == 0) continue;
+    for (int slice = 0; slice < kImageHashSlices; ++slice) {
+      s[{Cf::kPhashes, PhashKeyPrefix(slice, ImageHashSlice(*hash, slice)) + HashHex(*hash) + kSep +
+                           rec.ad_id}] = "";
+    }
   }
   return s;
 }
@@ -628,8 +662,15 @@ Result<WriteResult> Store::Write(const PageWrite& w) {
           st.text_key = text_key;
           if (!text_key.empty() && rec.repost_of.empty()) new_roots[text_key] = id;
         }
-      } else if (rec.page_id.empty()) {
-        rec.page_id = result.page_id;  // first imported, now also crawled
+      } else {
+        if (rec.page_id.empty()) rec.page_id = result.page_id;  // first imported, now also crawled
+        // Same text, images read anew: the new reading replaces the old one, unless this time
+        // nothing could be read (a fetch that failed keeps the earlier reading as evidence).
+        if (AnyImageRead(a.ad) && ImageReadingOf(a.ad) != ImageReadingOf(rec.ad)) {
+          rec.ad.images = a.ad.images;
+          rec.ad.image_text = a.ad.image_text;
+          rec.ad.image_words = a.ad.image_words;
+        }
       }
     }
     rec.regions = a.regions;
@@ -938,6 +979,74 @@ Result<size_t> Store::QueueCount(const QueueQuery& q) const {
                                });
   if (!s.ok()) return s;
   return n;
+}
+
+Result<std::string> Store::PutImage(const StoredImage& image) {
+  Rep& r = *rep_;
+  if (r.read_only()) return Status::Unavailable("storing image", "the store is open read-only");
+  if (image.body.empty()) return Status::InvalidArgument("storing image", "no bytes");
+  StoredImage meta = image;
+  meta.body.clear();
+  meta.sha256_hex = Sha256Hex(image.body);
+  meta.bytes = static_cast<int64_t>(image.body.size());
+  if (meta.fetched_at_ms == 0) meta.fetched_at_ms = r.clock->NowMs();
+  std::lock_guard lock(r.write_mu);
+  rocksdb::ReadOptions ro;
+  auto existing = r.GetRaw(ro, Cf::kImages, meta.sha256_hex);
+  if (!existing) return existing.error();
+  if (existing->has_value()) return meta.sha256_hex;  // the first fetch stays the evidence
+  rocksdb::WriteBatch batch;
+  (void)batch.Put(r.h(Cf::kImageBodies), meta.sha256_hex, image.body);  // in-memory append
+  (void)batch.Put(r.h(Cf::kImages), meta.sha256_hex, internal::EncodeRecord(meta));
+  ADWATCH_RETURN_IF_ERROR(r.Commit(batch, "storing image " + meta.sha256_hex));
+  return meta.sha256_hex;
+}
+
+Result<StoredImage> Store::GetImage(std::string_view sha256_hex, bool with_body) const {
+  Rep& r = *rep_;
+  const std::string what = "image " + std::string(sha256_hex);
+  if (!r.has(Cf::kImages)) return Status::NotFound(what, "no such image");
+  SnapshotRead snap(r.db, r.read_only());
+  auto raw = r.GetRaw(snap.ro, Cf::kImages, sha256_hex);
+  if (!raw) return raw.error();
+  if (!raw->has_value()) return Status::NotFound(what, "no such image");
+  auto image = internal::DecodeRecord<StoredImage>(**raw, what);
+  if (!image) return image.error();
+  if (with_body) {
+    auto body = r.GetRaw(snap.ro, Cf::kImageBodies, sha256_hex);
+    if (!body) return body.error();
+    if (!body->has_value()) return Status::Corruption(what, "its bytes are missing");
+    if (Sha256Hex(**body) != image->sha256_hex) {
+      return Status::Corruption(what, "the stored bytes no longer match their SHA-256");
+    }
+    image->body = std::move(**body);
+  }
+  return std::move(*image);
+}
+
+Result<std::vector<std::string>> Store::AdsWithSimilarImage(uint64_t hash, int max_distance) const {
+  Rep& r = *rep_;
+  std::vector<std::string> out;
+  if (hash == 0 || max_distance < 0 || !r.has(Cf::kPhashes)) return out;
+  max_distance = std::min(max_distance, kSameImageMaxDistance);
+  std::set<std::string> ids;
+  for (int slice = 0; slice < kImageHashSlices; ++slice) {
+    const std::string prefix = PhashKeyPrefix(slice, ImageHashSlice(hash, slice));
+    const std::string upper = PrefixSuccessor(prefix);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(r.db->NewIterator(ro, r.h(Cf::kPhashes)));
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      const std::string_view rest = View(it->key()).substr(prefix.size());  // phash | ad_id
+      const auto other = ParseHashHex(rest.substr(0, 16));
+      if (!other || rest.size() <= 17 || HammingDistance(hash, *other) > max_distance) continue;
+      ids.emplace(rest.substr(17));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading image hashes");
+  }
+  out.assign(ids.begin(), ids.end());
+  return out;
 }
 
 Result<std::vector<std::string>> Store::AdsWithContact(std::string_view term) const {

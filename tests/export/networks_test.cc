@@ -113,5 +113,40 @@ TEST_CASE("SiteOf names the host, and the channel on Telegram", "[export][networ
   CHECK(SiteOf(a) == "import");
 }
 
+TEST_CASE("GroupAds joins ads carrying the same poster, within a few bits, and not others",
+          "[export][networks]") {
+  // Hashes of the generated posters (tests/ocr/image_test.cc): the lure, its resized repost
+  // (3 bits apart), and an unrelated poster.
+  const uint64_t lure = 0x6a5040186688b0a0ULL;
+  const uint64_t repost = lure ^ 0x0000100000400001ULL;
+  const uint64_t other = 0x1b2c3d4e5f607182ULL;
+  std::vector<LinkedAd> ads = {Ad("a", "satu"), Ad("b", "dua"), Ad("c", "tiga"), Ad("d", "empat")};
+  ads[0].image_hashes = {lure};
+  ads[1].image_hashes = {repost};
+  ads[2].image_hashes = {other};
+  ads[3].image_hashes = {0};  // a blank picture links nobody
+  const auto groups = GroupAds(ads, GroupOptions{});
+  REQUIRE(groups.size() == 1);
+  CHECK(groups[0].members == std::vector<size_t>{0, 1});
+  CHECK(groups[0].by_image);
+  CHECK_FALSE(groups[0].by_contact);
+  CHECK_FALSE(groups[0].by_text);
+
+  GroupOptions off;
+  off.max_image_distance = -1;
+  CHECK(GroupAds(ads, off).empty());
+}
+
+TEST_CASE("ToLinkedAd takes the hashes of the ad's read images", "[export][networks]") {
+  AdRecord rec;
+  rec.ad_id = "x";
+  rec.ad.images.resize(3);
+  rec.ad.images[0].phash = "6a5040186688b0a0";
+  rec.ad.images[1].phash = "";  // not read
+  rec.ad.images[2].phash = "6A5040186688B0A0";
+  const LinkedAd l = ToLinkedAd(rec, "2026-11-22");
+  CHECK(l.image_hashes == std::vector<uint64_t>{0x6a5040186688b0a0ULL});
+}
+
 }  // namespace
 }  // namespace adwatch::exporter

@@ -606,9 +606,9 @@ TEST_CASE("A database written before the service tables opens and gains them",
     REQUIRE(written.has_value());
     ad_id = written->ads[0].ad_id;
   }
-  // Make it exactly the previous versions' layout: no tokens, audit or notes table.
+  // Make it exactly the first version's layout: no tokens, audit, notes or image tables.
   RawEdit(o.path, [](rocksdb::DB& db, auto& cf) {
-    for (const char* name : {"tokens", "audit", "notes"}) {
+    for (const char* name : {"tokens", "audit", "notes", "images", "image_bodies", "phashes"}) {
       REQUIRE(db.DropColumnFamily(cf.at(name)).ok());
       REQUIRE(db.DestroyColumnFamilyHandle(cf.at(name)).ok());
       cf.erase(name);
@@ -638,7 +638,7 @@ TEST_CASE("A database written before the service tables opens and gains them",
     CHECK_FALSE(any_note);
     CHECK(reader->Get(Table::kNotes, "x").error().IsNotFound());
     RequireClean(*reader);
-    CHECK(reader->Stats().size() == 15);  // every table but the three missing ones and default
+    CHECK(reader->Stats().size() == 15);  // every table but the six missing ones and default
   }
 
   // The first writable open creates them, without a schema change.
@@ -656,7 +656,7 @@ TEST_CASE("A database written before the service tables opens and gains them",
   auto reader = OpenOrDie(ReadOnly(o), clock);
   CHECK(reader->GetTokenById("upgrade1").has_value());
   CHECK(ScanAll(*reader).size() == 1);
-  CHECK(reader->Stats().size() == 18);
+  CHECK(reader->Stats().size() == 21);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -151,6 +151,7 @@ static Status ValidateSettings(const ExtractOptions& o) {
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_text_bytes, "max_text_bytes"));
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_candidates, "max_candidates"));
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_links, "max_links"));
+  ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_images_per_candidate, "max_images_per_candidate"));
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_json_ld_bytes, "max_json_ld_bytes"));
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_elements, "max_elements"));
   if (o.max_nesting_depth < 16 || o.max_nesting_depth > 4096) {
@@ -284,6 +285,10 @@ AdCandidate Extractor::Rep::MainText(const Page& page, const WalkResult& w, cons
   for (size_t i = 0; i < page.links.size() && c.links.size() < 256; ++i) {
     const uint8_t f = w.link_flags[i];
     if (region != 0 ? (f & region) != 0 : (f & kLinkInBoilerplate) == 0) c.links.push_back(page.links[i]);
+  }
+  // The walk kept no image from boilerplate; of the rest, those inside the main region.
+  for (size_t i = 0; i < w.images.size(); ++i) {
+    if (region == 0 || (w.image_flags[i] & region) != 0) c.images.push_back(w.images[i]);
   }
   return c;
 }
@@ -425,6 +430,33 @@ Result<Page> Extractor::Rep::Run(const FetchResult& fetch) const {
     AdCandidate& c = candidates[i];
     if (keys[c.url + '\n' + c.post_id] > 1) c.post_id += "#" + std::to_string(i + 1);
     c.page_types = page_types;
+  }
+  // A detail page's og:image is the ad's picture (often its poster).
+  const std::string* og_image = Og(page, "og:image");
+  if (og_image == nullptr) og_image = Og(page, "og:image:url");
+  if (og_image != nullptr && candidates.size() == 1 &&
+      candidates[0].origin != CandidateOrigin::kChannelPost) {
+    std::string url = resolver.Resolve(*og_image);
+    auto& images = candidates[0].images;
+    const bool http = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+    if (http && std::none_of(images.begin(), images.end(),
+                             [&](const ImageRef& im) { return im.url == url; })) {
+      ImageRef ref;
+      ref.url = std::move(url);
+      ref.origin = ImageOrigin::kOpenGraph;
+      images.push_back(std::move(ref));
+    }
+  }
+  size_t images_dropped = 0;
+  for (AdCandidate& c : candidates) {
+    if (c.images.size() > o.max_images_per_candidate) {
+      images_dropped += c.images.size() - o.max_images_per_candidate;
+      c.images.resize(o.max_images_per_candidate);
+    }
+  }
+  if (images_dropped > 0) {
+    problems.push_back(std::to_string(images_dropped) + " images over max_images_per_candidate (" +
+                       std::to_string(o.max_images_per_candidate) + ") dropped");
   }
   page.candidates = std::move(candidates);
   // Problem lines quote input (nlohmann's "last read: ..."), possibly cut inside a character.

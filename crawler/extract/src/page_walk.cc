@@ -1,5 +1,6 @@
 #include "page_walk.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <unordered_map>
@@ -22,6 +23,7 @@ constexpr size_t kMaxProps = 200;
 constexpr int kMaxItemDepth = 16;
 constexpr int kContentScanBudget = 2000;
 constexpr size_t kMaxOpenCaptures = 8;  // text is copied into every open capture
+constexpr size_t kMaxImages = 256;      // images kept per page and per post
 
 enum FrameFlag : uint32_t {
   kSuppress = 1u << 0,      // hidden or boilerplate: no page text
@@ -87,6 +89,9 @@ struct Attrs {
   const char* data = nullptr;
   const char* post_id = nullptr;
   const char* more_before = nullptr;
+  const char* alt = nullptr;
+  const char* width = nullptr;
+  const char* height = nullptr;
   bool hidden = false;
   bool aria_hidden = false;
   bool itemscope = false;
@@ -188,6 +193,8 @@ class Walker {
   void HandleLink(const Attrs& a);
   void HandleAnchor(const Attrs& a, Frame* f);
   void HandleChannel(GumboTag tag, const Attrs& a, Frame* f);
+  void HandleImage(GumboTag tag, const Attrs& a);
+  void AddImage(std::string_view src, ImageOrigin origin, const char* alt);
   void HandleMicrodata(GumboTag tag, const Attrs& a, Frame* f);
   void AddProps(const char* names, MicroValue value, size_t* first, size_t* count);
   bool IsBoilerplate(const GumboNode* node, GumboTag tag, const Attrs& a) const;
@@ -249,7 +256,11 @@ Attrs Walker::ReadAttrs(const GumboElement& el) const {
     }
     switch (n[0]) {
       case 'a':
-        if (std::strcmp(n, "aria-hidden") == 0) a.aria_hidden = EqualsIgnoreCase(v, "true");
+        if (std::strcmp(n, "aria-hidden") == 0) {
+          a.aria_hidden = EqualsIgnoreCase(v, "true");
+        } else if (std::strcmp(n, "alt") == 0) {
+          a.alt = v;
+        }
         break;
       case 'c':
         if (std::strcmp(n, "class") == 0) {
@@ -270,6 +281,8 @@ Attrs Walker::ReadAttrs(const GumboElement& el) const {
           a.href = v;
         } else if (std::strcmp(n, "hidden") == 0) {
           a.hidden = true;
+        } else if (std::strcmp(n, "height") == 0) {
+          a.height = v;
         }
         break;
       case 'i':
@@ -311,6 +324,9 @@ Attrs Walker::ReadAttrs(const GumboElement& el) const {
         break;
       case 'v':
         if (std::strcmp(n, "value") == 0) a.value = v;
+        break;
+      case 'w':
+        if (std::strcmp(n, "width") == 0) a.width = v;
         break;
       default:
         break;
@@ -526,8 +542,81 @@ void Walker::FinishPost() {
   }
   ad.author = !post->signature.empty() ? post->signature : post->owner;
   if (ad.author.empty()) ad.author = ad.post_id.substr(0, ad.post_id.find('/'));
-  if (ad.text.empty() && ad.links.empty()) return;  // a service message or a media-only post
+  // A service message; a photo-only post stays: its text is in the photo.
+  if (ad.text.empty() && ad.links.empty() && ad.images.empty()) return;
   out_->posts.push_back(std::move(ad));
+}
+
+// A tracking pixel or spacer: width or height given as at most 2 pixels.
+bool TinyImage(const Attrs& a) {
+  const auto tiny = [](const char* v) {
+    if (v == nullptr) return false;
+    const int n = std::atoi(v);
+    return n >= 0 && n <= 2 && v[0] >= '0' && v[0] <= '9';
+  };
+  return tiny(a.width) || tiny(a.height);
+}
+
+// The URL inside `background-image: url(…)` (or the `background` shorthand) of a style
+// attribute, unquoted; "" when there is none.
+std::string_view BackgroundImageUrl(std::string_view style) {
+  const size_t at = FindIgnoreCase(style, "background");
+  if (at == std::string_view::npos) return {};
+  const size_t open = FindIgnoreCase(style.substr(at), "url(");
+  if (open == std::string_view::npos) return {};
+  std::string_view rest = style.substr(at + open + 4);
+  const size_t close = rest.find(')');
+  if (close == std::string_view::npos) return {};
+  rest = rest.substr(0, close);
+  while (!rest.empty() && (IsHtmlSpace(static_cast<unsigned char>(rest.front())) ||
+                           rest.front() == '\'' || rest.front() == '"')) {
+    rest.remove_prefix(1);
+  }
+  while (!rest.empty() && (IsHtmlSpace(static_cast<unsigned char>(rest.back())) ||
+                           rest.back() == '\'' || rest.back() == '"')) {
+    rest.remove_suffix(1);
+  }
+  return rest;
+}
+
+void Walker::HandleImage(GumboTag tag, const Attrs& a) {
+  if (boilerplate_ > 0) return;  // logos, avatars and banners of the site, not of an ad
+  if (tag == GUMBO_TAG_IMG && a.src != nullptr && !TinyImage(a))
+    AddImage(a.src, ImageOrigin::kImg, a.alt);
+  if (post_ && a.style != nullptr) {
+    const std::string_view url = BackgroundImageUrl(a.style);
+    if (!url.empty()) AddImage(url, ImageOrigin::kBackground, nullptr);
+  }
+}
+
+void Walker::AddImage(std::string_view src, ImageOrigin origin, const char* alt) {
+  if (src.empty() || src.size() > 4096) return;
+  std::string url = resolver_->Resolve(src);
+  if (!StartsWithIgnoreCase(url, "http://") && !StartsWithIgnoreCase(url, "https://"))
+    return;  // data:, blob:
+  std::vector<ImageRef>* images = nullptr;
+  if (post_) {
+    // A quoted message's or a link preview's picture belongs to another post or page.
+    if (post_->reply_depth > 0 || post_->preview_depth > 0) return;
+    images = &post_->ad.images;
+  } else {
+    images = &out_->images;
+  }
+  for (const ImageRef& im : *images) {
+    if (im.url == url) return;
+  }
+  if (images->size() >= kMaxImages) return;
+  ImageRef ref;
+  ref.url = std::move(url);
+  ref.origin = origin;
+  if (alt != nullptr) ref.alt = Short(alt, 256);
+  images->push_back(std::move(ref));
+  if (!post_) {
+    uint8_t flags = 0;
+    if (main_depth_ > 0) flags |= kLinkInMain;
+    if (first_article_depth_ > 0) flags |= kLinkInFirstArticle;
+    out_->image_flags.push_back(flags);
+  }
 }
 
 void Walker::HandleChannel(GumboTag tag, const Attrs& a, Frame* f) {
@@ -837,6 +926,8 @@ bool Walker::Enter(const GumboNode* node, Frame* f) {
   if (post_ || a.post_id != nullptr || a.more_before != nullptr) HandleChannel(tag, a, f);
   if (a.itemscope || (a.itemprop != nullptr && !item_stack_.empty())) HandleMicrodata(tag, a, f);
   if ((tag == GUMBO_TAG_A || tag == GUMBO_TAG_AREA) && a.href != nullptr) HandleAnchor(a, f);
+  if ((tag == GUMBO_TAG_IMG && a.src != nullptr) || (post_ && a.style != nullptr))
+    HandleImage(tag, a);
   if (tag == GUMBO_TAG_TIME && post_ && a.datetime != nullptr && post_->reply_depth == 0 &&
       post_->ad.posted_at.empty()) {
     post_->ad.posted_at = Short(a.datetime, 64);

@@ -6,12 +6,11 @@
 #include <gumbo.h>
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "adwatch/common/records.h"
 #include "adwatch/extract/extract.h"
@@ -44,7 +43,7 @@ struct WalkConfig {
 // Flags of a link in WalkResult::link_flags.
 enum LinkFlag : uint8_t {
   kLinkInBoilerplate = 1,
-  kLinkInMain = 2,        // inside <main> / role=main
+  kLinkInMain = 2,  // inside <main> / role=main
   kLinkInFirstArticle = 4,
 };
 
@@ -57,9 +56,13 @@ struct WalkResult {
   int article_count = 0;
   size_t article_begin = 0, article_end = 0;
   std::string first_h1;
-  std::vector<std::string> json_ld;          // application/ld+json blocks, as written
-  std::vector<nlohmann::json> microdata;     // top-level items in JSON-LD form
-  std::vector<AdCandidate> posts;            // channel posts
+  std::vector<std::string> json_ld;       // application/ld+json blocks, as written
+  std::vector<nlohmann::json> microdata;  // top-level items in JSON-LD form
+  std::vector<AdCandidate> posts;         // channel posts
+  // <img>s outside channel posts and boilerplate, each URL once, with LinkFlags (main, first
+  // article) in image_flags.
+  std::vector<ImageRef> images;
+  std::vector<uint8_t> image_flags;
   bool page_text_truncated = false;
   size_t links_dropped = 0;
   size_t posts_text_truncated = 0;

@@ -335,6 +335,48 @@ class PostingReader {
   const std::unordered_map<std::string, const json*>& ids_;
 };
 
+// A JobPosting's `image`: a URL, an ImageObject (url or contentUrl), or an array of either.
+void ReadImages(const PostingReader& r, const json& posting, const CandidateContext& ctx,
+                std::vector<ImageRef>* out) {
+  const json* image = r.Deref(Get(posting, "image"));
+  if (image == nullptr || ctx.resolver == nullptr) return;
+  auto add = [&](const json* v) {
+    v = r.Deref(v);
+    if (v == nullptr) return;
+    std::string src;
+    if (v->is_string()) {
+      src = v->get<std::string>();
+    } else if (v->is_object()) {
+      for (const char* key : {"contentUrl", "url"}) {
+        const json* u = Get(*v, key);
+        if (u != nullptr && u->is_string()) {
+          src = u->get<std::string>();
+          break;
+        }
+      }
+    }
+    if (src.empty() || src.size() > 4096) return;
+    std::string url = ctx.resolver->Resolve(src);
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) return;
+    for (const ImageRef& im : *out) {
+      if (im.url == url) return;
+    }
+    ImageRef ref;
+    ref.url = std::move(url);
+    ref.origin = ImageOrigin::kJsonLd;
+    out->push_back(std::move(ref));
+  };
+  if (image->is_array()) {
+    size_t seen = 0;
+    for (const json& e : *image) {
+      if (++seen > kMaxArrayScan) break;
+      add(&e);
+    }
+  } else {
+    add(image);
+  }
+}
+
 AdCandidate ToCandidate(const json& posting, bool microdata, const PostingReader& r,
                         const CandidateContext& ctx, std::vector<std::string>* problems) {
   AdCandidate c;
@@ -398,6 +440,7 @@ AdCandidate ToCandidate(const json& posting, bool microdata, const PostingReader
       c.employer = CleanShort(r.Str(org));
     }
   }
+  ReadImages(r, posting, ctx, &c.images);
   r.ReadLocations(posting, &c.locations);
   c.salary = r.ReadSalary(posting);
   c.lang = CleanShort(r.Str(Get(posting, "inLanguage")));

@@ -54,6 +54,7 @@ ADWATCH_JSON_ENUM(ReviewLabel, ParseReviewLabel)
 ADWATCH_JSON_ENUM(FetchError, ParseFetchError)
 ADWATCH_JSON_ENUM(SourceKind, ParseSourceKind)
 ADWATCH_JSON_ENUM(CandidateOrigin, ParseCandidateOrigin)
+ADWATCH_JSON_ENUM(ImageOrigin, ParseImageOrigin)
 ADWATCH_JSON_ENUM(Pattern, ParsePattern)
 ADWATCH_JSON_ENUM(Role, ParseRole)
 ADWATCH_JSON_ENUM(SubmissionStatus, ParseSubmissionStatus)
@@ -78,11 +79,15 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(FetchResult, requested_url, fina
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Link, url, text, rel)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Salary, min, max, currency, period, open_ended)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Location, locality, region, country)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Box, x, y, w, h)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ImageRef, url, origin, alt, sha256_hex, phash,
+                                                width, height, problem)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ImageWord, span, image, box, confidence)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AdCandidate, origin, source, url, post_id, title,
                                                 text, posted_at, author, forwarded_from, views,
                                                 links, employer, employer_url, salary, locations,
                                                 valid_through, employment_type, page_types, lang,
-                                                export_ref)
+                                                export_ref, images, image_text, image_words)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Page, url, canonical, title, text, lang,
                                                 meta_description, charset, open_graph, links,
                                                 next_page, candidates, problems)
@@ -93,7 +98,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(SalaryMention, salary, monthly_i
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(PlaceMention, id, name, kind, country, province,
                                                 nonplacement, transit, moratorium, field, span)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Entities, contacts, salaries, places)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Evidence, field, span)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Evidence, field, span, image_url, box)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Hit, rule_id, category, weight, rule_weight, view,
                                                 describe_id, describe_en, negated, evidence)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Verdict, score, level, kind, pattern, raw_score,

@@ -25,9 +25,11 @@ std::string_view Name(FetchPriority v);     // "submission" "revisit" "discovere
 std::string_view Name(Pattern v);           // "other" "compound_scam" "irregular_migration" ...
 std::string_view Name(Role v);              // "ngo" "police" "taskforce"
 std::string_view Name(SubmissionStatus v);  // "queued" "fetching" "done" "failed"
+std::string_view Name(ImageOrigin v);       // "img" "open_graph" "background" "json_ld" "upload"
 
 std::optional<Level> ParseLevel(std::string_view s);
 std::optional<DocKind> ParseDocKind(std::string_view s);
+std::optional<ImageOrigin> ParseImageOrigin(std::string_view s);
 std::optional<ContactKind> ParseContactKind(std::string_view s);
 std::optional<PlaceKind> ParsePlaceKind(std::string_view s);
 std::optional<ReviewLabel> ParseReviewLabel(std::string_view s);

@@ -105,6 +105,13 @@ inline std::string_view HeaderValue(const FetchResult& fetch, std::string_view n
 // ---------------------------------------------------------------------------------------------
 // 3. Extractor → Normalizer/Classifier
 
+// A byte range of a text (also used by sections 4 and 5).
+struct Span {
+  uint32_t begin = 0;  // byte offset into the original text, inclusive
+  uint32_t end = 0;    // exclusive
+  friend bool operator==(const Span&, const Span&) = default;
+};
+
 struct Link {
   std::string url;   // absolute, resolved against the page URL and <base href>
   std::string text;  // anchor text, whitespace collapsed
@@ -124,6 +131,47 @@ struct Location {
   std::string locality;  // city or town
   std::string region;    // province or state
   std::string country;   // as given (ISO code or name)
+};
+
+// Where on its page an ad's image was found.
+enum class ImageOrigin : uint8_t {
+  kImg = 0,     // an <img> inside the ad's block (the main region, the channel post)
+  kOpenGraph,   // the page's og:image (detail pages)
+  kBackground,  // a style="background-image:url(…)" inside a channel post (Telegram photos)
+  kJsonLd,      // the `image` of a schema.org JobPosting
+  kUpload,      // a file given to `adwatch classify --input image` or a submission
+};
+
+// A rectangle in an image's pixels, from the top-left corner.
+struct Box {
+  int32_t x = 0;
+  int32_t y = 0;
+  int32_t w = 0;
+  int32_t h = 0;
+  friend bool operator==(const Box&, const Box&) = default;
+};
+
+// One image that belongs to an ad candidate. The extractor fills url, origin and alt; the image
+// stage (ocr/) fills the rest when it has fetched and read the image.
+struct ImageRef {
+  std::string url;  // absolute, resolved against the page URL and <base href>
+  ImageOrigin origin = ImageOrigin::kImg;
+  std::string alt;  // the <img> alt text, or ""
+  // Set once the image was fetched and read:
+  std::string sha256_hex;  // of the bytes as fetched, lower-case hex; "" when not fetched
+  std::string phash;       // 64-bit perceptual hash (dHash) as 16 lower-case hex digits, or ""
+  int32_t width = 0;       // pixels, from the image header
+  int32_t height = 0;
+  std::string problem;  // why it was not read (refused, too large, OCR timed out…), or ""
+};
+
+// One word the OCR read in an image: where it stands in AdCandidate::image_text, in which image,
+// and where in that image's pixels.
+struct ImageWord {
+  Span span;           // in AdCandidate::image_text
+  uint32_t image = 0;  // index into AdCandidate::images
+  Box box;
+  int32_t confidence = 0;  // 0–100, Tesseract's word confidence
 };
 
 // How an ad candidate was found on its page.
@@ -163,6 +211,12 @@ struct AdCandidate {
   // For an ad read from an imported file (a chat export, stored as the ad's page): where in that
   // file it is, "messages 11,12" or "lines 2-4, bytes 190-420"; else "".
   std::string export_ref;
+  // Images that belong to the ad, in page order, each URL once (never from boilerplate).
+  std::vector<ImageRef> images;
+  // The text read from `images` (OCR), one block per image in `images` order, separated by a
+  // blank line; "" until the image stage has read them. Classified like `text` (field "image").
+  std::string image_text;
+  std::vector<ImageWord> image_words;  // the words of image_text, in text order
 };
 
 struct Page {
@@ -184,12 +238,6 @@ struct Page {
 
 // ---------------------------------------------------------------------------------------------
 // 4. Normalizer
-
-struct Span {
-  uint32_t begin = 0;  // byte offset into the original text, inclusive
-  uint32_t end = 0;    // exclusive
-  friend bool operator==(const Span&, const Span&) = default;
-};
 
 // One normalised view of a text. `text[i]` came from original bytes
 // [origin[i].begin, origin[i].end); every evidence span found in `text` maps back through it.
@@ -213,7 +261,7 @@ struct Contact {
   ContactKind kind = ContactKind::kPhone;
   std::string value;   // normalised: E.164 for phones and WhatsApp, lower-case handle without '@'
                        // for Telegram/Line/WeChat, lower-case address for e-mail
-  std::string field;   // "title" or "body"
+  std::string field;   // "title", "body" or "image"
   Span span;           // where it was written, in that field's original text
   std::string region;  // for phones: the region code the number belongs to ("ID", "KH")
   bool landline = false;
@@ -284,8 +332,12 @@ enum class Pattern : uint8_t {
 };
 
 struct Evidence {
-  std::string field;  // "title" or "body"
+  std::string field;  // "title", "body" or "image" (AdCandidate::image_text)
   Span span;          // in that field's original text
+  // For field "image": the image the words were read from and the box around them (the union
+  // of the words' boxes the span covers in that image); "" and empty otherwise.
+  std::string image_url;
+  Box box;
 };
 
 struct Hit {

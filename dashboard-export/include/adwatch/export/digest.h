@@ -169,6 +169,7 @@ struct Network {
   int max_score = 0;
   bool by_contact = false;
   bool by_text = false;
+  bool by_image = false;                   // some ads carry the same poster
   std::vector<std::string> contacts;       // shared contacts, display form ("WhatsApp +62812…")
   std::vector<std::string> contact_terms;  // the same as storage::ContactTerm
   std::vector<std::string> region_ids;     // every region its ads were routed to

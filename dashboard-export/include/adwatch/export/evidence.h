@@ -55,8 +55,11 @@ struct EvidenceFile {
 struct EvidenceBundle {
   std::string ad_id;
   // In this order: the body (when still kept: body.html, body.json, body.txt or body.bin by its
-  // Content-Type), headers.txt (fetched pages only), text.txt, verdict.json, manifest.json and
-  // last SHA256SUMS (every other file's hash, `sha256sum -c` format).
+  // Content-Type), headers.txt (fetched pages only), text.txt, the ad's images as fetched
+  // (image-N.png/.jpg/.webp/.gif/.bin, N its position in AdCandidate::images) and
+  // image_text.txt when any was read, verdict.json, manifest.json (with an `images` list: URL,
+  // SHA-256, fetch time, phash, size, problem) and last SHA256SUMS (every other file's hash,
+  // `sha256sum -c` format).
   std::vector<EvidenceFile> files;
   // When retention dropped the raw body (0 while kept): its SHA-256 is still in manifest.json.
   int64_t body_dropped_at_ms = 0;

@@ -1,7 +1,9 @@
 // Recruiter networks: groups of ads that one recruiter (or one syndicate) is behind, found by
-// linking ads that share a contact (the same WhatsApp number or Telegram handle) or whose texts
-// are near-duplicates (the same template with a new number or a different town). Pure functions
-// of their input; thread-safe.
+// linking ads that share a contact (the same WhatsApp number or Telegram handle), whose texts
+// are near-duplicates (the same template with a new number or a different town), or that carry
+// the same poster (images whose perceptual hashes differ in at most a few bits: the poster
+// resized, recompressed or re-bordered by each account that reposts it). Pure functions of
+// their input; thread-safe.
 //
 // Near-duplicates are found with MinHash (Broder 1997) and locality-sensitive hashing:
 //   1. the text (title and body) is normalised (storage::NormalizeText: ASCII lower-cased,
@@ -26,7 +28,10 @@
 #include <string_view>
 #include <vector>
 
+#include "adwatch/common/hash.h"
 #include "adwatch/common/records.h"
+#include "adwatch/common/status.h"
+#include "adwatch/storage/store.h"
 
 namespace adwatch::exporter {
 
@@ -62,6 +67,7 @@ struct LinkedAd {
   std::vector<std::string> contact_terms;  // storage::ContactTerm of each contact, deduplicated
   std::vector<uint32_t> signature;         // MinHashSignature of title + text (may be empty)
   std::string repost_of;                   // the store's exact-text link, or ""
+  std::vector<uint64_t> image_hashes;      // perceptual hashes of the ad's read images
 };
 
 // Builds the LinkedAd of a stored ad. `day` is the ad's first-seen day.
@@ -79,6 +85,9 @@ struct GroupOptions {
   // A contact term shared by more ads than this is not used to link them: a job portal's own
   // hotline or a public agency's number printed under thousands of ads links nobody.
   size_t max_ads_per_contact = 500;
+  // Two images whose perceptual hashes differ in at most this many bits are the same poster
+  // (0–10; see common/hash.h). -1 links no ads by image.
+  int max_image_distance = kSameImageMaxDistance;
 };
 
 // One group of linked ads (two or more).
@@ -86,15 +95,26 @@ struct AdGroup {
   std::vector<size_t> members;  // indexes into the input, ascending
   bool by_contact = false;      // some link is a shared contact
   bool by_text = false;         // some link is a near-duplicate or identical text
+  bool by_image = false;        // some link is the same poster (close perceptual hashes)
   // Contact terms held by two or more members, most shared first (ties in term order).
   std::vector<std::string> shared_contacts;
 };
 
 // Groups `ads` with union-find: ads sharing a contact term, ads whose repost_of names another
-// ad of the input, and ads whose signatures are near-duplicates are joined. Returns every group
+// ad of the input, ads whose signatures are near-duplicates, and ads with images within
+// max_image_distance bits are joined (an image hash held by more than max_ads_per_contact ads,
+// or a blank picture's 0 hash, links nobody). Returns every group
 // of two or more ads, largest first (ties by first member). About linear in the input: each
 // band bucket is compared pairwise only up to a fixed number of neighbours.
 std::vector<AdGroup> GroupAds(const std::vector<LinkedAd>& ads, const GroupOptions& options);
+
+// The stored ads that carry one of `ad`'s posters: for each read image of `ad` (each distinct
+// phash, in image order), its hash and the ids of the ads whose images lie within
+// `max_distance` bits of it (Store::AdsWithSimilarImage), leaving out the ids in `exclude`.
+// Reads the store (unlike the rest of this header); errors are the store's.
+Result<std::vector<std::pair<std::string, std::vector<std::string>>>> LinkedByImage(
+    const storage::Store& store, const AdCandidate& ad, const std::vector<std::string>& exclude,
+    int max_distance = kSameImageMaxDistance);
 
 }  // namespace adwatch::exporter
 

@@ -92,6 +92,22 @@ struct StoredPage {
   int64_t body_dropped_at_ms = 0;
 };
 
+// An ad image kept as evidence, like a page: the bytes as fetched with their SHA-256 (the key: one
+// record per distinct image, whichever ads show it), where and when they were first fetched, and
+// what the image stage made of them.
+struct StoredImage {
+  std::string sha256_hex;  // of `body`; set by PutImage
+  std::string url;         // the first URL it was fetched from
+  int64_t fetched_at_ms = 0;
+  std::string content_type;
+  int64_t bytes = 0;  // size of the body; set by PutImage
+  std::string phash;  // 16 hex digits, "" when it could not be decoded
+  int32_t width = 0;  // from the header
+  int32_t height = 0;
+  std::string problem;  // why it was refused or not read, or ""
+  std::string body;     // the bytes; GetImage fills it only when asked
+};
+
 // One revision of an ad's verdict. Revisions count from 1; the highest is the current verdict.
 struct VerdictRevision {
   uint32_t rev = 0;
@@ -223,7 +239,9 @@ class Store {
   //  - The page is keyed by PageIdFor(final URL, SHA-256 of the body). A refetch with the same
   //    bytes keeps the first evidence and adds its ads to the page's list.
   //  - An ad id already stored keeps first_seen and moves last_seen (the fetch time); when its
-  //    title or text changed, the new text and this page replace the old ones.
+  //    title or text changed, the new text and this page replace the old ones; when only what
+  //    was read from its images changed (and something was read), the new reading replaces the
+  //    old one. Each image's phash is indexed (AdsWithSimilarImage).
   //  - A new ad whose text matches an earlier ad's (TextKeyOf) is linked with repost_of.
   //  - A new verdict revision is written only when the verdict differs from the current one.
   // The time seen is page->fetched_at_ms, or the clock's now when there is no page or it is 0.
@@ -279,6 +297,21 @@ class Store {
   // How many entries Queue(query) would return without its limit, counted from the index keys
   // and values alone (no entry is built): what a paged list reports as its total.
   Result<size_t> QueueCount(const QueueQuery& query) const;
+
+  // Stores an ad image's bytes and metadata keyed by the SHA-256 of `image.body` (computed
+  // here; sha256_hex and bytes of the argument are ignored). Returns the SHA-256. Storing bytes
+  // already stored keeps the first record (first URL and fetch time) and writes nothing.
+  // InvalidArgument for an empty body; errors as Write.
+  Result<std::string> PutImage(const StoredImage& image);
+
+  // The stored image, with `body` filled when `with_body`. NotFound when unknown; Corruption
+  // when the stored bytes no longer match their SHA-256.
+  Result<StoredImage> GetImage(std::string_view sha256_hex, bool with_body) const;
+
+  // Ids of every ad whose stored images (AdCandidate::images, their phash) include one within
+  // `max_distance` bits of `hash` (at most kSameImageMaxDistance, common/hash.h; larger values
+  // are taken as that), in id order, each once. A blank picture's hash (0) matches nothing.
+  Result<std::vector<std::string>> AdsWithSimilarImage(uint64_t hash, int max_distance) const;
 
   // Ids of every ad whose current verdict lists the contact `term` (ContactTerm), in id order.
   Result<std::vector<std::string>> AdsWithContact(std::string_view term) const;

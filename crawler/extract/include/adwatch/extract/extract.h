@@ -86,6 +86,9 @@ struct ExtractOptions {
   // AdCandidates kept per page; the rest are dropped (a channel page shows about 20 posts).
   size_t max_candidates = 200;
 
+  // Images kept per AdCandidate (AdCandidate::images), in page order; the rest are dropped.
+  size_t max_images_per_candidate = 16;
+
   // Distinct links kept in Page::links.
   size_t max_links = 5000;
 
@@ -114,7 +117,7 @@ struct ExtractOptions {
   // boilerplate, as are <nav>, <aside>, <footer> and <header> outside <main> and <article>, and
   // ARIA roles navigation, banner, contentinfo, complementary and search — unless it holds the
   // page's <main>, <h1>, microdata or a channel post.
-  std::vector<std::string> boilerplate_words = {"cookie",  "consent", "gdpr",   "breadcrumb",
+  std::vector<std::string> boilerplate_words = {"cookie",  "consent", "gdpr",    "breadcrumb",
                                                 "navbar",  "topbar",  "top-bar", "menu",
                                                 "sidebar", "footer"};
 
@@ -169,8 +172,14 @@ class Extractor {
   //      3. else, for a social post page, its og:description;
   //      4. else one candidate from the main text (<main>, a single <article>, or the page).
   //    A page that the source's patterns call a listing has none, nor has a channel-preview
-  //    page without posts. Every candidate carries the page's schema.org and og:type types in
-  //    AdCandidate::page_types.
+  //    page without posts.
+  //  - each candidate's images (AdCandidate::images, absolute http(s) URLs, each once, never
+  //    from boilerplate, tracking pixels left out): a channel post's <img>s and
+  //    background-image:url(…) photos (not those of a quoted reply or a link preview); a
+  //    JobPosting's `image`; for the main-text candidate the <img>s of its region (<main>, the
+  //    single <article>, or the page); and, when the page yields exactly one candidate that is
+  //    not a channel post, the page's og:image. A photo-only post is a candidate. Every candidate
+  //    carries the page's schema.org and og:type types in AdCandidate::page_types.
   // The returned Page owns all its strings; nothing points into `fetch`.
   Result<Page> Extract(const FetchResult& fetch) const;
 
