@@ -102,6 +102,8 @@ std::string AdminSocketFor(AppContext& ctx, const std::string& db);
 void AddTokenCommands(CLI::App& app, AppContext& ctx);
 // serve: cmd_serve.cc
 void AddServeCommand(CLI::App& app, AppContext& ctx);
+// ingest, frontier export|import: cmd_ingest.cc (the Redis mode, docs/distributed.md)
+void AddIngestCommands(CLI::App& app, AppContext& ctx);
 
 // A CLI validator for --pattern options: a pattern name of names.h ("organ", "child", ...).
 inline CLI::Validator PatternValidator() {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "adwatch/common/clock.h"
+#include "result_encoder.h"
 
 namespace adwatch::app {
 namespace {
@@ -128,6 +129,7 @@ struct CrawlRun::Rep {
   SystemClock clock;
   std::unique_ptr<extract::Extractor> extractor;
   std::unique_ptr<crawler::Fetcher> owned_fetcher;
+  std::unique_ptr<ResultEncoder> encoder;  // a worker's (CreateWorker)
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<crawler::Crawler> crawler;
   std::unique_ptr<Maintenance> maintenance;
@@ -140,6 +142,7 @@ CrawlRun::~CrawlRun() {
   // what it holds, then the fetcher shuts down.
   rep_->crawler.reset();
   rep_->pipeline.reset();
+  rep_->encoder.reset();
   rep_->owned_fetcher.reset();
   rep_->maintenance.reset();
 }
@@ -148,6 +151,18 @@ Result<std::unique_ptr<CrawlRun>> CrawlRun::Create(const CrawlSetup& setup,
                                                    const classifier::Classifier& classifier,
                                                    storage::Store& store, const std::string& cause,
                                                    crawler::Fetcher* fetcher) {
+  return Build(setup, classifier, &store, nullptr, cause, fetcher);
+}
+
+Result<std::unique_ptr<CrawlRun>> CrawlRun::CreateWorker(const CrawlSetup& setup,
+                                                         const classifier::Classifier& classifier,
+                                                         frontier_redis::RedisFrontier& frontier) {
+  return Build(setup, classifier, nullptr, &frontier, "crawl", nullptr);
+}
+
+Result<std::unique_ptr<CrawlRun>> CrawlRun::Build(
+    const CrawlSetup& setup, const classifier::Classifier& classifier, storage::Store* store,
+    frontier_redis::RedisFrontier* frontier, const std::string& cause, crawler::Fetcher* fetcher) {
   std::unique_ptr<CrawlRun> run(new CrawlRun());
   Rep& r = *run->rep_;
   r.cfg = setup.crawl;
@@ -170,11 +185,19 @@ Result<std::unique_ptr<CrawlRun>> CrawlRun::Create(const CrawlSetup& setup,
     r.owned_fetcher = std::move(f.value());
     fetcher = r.owned_fetcher.get();
   }
-  r.pipeline = std::make_unique<Pipeline>(popts, *r.extractor, classifier, store, setup.on_page);
-  if (setup.submission.empty())
-    r.maintenance = std::make_unique<Maintenance>(store, cfg);  // not for `check`
-  r.crawler =
-      std::make_unique<crawler::Crawler>(cfg.crawler, *fetcher, store, *r.pipeline, r.clock);
+  if (frontier) {
+    r.encoder = std::make_unique<ResultEncoder>(*frontier);
+    r.pipeline =
+        std::make_unique<Pipeline>(popts, *r.extractor, classifier, *r.encoder, setup.on_page);
+    r.crawler =
+        std::make_unique<crawler::Crawler>(cfg.crawler, *fetcher, *frontier, *r.pipeline, r.clock);
+  } else {
+    r.pipeline = std::make_unique<Pipeline>(popts, *r.extractor, classifier, *store, setup.on_page);
+    if (setup.submission.empty())
+      r.maintenance = std::make_unique<Maintenance>(*store, cfg);  // not for `check`
+    r.crawler =
+        std::make_unique<crawler::Crawler>(cfg.crawler, *fetcher, *store, *r.pipeline, r.clock);
+  }
   if (!setup.submission.empty()) {
     crawler::SourceConfig s;
     s.name = "submission";
@@ -193,10 +216,13 @@ Result<crawler::CrawlStats> CrawlRun::Run(
 
 void CrawlRun::Stop() { rep_->crawler->Stop(); }
 
-Result<crawler::CrawlStats> RunCrawlWithSignals(
-    const CrawlSetup& setup, const classifier::Classifier& classifier, storage::Store& store,
-    const std::string& cause, const std::function<void(const crawler::CrawlStats&)>& progress) {
-  // Threads start in Create: block the stop signals first so that only the stopper sees them.
+namespace {
+
+// Creates the run with the stop signals blocked (threads start in `create`, and only the
+// stopper may see them), then runs it.
+Result<crawler::CrawlStats> RunWithSignals(
+    const std::function<Result<std::unique_ptr<CrawlRun>>()>& create,
+    const std::function<void(const crawler::CrawlStats&)>& progress) {
   Result<std::unique_ptr<CrawlRun>> run = Status::Internal("not created");
   {
     sigset_t set, old;
@@ -204,12 +230,29 @@ Result<crawler::CrawlStats> RunCrawlWithSignals(
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, &old);
-    run = CrawlRun::Create(setup, classifier, store, cause);
+    run = create();
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
   }
   if (!run) return run.error();
   SignalStopper stopper(**run);
   return (*run)->Run(progress);
+}
+
+}  // namespace
+
+Result<crawler::CrawlStats> RunCrawlWithSignals(
+    const CrawlSetup& setup, const classifier::Classifier& classifier, storage::Store& store,
+    const std::string& cause, const std::function<void(const crawler::CrawlStats&)>& progress) {
+  return RunWithSignals([&] { return CrawlRun::Create(setup, classifier, store, cause); },
+                        progress);
+}
+
+Result<crawler::CrawlStats> RunWorkerWithSignals(
+    const CrawlSetup& setup, const classifier::Classifier& classifier,
+    frontier_redis::RedisFrontier& frontier,
+    const std::function<void(const crawler::CrawlStats&)>& progress) {
+  return RunWithSignals([&] { return CrawlRun::CreateWorker(setup, classifier, frontier); },
+                        progress);
 }
 
 }  // namespace adwatch::app
