@@ -63,7 +63,7 @@ TEST_CASE("A decoded PageWrite stores the same page as the original", "[storage]
   adwatch::SystemClock clock;
   adwatch::storage::StoreOptions opts;
   opts.in_memory = true;
-  opts.path = "codec";
+  opts.path = "/mem/codec";
   auto store = adwatch::storage::Store::Open(opts, clock);
   REQUIRE(store.has_value());
   const PageWrite w = SamplePage();
