@@ -44,8 +44,20 @@ int RunIngest(const IngestArgs& args, AppContext& ctx) {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, &old);
-  auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadWrite, "ingest");
-  if (!store) return kExitFailure;
+  const Config* config = ctx.config();
+  if (!config) return kExitFailure;
+  storage::StoreOptions options = config->storage;
+  if (!args.db.empty()) options.path = args.db;
+  // The WAL is synced once per batch before the batch is acknowledged (Ingest::Step), so a write
+  // lost with the machine is read again from Redis: no fsync per page needed.
+  options.sync = storage::SyncPolicy::kInterval;
+  static SystemClock store_clock;
+  auto opened = storage::Store::Open(options, store_clock);
+  if (!opened) {
+    std::fprintf(stderr, "adwatch ingest: %s\n", opened.error().ToString().c_str());
+    return kExitFailure;
+  }
+  std::unique_ptr<storage::Store> store = std::move(*opened);
   auto ingest = Ingest::Create(*address, *store, args.consumer);
   if (!ingest) {
     std::fprintf(stderr, "adwatch ingest: %s\n", ingest.error().ToString().c_str());
