@@ -15,6 +15,7 @@ packages=(
   wrk                            # bench/api: load on loopback
   ca-certificates curl
   chromium  # tests/export renders the HTML digest in headless Chromium
+  libhiredis-dev redis-server    # frontier_redis/: the Redis mode; its tests start their own redis-server
 )
 
 missing=()
