@@ -127,19 +127,15 @@ Result<std::vector<ResultEntry>> ResultReader::Read(int max, int block_ms) {
 
 Status ResultReader::Ack(const std::vector<std::string>& ids) {
   if (ids.empty()) return Status::OK();
-  Connection& c = rep_->conn;
-  std::vector<std::string> ack = {"XACK", kResultsStream, kResultsGroup};
-  std::vector<std::string> del = {"XDEL", kResultsStream};
-  ack.insert(ack.end(), ids.begin(), ids.end());
-  del.insert(del.end(), ids.begin(), ids.end());
-  // MULTI/EXEC over one connection; a reconnect in between would lose the MULTI, so XACK and
-  // XDEL are each safe to repeat on their own and sent in order.
-  auto a = c.Command(ack);
-  if (!a) return a.error();
-  if (a->is_error()) return Status::IOError("XACK", a->str);
-  auto d = c.Command(del);
-  if (!d) return d.error();
-  if (d->is_error()) return Status::IOError("XDEL", d->str);
+  // XACK and XDEL in one script: a writer killed between the two would leave an acknowledged
+  // entry in the stream that nobody reads again and that keeps the crawl from looking drained.
+  // Both are idempotent, so a retry after a lost connection is safe.
+  static const internal::Script kAck("ACK", R"lua(
+redis.call('XACK', 'adw:results', 'store', unpack(ARGV))
+return redis.call('XDEL', 'adw:results', unpack(ARGV))
+)lua");
+  auto r = rep_->conn.Eval(kAck, ids);
+  if (!r) return r.error();
   return Status::OK();
 }
 
