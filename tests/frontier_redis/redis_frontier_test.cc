@@ -156,7 +156,7 @@ TEST_CASE("Retry-After and a retry's not-before time hold the host for every wor
   CHECK(back.leases[0].task.url == "https://a.test/2");  // returned to the head
 }
 
-TEST_CASE("A dead worker's lease comes back when it expires; its late end sends nothing",
+TEST_CASE("A dead worker's lease comes back when it expires, and its late end sends nothing",
           "[frontier_redis]") {
   Fixture fx;
   auto dead = fx.Frontier(/*lease_ms=*/200);
@@ -180,7 +180,7 @@ TEST_CASE("A dead worker's lease comes back when it expires; its late end sends 
   CHECK(fx.redis->CliInt("HLEN adw:busy") == 0);
 }
 
-TEST_CASE("Each finished lease sends one result; a restarted writer reads what it did not ack",
+TEST_CASE("Each finished lease sends one result, and a restarted writer reads what it did not ack",
           "[frontier_redis]") {
   Fixture fx;
   auto w = fx.Frontier();
@@ -228,8 +228,9 @@ TEST_CASE("Each finished lease sends one result; a restarted writer reads what i
   CHECK(state->Drained());
 }
 
-TEST_CASE("Redis restarted from its AOF continues the crawl; while it is down, calls fail cleanly",
-          "[frontier_redis]") {
+TEST_CASE(
+    "Redis restarted from its AOF continues the crawl, and while it is down, calls fail cleanly",
+    "[frontier_redis]") {
   Fixture fx;
   auto w = fx.Frontier(/*lease_ms=*/300);
   REQUIRE(w->Add({Task("https://a.test/1"), Task("https://b.test/1")}, crawler::AddMode::kIfNew)
