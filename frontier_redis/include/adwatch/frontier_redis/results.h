@@ -1,8 +1,8 @@
 // ResultReader: the store writer's side of the results stream (docs/distributed.md). One
 // consumer group ("store") reads adw:results; an entry stays pending until Ack, so a writer
-// killed between reading and storing reads the same entries again when it restarts (its own
-// pending ones first, then any another consumer left). Ack removes the entries (XACK + XDEL in
-// one MULTI) so the stream's memory is freed; the stream is never trimmed otherwise.
+// killed between reading and storing reads the same entries again when it restarts (whatever any
+// consumer left pending first, then new ones). Ack removes the entries (XACK + XDEL in one
+// atomic script) so the stream's memory is freed; the stream is never trimmed otherwise.
 // Not thread-safe: one reader per thread.
 #ifndef ADWATCH_FRONTIER_REDIS_RESULTS_H_
 #define ADWATCH_FRONTIER_REDIS_RESULTS_H_
