@@ -108,12 +108,15 @@ std::string AdminSocketFor(AppContext& ctx, const std::string& db);
 void AddTokenCommands(CLI::App& app, AppContext& ctx);
 // serve: cmd_serve.cc
 void AddServeCommand(CLI::App& app, AppContext& ctx);
+// ingest, frontier export|import: cmd_ingest.cc (the Redis mode, docs/distributed.md)
+void AddIngestCommands(CLI::App& app, AppContext& ctx);
 
 // What `adwatch serve` runs over; `adwatch demo --serve` fills it for the demo database.
 struct ServeArgs {
   std::string db;
   std::string listen;
   bool no_crawl = false;
+  std::string frontier;  // redis://…: ingest the workers' results instead of crawling here
   // Folder of the digest files the task-force page lists; "" means digest.out_dir.
   std::string digest_dir;
   // Called once the server listens, with its base URL ("http://127.0.0.1:8080").

@@ -3,15 +3,16 @@
 #include <signal.h>
 
 #include <cstdio>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "adwatch/common/escape.h"
 #include "adwatch/common/names.h"
 #include "adwatch/crawler/local_frontier.h"
 #include "adwatch/crawler/outside_url.h"
 #include "adwatch/crawler/url.h"
+#include "adwatch/frontier_redis/redis_address.h"
+#include "adwatch/frontier_redis/redis_frontier.h"
 #include "adwatch/storage/ids.h"
 #include "cli.h"
 #include "crawl_run.h"
@@ -30,6 +31,8 @@ struct CrawlArgs {
   bool json = false;
   int host_connections = 0;
   int64_t host_delay_ms = -1;
+  std::string frontier;  // redis://… : run as a worker of the Redis mode
+  std::string lease;     // its lease time ("2m")
 };
 
 std::string ErrorsText(const std::map<std::string, int64_t>& errors) {
@@ -56,6 +59,85 @@ nlohmann::json StatsJson(const crawler::CrawlStats& s) {
           {"ads", s.ads},                 {"flagged", s.flagged},
           {"queued", s.queued},           {"done", s.done},
           {"limit_reached", s.limit_reached}};
+}
+
+void PrintSummary(const crawler::CrawlStats& stats, bool json) {
+  if (json) {
+    std::printf("%s\n", StatsJson(stats).dump().c_str());
+    return;
+  }
+  const double secs = std::max<double>(stats.elapsed_ms, 1) / 1000.0;
+  std::printf(
+      "adwatch crawl: %s after %.1fs: %lld pages (%.1f/s), %lld requests, %.1f MB, %lld ads "
+      "stored, %lld flagged\n",
+      stats.done            ? "done, no work left"
+      : stats.limit_reached ? "stopped at the limit"
+                            : "stopped",
+      secs, static_cast<long long>(stats.pages), stats.pages / secs,
+      static_cast<long long>(stats.requests), stats.bytes / 1e6, static_cast<long long>(stats.ads),
+      static_cast<long long>(stats.flagged));
+  std::string outcomes;
+  for (const auto& [k, v] : stats.outcomes) outcomes += " " + k + "=" + std::to_string(v);
+  std::printf("  outcomes:%s\n  errors: %s\n  queued for the next run: %lld\n", outcomes.c_str(),
+              ErrorsText(stats.errors).c_str(), static_cast<long long>(stats.queued));
+}
+
+// A worker of the Redis mode: the frontier in Redis, each processed page sent to the results
+// stream for `adwatch ingest`; the store is never opened.
+int RunWorker(const CrawlArgs& args, CrawlSetup& setup, const Config& config) {
+  if (!args.db.empty()) {
+    std::fprintf(stderr,
+                 "adwatch crawl: --db and --frontier exclude each other: a worker never opens the "
+                 "store (run `adwatch ingest --frontier … --db …`)\n");
+    return kExitUsage;
+  }
+  if (args.follow) {
+    std::fprintf(stderr,
+                 "adwatch crawl: --follow is not supported with --frontier (the Redis frontier has "
+                 "no revisits yet)\n");
+    return kExitUsage;
+  }
+  auto address = frontier_redis::ParseRedisUrl(args.frontier);
+  if (!address) {
+    std::fprintf(stderr, "adwatch crawl: --frontier: %s\n", address.error().message().c_str());
+    return kExitUsage;
+  }
+  frontier_redis::RedisFrontierOptions fo;
+  fo.address = *address;
+  // A lease outlasts the slowest fetch and its processing, or a slow page is fetched twice.
+  fo.lease_ms = std::max<int64_t>(120'000, 2 * setup.crawl.fetcher.total_timeout_ms);
+  if (!args.lease.empty()) {
+    auto d = ParseDurationMs(args.lease);
+    if (!d || *d < 1000) {
+      std::fprintf(stderr, "adwatch crawl: --lease: %s\n",
+                   d ? "must be at least 1s" : d.error().message().c_str());
+      return kExitUsage;
+    }
+    fo.lease_ms = *d;
+  }
+  fo.default_delay_ms = setup.crawl.crawler.default_host_delay_ms;
+  fo.robots_ttl_s = std::max<int64_t>(1, setup.crawl.crawler.robots_ttl_s);
+  SystemClock clock;
+  auto frontier = frontier_redis::RedisFrontier::Connect(fo, clock);
+  if (!frontier) {
+    std::fprintf(stderr, "adwatch crawl: frontier: %s\n", frontier.error().ToString().c_str());
+    return kExitFailure;
+  }
+  auto classifier = LoadClassifier(config);
+  if (!classifier) {
+    std::fprintf(stderr, "adwatch crawl: %s\n", classifier.error().message().c_str());
+    return kExitFailure;
+  }
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  auto stats = RunWorkerWithSignals(setup, **classifier, **frontier,
+                                    terminal && !args.json ? PrintProgress : nullptr);
+  if (terminal && !args.json) std::fputs("\n", stderr);
+  if (!stats) {
+    std::fprintf(stderr, "adwatch crawl: %s\n", stats.error().ToString().c_str());
+    return kExitFailure;
+  }
+  PrintSummary(*stats, args.json);
+  return kExitOk;
 }
 
 int RunCrawl(const CrawlArgs& args, AppContext& ctx) {
@@ -106,6 +188,7 @@ int RunCrawl(const CrawlArgs& args, AppContext& ctx) {
     opts.max_duration_ms = *d;
   }
   opts.follow = args.follow;
+  if (!args.frontier.empty()) return RunWorker(args, setup, *config);
   auto store = OpenStore(ctx, args.db, storage::AccessMode::kReadWrite, "crawl");
   if (!store) return kExitFailure;
   auto classifier = LoadClassifier(*config);
@@ -121,20 +204,7 @@ int RunCrawl(const CrawlArgs& args, AppContext& ctx) {
     std::fprintf(stderr, "adwatch crawl: %s\n", stats.error().ToString().c_str());
     return kExitFailure;
   }
-  if (args.json) {
-    std::printf("%s\n", StatsJson(*stats).dump().c_str());
-  } else {
-    const double secs = std::max<double>(stats->elapsed_ms, 1) / 1000.0;
-    std::printf("adwatch crawl: %s after %.1fs: %lld pages (%.1f/s), %lld requests, %.1f MB, %lld ads stored, %lld flagged\n",
-                stats->done ? "done, no work left" : stats->limit_reached ? "stopped at the limit" : "stopped",
-                secs, static_cast<long long>(stats->pages), stats->pages / secs,
-                static_cast<long long>(stats->requests), stats->bytes / 1e6, static_cast<long long>(stats->ads),
-                static_cast<long long>(stats->flagged));
-    std::string outcomes;
-    for (const auto& [k, v] : stats->outcomes) outcomes += " " + k + "=" + std::to_string(v);
-    std::printf("  outcomes:%s\n  errors: %s\n  queued for the next run: %lld\n", outcomes.c_str(),
-                ErrorsText(stats->errors).c_str(), static_cast<long long>(stats->queued));
-  }
+  PrintSummary(*stats, args.json);
   return kExitOk;
 }
 
@@ -287,6 +357,13 @@ void AddCrawlCommands(CLI::App& app, AppContext& ctx) {
       ->check(CLI::Range(1, 256));
   crawl->add_option("--host-delay", args->host_delay_ms, "Milliseconds between requests to a host (overrides config and seeds)")
       ->check(CLI::Range(int64_t{0}, int64_t{3'600'000}));
+  crawl->add_option(
+      "--frontier", args->frontier,
+      "Run as a worker sharing a Redis frontier (redis://HOST:PORT/DB): pages go to\n"
+      "its results stream for `adwatch ingest`; the store is not opened (docs/distributed.md)");
+  crawl->add_option("--lease", args->lease,
+                    "With --frontier: how long a claimed URL stays this worker's before it is\n"
+                    "handed out again (default: 2m, or twice the fetch timeout)");
   crawl->callback([args, &ctx] { ctx.action = [args, &ctx] { return RunCrawl(*args, ctx); }; });
 
   auto check_args = std::make_shared<CheckArgs>();

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "admin.h"
@@ -19,12 +20,14 @@
 #include "adwatch/common/names.h"
 #include "adwatch/crawler/outside_url.h"
 #include "adwatch/crawler/url.h"
+#include "adwatch/frontier_redis/redis_address.h"
 #include "adwatch/http/server.h"
 #include "adwatch/storage/store.h"
 #include "adwatch/web/web.h"
 #include "cli.h"
 #include "crawl_run.h"
 #include "digest_schedule.h"
+#include "ingest.h"
 #include "services.h"
 #include "submissions.h"
 
@@ -152,7 +155,17 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
     crawl_cfg.crawler.sources = std::move(*sources);
   }
   crawl_cfg.crawler.follow = true;
-  const bool crawl_enabled = !args.no_crawl && !crawl_cfg.crawler.sources.empty();
+  const bool crawl_enabled =
+      !args.no_crawl && args.frontier.empty() && !crawl_cfg.crawler.sources.empty();
+  std::optional<frontier_redis::RedisAddress> frontier_address;
+  if (!args.frontier.empty()) {
+    auto a = frontier_redis::ParseRedisUrl(args.frontier);
+    if (!a) {
+      std::fprintf(stderr, "adwatch serve: --frontier: %s\n", a.error().message().c_str());
+      return kExitUsage;
+    }
+    frontier_address = *a;
+  }
   AddSourcePatterns(crawl_cfg.crawler.sources, crawl_cfg.extract);
   auto extractor = extract::Extractor::Create(crawl_cfg.extract);
   if (!extractor) {
@@ -199,6 +212,7 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
   std::unique_ptr<CrawlRun> crawl;
   std::thread crawl_thread;
   Status crawl_error;
+  std::atomic<bool> ingest_stop{false};  // the Redis mode's ingest loop (--frontier)
   if (crawl_enabled) {
     CrawlSetup setup;
     setup.crawl = crawl_cfg;
@@ -226,6 +240,22 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
       }
       crawl_alive.store(false);
     });
+  } else if (frontier_address) {
+    // The Redis mode: the workers crawl; this process is their one store writer.
+    crawl_alive.store(true);
+    crawl_thread = std::thread([&] {
+      while (!ingest_stop.load()) {
+        auto ingest = Ingest::Create(*frontier_address, *store);
+        Status s = ingest ? (*ingest)->Run(ingest_stop, false) : ingest.error();
+        if (s.ok()) break;
+        spdlog::error("ingest from {}: {} (trying again in 5 s)",
+                      frontier_redis::ToString(*frontier_address), s.ToString());
+        for (int i = 0; i < 50 && !ingest_stop.load(); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }
+      crawl_alive.store(false);
+    });
   } else {
     spdlog::info("no crawl: {}", args.no_crawl ? "--no-crawl" : "no sources (crawl.seeds)");
   }
@@ -237,7 +267,7 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
   services.health = [&] {
     api::Health h;
     h.store_ok = true;
-    h.crawl_enabled = crawl_enabled;
+    h.crawl_enabled = crawl_enabled || frontier_address.has_value();
     h.crawl_alive = crawl_alive.load();
     h.submissions_queued = submissions.pending();
     return h;
@@ -282,6 +312,7 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
     std::fprintf(stderr, "adwatch serve: cannot listen on %s: %s\n", api_cfg.listen.c_str(),
                  server.error().ToString().c_str());
     if (crawl) crawl->Stop();
+    ingest_stop.store(true);
     if (crawl_thread.joinable()) crawl_thread.join();
     return kExitFailure;
   }
@@ -301,6 +332,7 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
     std::fprintf(stderr, "adwatch serve: admin socket: %s\n", admin.error().ToString().c_str());
     (*server)->Stop();
     if (crawl) crawl->Stop();
+    ingest_stop.store(true);
     if (crawl_thread.joinable()) crawl_thread.join();
     return kExitFailure;
   }
@@ -308,7 +340,10 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
 
   spdlog::info("adwatch serve: API on {} ({}), admin socket {}, crawl {}, {} digest(s) scheduled",
                (*server)->base_url(), tls ? "TLS" : "plain HTTP", socket_path,
-               crawl_enabled ? "running" : "off", schedule.scheduled());
+               crawl_enabled      ? "running"
+               : frontier_address ? "in Redis (ingesting its results)"
+                                  : "off",
+               schedule.scheduled());
   std::printf("adwatch serve: listening on %s\n", (*server)->base_url().c_str());
   std::fflush(stdout);
   if (args.on_listening) args.on_listening((*server)->base_url());
@@ -345,6 +380,7 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
   // then submissions in progress finish, then the schedule and the admin socket.
   (*server)->Stop(kStopGrace);
   if (crawl) crawl->Stop();
+  ingest_stop.store(true);
   if (crawl_thread.joinable()) crawl_thread.join();
   submissions.Stop();
   admin->reset();
@@ -366,6 +402,9 @@ void AddServeCommand(CLI::App& app, AppContext& ctx) {
   cmd->add_option("--listen", args->listen,
                   "host:port to listen on (default: api.listen, 127.0.0.1:8080)");
   cmd->add_flag("--no-crawl", args->no_crawl, "Serve the API and submissions only; do not crawl");
+  cmd->add_option("--frontier", args->frontier,
+                  "Redis mode: do not crawl here; store what the workers sharing this Redis\n"
+                  "frontier send (as `adwatch ingest`), redis://HOST:PORT/DB");
   cmd->callback([args, &ctx] { ctx.action = [args, &ctx] { return RunServe(*args, ctx); }; });
 }
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "adwatch/common/clock.h"
+#include "result_encoder.h"
 
 namespace adwatch::app {
 namespace {
@@ -131,6 +132,7 @@ struct CrawlRun::Rep {
   std::unique_ptr<crawler::ImageFetcher> image_fetcher;
   std::unique_ptr<ocr::OcrEngine> ocr;
   std::unique_ptr<ImageStage> images;
+  std::unique_ptr<ResultEncoder> encoder;  // a worker's (CreateWorker)
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<crawler::Crawler> crawler;
   std::unique_ptr<Maintenance> maintenance;
@@ -145,6 +147,7 @@ CrawlRun::~CrawlRun() {
   rep_->pipeline.reset();
   rep_->images.reset();
   rep_->image_fetcher.reset();
+  rep_->encoder.reset();
   rep_->owned_fetcher.reset();
   rep_->maintenance.reset();
 }
@@ -153,6 +156,18 @@ Result<std::unique_ptr<CrawlRun>> CrawlRun::Create(const CrawlSetup& setup,
                                                    const classifier::Classifier& classifier,
                                                    storage::Store& store, const std::string& cause,
                                                    crawler::Fetcher* fetcher) {
+  return Build(setup, classifier, &store, nullptr, cause, fetcher);
+}
+
+Result<std::unique_ptr<CrawlRun>> CrawlRun::CreateWorker(const CrawlSetup& setup,
+                                                         const classifier::Classifier& classifier,
+                                                         frontier_redis::RedisFrontier& frontier) {
+  return Build(setup, classifier, nullptr, &frontier, "crawl", nullptr);
+}
+
+Result<std::unique_ptr<CrawlRun>> CrawlRun::Build(
+    const CrawlSetup& setup, const classifier::Classifier& classifier, storage::Store* store,
+    frontier_redis::RedisFrontier* frontier, const std::string& cause, crawler::Fetcher* fetcher) {
   std::unique_ptr<CrawlRun> run(new CrawlRun());
   Rep& r = *run->rep_;
   r.cfg = setup.crawl;
@@ -175,7 +190,8 @@ Result<std::unique_ptr<CrawlRun>> CrawlRun::Create(const CrawlSetup& setup,
     r.owned_fetcher = std::move(f.value());
     fetcher = r.owned_fetcher.get();
   }
-  if (cfg.images.enabled && cfg.images.max_per_ad > 0) {
+  // Images need the store to keep them as evidence: a Redis worker (no store) does not read them.
+  if (store && cfg.images.enabled && cfg.images.max_per_ad > 0) {
     // 3b: ad images through the same fetcher, with robots.txt, a per-host delay and the address
     // guard; OCR on a pool of its own, bounded by images.max_concurrent.
     crawler::ImageFetcherOptions io;
@@ -187,14 +203,22 @@ Result<std::unique_ptr<CrawlRun>> CrawlRun::Create(const CrawlSetup& setup,
     if (!engine) return engine.error().WithContext("images");
     r.ocr = std::move(engine.value());
     r.image_fetcher = std::make_unique<crawler::ImageFetcher>(*fetcher, io);
-    r.images = std::make_unique<ImageStage>(cfg.images, *r.image_fetcher, r.ocr.get(), store);
+    r.images = std::make_unique<ImageStage>(cfg.images, *r.image_fetcher, r.ocr.get(), *store);
     popts.images = r.images.get();
   }
-  r.pipeline = std::make_unique<Pipeline>(popts, *r.extractor, classifier, store, setup.on_page);
-  if (setup.submission.empty())
-    r.maintenance = std::make_unique<Maintenance>(store, cfg);  // not for `check`
-  r.crawler =
-      std::make_unique<crawler::Crawler>(cfg.crawler, *fetcher, store, *r.pipeline, r.clock);
+  if (frontier) {
+    r.encoder = std::make_unique<ResultEncoder>(*frontier);
+    r.pipeline =
+        std::make_unique<Pipeline>(popts, *r.extractor, classifier, *r.encoder, setup.on_page);
+    r.crawler =
+        std::make_unique<crawler::Crawler>(cfg.crawler, *fetcher, *frontier, *r.pipeline, r.clock);
+  } else {
+    r.pipeline = std::make_unique<Pipeline>(popts, *r.extractor, classifier, *store, setup.on_page);
+    if (setup.submission.empty())
+      r.maintenance = std::make_unique<Maintenance>(*store, cfg);  // not for `check`
+    r.crawler =
+        std::make_unique<crawler::Crawler>(cfg.crawler, *fetcher, *store, *r.pipeline, r.clock);
+  }
   if (!setup.submission.empty()) {
     crawler::SourceConfig s;
     s.name = "submission";
@@ -213,10 +237,13 @@ Result<crawler::CrawlStats> CrawlRun::Run(
 
 void CrawlRun::Stop() { rep_->crawler->Stop(); }
 
-Result<crawler::CrawlStats> RunCrawlWithSignals(
-    const CrawlSetup& setup, const classifier::Classifier& classifier, storage::Store& store,
-    const std::string& cause, const std::function<void(const crawler::CrawlStats&)>& progress) {
-  // Threads start in Create: block the stop signals first so that only the stopper sees them.
+namespace {
+
+// Creates the run with the stop signals blocked (threads start in `create`, and only the
+// stopper may see them), then runs it.
+Result<crawler::CrawlStats> RunWithSignals(
+    const std::function<Result<std::unique_ptr<CrawlRun>>()>& create,
+    const std::function<void(const crawler::CrawlStats&)>& progress) {
   Result<std::unique_ptr<CrawlRun>> run = Status::Internal("not created");
   {
     sigset_t set, old;
@@ -224,12 +251,29 @@ Result<crawler::CrawlStats> RunCrawlWithSignals(
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, &old);
-    run = CrawlRun::Create(setup, classifier, store, cause);
+    run = create();
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
   }
   if (!run) return run.error();
   SignalStopper stopper(**run);
   return (*run)->Run(progress);
+}
+
+}  // namespace
+
+Result<crawler::CrawlStats> RunCrawlWithSignals(
+    const CrawlSetup& setup, const classifier::Classifier& classifier, storage::Store& store,
+    const std::string& cause, const std::function<void(const crawler::CrawlStats&)>& progress) {
+  return RunWithSignals([&] { return CrawlRun::Create(setup, classifier, store, cause); },
+                        progress);
+}
+
+Result<crawler::CrawlStats> RunWorkerWithSignals(
+    const CrawlSetup& setup, const classifier::Classifier& classifier,
+    frontier_redis::RedisFrontier& frontier,
+    const std::function<void(const crawler::CrawlStats&)>& progress) {
+  return RunWithSignals([&] { return CrawlRun::CreateWorker(setup, classifier, frontier); },
+                        progress);
 }
 
 }  // namespace adwatch::app

@@ -10,6 +10,7 @@
 #include "adwatch/classifier/classify.h"
 #include "adwatch/crawler/crawler.h"
 #include "adwatch/crawler/fetcher.h"
+#include "adwatch/frontier_redis/redis_frontier.h"
 #include "adwatch/storage/store.h"
 #include "crawl_config.h"
 #include "pipeline.h"
@@ -40,6 +41,12 @@ class CrawlRun {
                                                   const classifier::Classifier& classifier,
                                                   storage::Store& store, const std::string& cause,
                                                   crawler::Fetcher* fetcher = nullptr);
+  // A crawl worker of the Redis mode: claims from `frontier`, and sends each processed page to
+  // the results stream through it (ResultEncoder) instead of writing a store. No maintenance
+  // (the ingest owns the store). Errors as Create. REQUIRES: `frontier` outlives the run.
+  static Result<std::unique_ptr<CrawlRun>> CreateWorker(const CrawlSetup& setup,
+                                                        const classifier::Classifier& classifier,
+                                                        frontier_redis::RedisFrontier& frontier);
   // Stops the crawler first (it stops taking pages), then the pipeline finishes what it holds,
   // then the fetcher (when owned) shuts down.
   ~CrawlRun();
@@ -54,6 +61,9 @@ class CrawlRun {
 
  private:
   CrawlRun();
+  static Result<std::unique_ptr<CrawlRun>> Build(
+      const CrawlSetup& setup, const classifier::Classifier& classifier, storage::Store* store,
+      frontier_redis::RedisFrontier* frontier, const std::string& cause, crawler::Fetcher* fetcher);
   struct Rep;
   std::unique_ptr<Rep> rep_;
 };
@@ -62,6 +72,11 @@ class CrawlRun {
 Result<crawler::CrawlStats> RunCrawlWithSignals(
     const CrawlSetup& setup, const classifier::Classifier& classifier, storage::Store& store,
     const std::string& cause, const std::function<void(const crawler::CrawlStats&)>& progress);
+// The same for a worker of the Redis mode (CreateWorker).
+Result<crawler::CrawlStats> RunWorkerWithSignals(
+    const CrawlSetup& setup, const classifier::Classifier& classifier,
+    frontier_redis::RedisFrontier& frontier,
+    const std::function<void(const crawler::CrawlStats&)>& progress);
 
 }  // namespace adwatch::app
 

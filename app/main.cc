@@ -43,6 +43,7 @@ int Main(int argc, char** argv) {
   AddRulesCommands(app, ctx);
   AddDemoCommand(app, ctx);
   AddCrawlCommands(app, ctx);
+  AddIngestCommands(app, ctx);
   AddExtractCommand(app, ctx);
   AddStorageCommands(app, ctx);
   AddReviewCommands(app, ctx);

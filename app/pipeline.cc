@@ -25,10 +25,22 @@ Result<storage::AdWrite> ClassifyAd(const classifier::Classifier& classifier, Ad
 Pipeline::Pipeline(PipelineOptions options, const extract::Extractor& extractor,
                    const classifier::Classifier& classifier, storage::Store& store,
                    std::function<void(const ProcessedPage&)> on_page)
+    : Pipeline(std::move(options), extractor, classifier, std::make_unique<StoreWriter>(store),
+               std::move(on_page), nullptr) {}
+
+Pipeline::Pipeline(PipelineOptions options, const extract::Extractor& extractor,
+                   const classifier::Classifier& classifier, PageWriter& writer,
+                   std::function<void(const ProcessedPage&)> on_page)
+    : Pipeline(std::move(options), extractor, classifier, nullptr, std::move(on_page), &writer) {}
+
+Pipeline::Pipeline(PipelineOptions options, const extract::Extractor& extractor,
+                   const classifier::Classifier& classifier, std::unique_ptr<StoreWriter> own,
+                   std::function<void(const ProcessedPage&)> on_page, PageWriter* writer)
     : options_(std::move(options)),
       extractor_(extractor),
       classifier_(classifier),
-      store_(store),
+      own_writer_(std::move(own)),
+      writer_(writer ? *writer : *own_writer_),
       on_page_(std::move(on_page)) {
   for (int i = 0; i < std::max(1, options_.workers); ++i) workers_.emplace_back([this] { Work(); });
 }
@@ -62,7 +74,7 @@ void Pipeline::Work() {
       item = std::move(queue_.front());
       queue_.pop_front();
     }
-    auto processed = ProcessPage(item.first, options_, extractor_, classifier_, store_);
+    auto processed = ProcessPage(item.first, options_, extractor_, classifier_, writer_);
     crawler::PageOutcome outcome;
     if (processed) {
       if (on_page_) on_page_(*processed);
@@ -77,6 +89,13 @@ void Pipeline::Work() {
 Result<ProcessedPage> ProcessPage(crawler::PageJob& job, const PipelineOptions& options,
                                   const extract::Extractor& extractor,
                                   const classifier::Classifier& classifier, storage::Store& store) {
+  StoreWriter writer(store);
+  return ProcessPage(job, options, extractor, classifier, writer);
+}
+
+Result<ProcessedPage> ProcessPage(crawler::PageJob& job, const PipelineOptions& options,
+                                  const extract::Extractor& extractor,
+                                  const classifier::Classifier& classifier, PageWriter& store) {
   ProcessedPage out;
   if (job.result.http_status == 304) {
     // Unchanged since the last visit: its ads were seen again now; nothing else to store.

@@ -17,6 +17,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -43,6 +44,30 @@ struct PipelineOptions {
 
 struct ProcessedPage;
 
+// Where step 6 puts a page: the Store itself in the embedded mode (StoreWriter), the results
+// stream in the Redis mode (result_encoder.h), where the one ingest process stores it.
+class PageWriter {
+ public:
+  virtual ~PageWriter() = default;
+  // As Store::Write and Store::Touch.
+  virtual Result<storage::WriteResult> Write(const storage::PageWrite& write) = 0;
+  virtual Result<int> Touch(const std::vector<std::string>& ad_ids, int64_t seen_ms) = 0;
+};
+
+class StoreWriter final : public PageWriter {
+ public:
+  explicit StoreWriter(storage::Store& store) : store_(store) {}
+  Result<storage::WriteResult> Write(const storage::PageWrite& write) override {
+    return store_.Write(write);
+  }
+  Result<int> Touch(const std::vector<std::string>& ad_ids, int64_t seen_ms) override {
+    return store_.Touch(ad_ids, seen_ms);
+  }
+
+ private:
+  storage::Store& store_;
+};
+
 // Steps 4–5 for one ad, the same for crawled pages, `adwatch import` and `rescore`: the ad's URL
 // put in canonical form (so the same post gets the same ad id however it was reached; a URL
 // that does not parse is kept as given), its verdict, and the region ids it routes to.
@@ -64,6 +89,10 @@ struct ProcessedPage {
 Result<ProcessedPage> ProcessPage(crawler::PageJob& job, const PipelineOptions& options,
                                   const extract::Extractor& extractor,
                                   const classifier::Classifier& classifier, storage::Store& store);
+// The same, storing through `writer`.
+Result<ProcessedPage> ProcessPage(crawler::PageJob& job, const PipelineOptions& options,
+                                  const extract::Extractor& extractor,
+                                  const classifier::Classifier& classifier, PageWriter& writer);
 
 class Pipeline final : public crawler::PageSink {
  public:
@@ -72,18 +101,26 @@ class Pipeline final : public crawler::PageSink {
   Pipeline(PipelineOptions options, const extract::Extractor& extractor,
            const classifier::Classifier& classifier, storage::Store& store,
            std::function<void(const ProcessedPage&)> on_page = {});
+  // The same, storing through `writer`.
+  Pipeline(PipelineOptions options, const extract::Extractor& extractor,
+           const classifier::Classifier& classifier, PageWriter& writer,
+           std::function<void(const ProcessedPage&)> on_page = {});
   // Finishes queued pages, then joins the workers.
   ~Pipeline() override;
 
   bool Offer(crawler::PageJob& job, std::function<void(crawler::PageOutcome)> done) override;
 
  private:
+  Pipeline(PipelineOptions options, const extract::Extractor& extractor,
+           const classifier::Classifier& classifier, std::unique_ptr<StoreWriter> own,
+           std::function<void(const ProcessedPage&)> on_page, PageWriter* writer);
   void Work();
 
   PipelineOptions options_;
   const extract::Extractor& extractor_;
   const classifier::Classifier& classifier_;
-  storage::Store& store_;
+  std::unique_ptr<StoreWriter> own_writer_;  // the Store constructor's
+  PageWriter& writer_;
   std::function<void(const ProcessedPage&)> on_page_;
   std::mutex mu_;
   std::condition_variable cv_;

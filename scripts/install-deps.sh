@@ -22,6 +22,7 @@ packages=(
   libtesseract-dev libleptonica-dev tesseract-ocr-ind tesseract-ocr-eng tesseract-ocr-msa
   tesseract-ocr-vie tesseract-ocr-chi-sim
   imagemagick fonts-dejavu-core
+  libhiredis-dev redis-server    # frontier_redis/: the Redis mode; its tests start their own redis-server
 )
 # tests/browser runs on Node.js with playwright-core and axe-core from npm (npm ci); a machine
 # that already has node (e.g. Node 20 from elsewhere) keeps it.

@@ -568,4 +568,33 @@ FrontierCounts LocalFrontier::Counts() const {
   return c;
 }
 
+Status LocalFrontier::Export(const std::function<Status(const std::string& url)>& seen,
+                             const std::function<Status(const FetchTask& task)>& queued) const {
+  Status failed;
+  ADWATCH_RETURN_IF_ERROR(
+      store_.Scan(Table::kSeen, "", [&](std::string_view key, std::string_view value) {
+        const std::string url(key);
+        auto rec = DecodeRecord(value, url);
+        if (!rec) {
+          failed = rec.error();
+          return false;
+        }
+        if (rec->outcome == Outcome::kQueued) return true;
+        failed = seen(url);
+        return failed.ok();
+      }));
+  ADWATCH_RETURN_IF_ERROR(failed);
+  ADWATCH_RETURN_IF_ERROR(store_.Scan(Table::kFrontier, kQueuePrefix,
+                                      [&](std::string_view key, std::string_view value) {
+                                        auto task = DecodeTask(key, value, HostOfKey(key));
+                                        if (!task) {
+                                          failed = task.error();
+                                          return false;
+                                        }
+                                        failed = queued(*task);
+                                        return failed.ok();
+                                      }));
+  return failed;
+}
+
 }  // namespace adwatch::crawler

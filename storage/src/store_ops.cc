@@ -356,6 +356,14 @@ Status Store::Flush() {
   return FromRocks(r.db->SyncWAL(), "syncing the write-ahead log");
 }
 
+Status Store::SyncWal() {
+  Rep& r = *rep_;
+  // Nothing to make durable in memory (and RocksDB's MemEnv cannot sync a WAL).
+  if (r.read_only() || r.options.in_memory) return Status::OK();
+  ADWATCH_RETURN_IF_ERROR(r.SyncError());
+  return FromRocks(r.db->SyncWAL(), "syncing the write-ahead log");
+}
+
 Status Store::CompactAll() {
   Rep& r = *rep_;
   if (r.read_only()) return Status::Unavailable("compacting", "the store is open read-only");

@@ -442,6 +442,7 @@ http::Response TestServer::Impl::Handle(const http::Request& request) {
     LoggedRequest& e = log[seq - log_first_seq];
     e.body_bytes_sent = done.body_bytes_sent;
     e.finished = true;
+    e.finished_at = std::chrono::steady_clock::now();
     e.complete = done.complete;
   };
   return response;

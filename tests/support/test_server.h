@@ -150,6 +150,9 @@ struct LoggedRequest {
   // whether all of the answer was (false for client aborts, resets, truncation, Stop).
   uint64_t body_bytes_sent = 0;
   bool finished = false;
+  // When the answer was finished or abandoned, on the steady clock (with `finished`): politeness
+  // checks count a host's delay from here to the next request's arrival.
+  std::chrono::steady_clock::time_point finished_at;
   bool complete = false;
 };
 

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -53,6 +54,13 @@ class LocalFrontier final : public Frontier {
   Result<RobotsRecord> GetRobots(const std::string& host) override;
   Status PutRobots(const std::string& host, const RobotsRecord& robots) override;
   FrontierCounts Counts() const override;
+
+  // What a move to another frontier takes (`adwatch frontier export`, docs/distributed.md):
+  // calls `seen` with each URL of the seen-set that is not queued, then `queued` with each queued
+  // task, host by host in queue order. Stops at the first error a callback returns. Corruption
+  // as Open when a record or task does not decode.
+  Status Export(const std::function<Status(const std::string& url)>& seen,
+                const std::function<Status(const FetchTask& task)>& queued) const;
 
  private:
   using Entry = std::pair<std::string, FetchTask>;  // queue key → task

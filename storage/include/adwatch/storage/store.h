@@ -451,6 +451,10 @@ class Store {
 
   // Flushes memory tables to table files and forces the WAL to disk.
   Status Flush();
+  // Forces the WAL to disk, so that every write returned so far survives a power loss also under
+  // SyncPolicy::kInterval (one fsync for a batch of writes; the Redis mode's ingest calls it
+  // before acknowledging what it stored). IOError when the sync fails.
+  Status SyncWal();
   // Compacts every table (reclaims the space of dropped bodies; used by benchmarks).
   Status CompactAll();
   // Estimated sizes of every table.
