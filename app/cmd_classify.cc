@@ -37,7 +37,8 @@ int Run(const ClassifyArgs& args, AppContext& ctx) {
   auto emit = [&](const JsonAd& in) {
     auto verdict = (*classifier)->Classify(in.ad);
     if (!verdict) {
-      std::fprintf(stderr, "adwatch classify: %s: %s\n", in.id.c_str(), verdict.error().ToString().c_str());
+      std::fprintf(stderr, "adwatch classify: %s: %s\n", in.id.c_str(),
+                   verdict.error().ToString().c_str());
       ++failures;
       return;
     }
@@ -134,7 +135,8 @@ int Run(const ClassifyArgs& args, AppContext& ctx) {
     }
     auto page = extractor->Extract(SavedPage(std::move(data.value()), args.url));
     if (!page) {
-      std::fprintf(stderr, "adwatch classify: %s: %s\n", name.c_str(), page.error().ToString().c_str());
+      std::fprintf(stderr, "adwatch classify: %s: %s\n", name.c_str(),
+                   page.error().ToString().c_str());
       return kExitFailure;
     }
     if (page->candidates.empty()) {
@@ -144,8 +146,9 @@ int Run(const ClassifyArgs& args, AppContext& ctx) {
     for (size_t i = 0; i < page->candidates.size(); ++i) {
       JsonAd in;
       in.ad = std::move(page->candidates[i]);
-      in.id = !in.ad.post_id.empty() ? in.ad.post_id
-              : page->candidates.size() > 1 ? std::to_string(i + 1) : "";
+      in.id = !in.ad.post_id.empty()        ? in.ad.post_id
+              : page->candidates.size() > 1 ? std::to_string(i + 1)
+                                            : "";
       emit(in);
     }
   } else {  // jsonl
@@ -191,7 +194,8 @@ void AddClassifyCommand(CLI::App& app, AppContext& ctx) {
       ->check(CLI::IsMember({"text", "html", "jsonl", "image"}))
       ->default_val("text");
   cmd->add_option("--url", args->url, "With --input html: the page's URL (resolves its links)");
-  cmd->add_flag("--explain", args->explain, "Print a readable report with the evidence highlighted");
+  cmd->add_flag("--explain", args->explain,
+                "Print a readable report with the evidence highlighted");
   cmd->add_option("--lang", args->lang, "Language of descriptions: id (Indonesian) or en")
       ->check(CLI::IsMember({"id", "en"}));
   cmd->add_option("--rules", args->rules_dir, "Rules folder (default: rules.dir from the config)");

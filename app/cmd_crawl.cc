@@ -43,21 +43,31 @@ std::string ErrorsText(const std::map<std::string, int64_t>& errors) {
 
 void PrintProgress(const crawler::CrawlStats& s) {
   const double secs = std::max<double>(s.elapsed_ms, 1) / 1000.0;
-  std::fprintf(stderr, "\r\x1b[2K%6.0fs  pages %lld (%.1f/s)  queued %lld  in flight %lld  hosts %lld  ads %lld, flagged %lld  errors: %s",
-               secs, static_cast<long long>(s.pages), s.pages / secs, static_cast<long long>(s.queued),
-               static_cast<long long>(s.in_flight), static_cast<long long>(s.hosts_active),
-               static_cast<long long>(s.ads), static_cast<long long>(s.flagged), ErrorsText(s.errors).c_str());
+  std::fprintf(stderr,
+               "\r\x1b[2K%6.0fs  pages %lld (%.1f/s)  queued %lld  in flight %lld  hosts %lld  ads "
+               "%lld, flagged %lld  errors: %s",
+               secs, static_cast<long long>(s.pages), s.pages / secs,
+               static_cast<long long>(s.queued), static_cast<long long>(s.in_flight),
+               static_cast<long long>(s.hosts_active), static_cast<long long>(s.ads),
+               static_cast<long long>(s.flagged), ErrorsText(s.errors).c_str());
   std::fflush(stderr);
 }
 
 nlohmann::json StatsJson(const crawler::CrawlStats& s) {
-  return {{"elapsed_ms", s.elapsed_ms},   {"requests", s.requests},
-          {"pages", s.pages},             {"pages_per_s", s.elapsed_ms ? s.pages * 1000.0 / s.elapsed_ms : 0.0},
-          {"bytes", s.bytes},             {"outcomes", s.outcomes},
-          {"errors", s.errors},           {"retries", s.retries},
-          {"links_discovered", s.links_discovered}, {"out_of_scope_links", s.out_of_scope_links},
-          {"ads", s.ads},                 {"flagged", s.flagged},
-          {"queued", s.queued},           {"done", s.done},
+  return {{"elapsed_ms", s.elapsed_ms},
+          {"requests", s.requests},
+          {"pages", s.pages},
+          {"pages_per_s", s.elapsed_ms ? s.pages * 1000.0 / s.elapsed_ms : 0.0},
+          {"bytes", s.bytes},
+          {"outcomes", s.outcomes},
+          {"errors", s.errors},
+          {"retries", s.retries},
+          {"links_discovered", s.links_discovered},
+          {"out_of_scope_links", s.out_of_scope_links},
+          {"ads", s.ads},
+          {"flagged", s.flagged},
+          {"queued", s.queued},
+          {"done", s.done},
           {"limit_reached", s.limit_reached}};
 }
 
@@ -167,7 +177,9 @@ int RunCrawl(const CrawlArgs& args, AppContext& ctx) {
     opts.sources = {s};
   }
   if (opts.sources.empty()) {
-    std::fprintf(stderr, "adwatch crawl: nothing to crawl: give --seeds FILE, --start URL, or crawl.seeds in the config\n");
+    std::fprintf(stderr,
+                 "adwatch crawl: nothing to crawl: give --seeds FILE, --start URL, or crawl.seeds "
+                 "in the config\n");
     return kExitUsage;
   }
   if (args.host_connections > 0) {
@@ -274,7 +286,7 @@ int RunCheck(const CheckArgs& args, AppContext& ctx) {
     std::fprintf(stderr, "adwatch check: %s\n", stats.error().ToString().c_str());
     return kExitFailure;
   }
-  const classifier::Lang lang = args.lang.empty() ? config->lang
+  const classifier::Lang lang = args.lang.empty()   ? config->lang
                                 : args.lang == "en" ? classifier::Lang::kEn
                                                     : classifier::Lang::kId;
   if (pages.empty()) {
@@ -347,15 +359,21 @@ void AddCrawlCommands(CLI::App& app, AppContext& ctx) {
       "run again and it resumes where it stopped. Ends when no work is left (or, with --follow,\n"
       "waits for revisits).");
   crawl->add_option("--seeds", args->seeds, "Sources file (default: crawl.seeds from the config)");
-  crawl->add_option("--start", args->start, "Crawl one site from this URL (scope: its host, no depth limit)");
+  crawl->add_option("--start", args->start,
+                    "Crawl one site from this URL (scope: its host, no depth limit)");
   AddDbOption(*crawl, args->db);
   crawl->add_option("--max-pages", args->max_pages, "Stop after this many pages");
   crawl->add_option("--for", args->duration, "Stop after this long (90s, 30m, 6h, 1d)");
-  crawl->add_flag("--follow", args->follow, "When no work is left, wait for revisits instead of exiting");
+  crawl->add_flag("--follow", args->follow,
+                  "When no work is left, wait for revisits instead of exiting");
   crawl->add_flag("--json", args->json, "Print the summary as JSON (no progress line)");
-  crawl->add_option("--host-connections", args->host_connections, "Connections per host (overrides config and seeds)")
+  crawl
+      ->add_option("--host-connections", args->host_connections,
+                   "Connections per host (overrides config and seeds)")
       ->check(CLI::Range(1, 256));
-  crawl->add_option("--host-delay", args->host_delay_ms, "Milliseconds between requests to a host (overrides config and seeds)")
+  crawl
+      ->add_option("--host-delay", args->host_delay_ms,
+                   "Milliseconds between requests to a host (overrides config and seeds)")
       ->check(CLI::Range(int64_t{0}, int64_t{3'600'000}));
   crawl->add_option(
       "--frontier", args->frontier,
@@ -374,8 +392,11 @@ void AddCrawlCommands(CLI::App& app, AppContext& ctx) {
   check->add_option("url", check_args->url, "The page to check")->required();
   AddDbOption(*check, check_args->db);
   check->add_flag("--json", check_args->json, "Print JSON verdicts (docs/verdict.md)");
-  check->add_option("--lang", check_args->lang, "Language of the reasons: id or en")->check(CLI::IsMember({"id", "en"}));
-  check->callback([check_args, &ctx] { ctx.action = [check_args, &ctx] { return RunCheck(*check_args, ctx); }; });
+  check->add_option("--lang", check_args->lang, "Language of the reasons: id or en")
+      ->check(CLI::IsMember({"id", "en"}));
+  check->callback([check_args, &ctx] {
+    ctx.action = [check_args, &ctx] { return RunCheck(*check_args, ctx); };
+  });
 }
 
 }  // namespace adwatch::app

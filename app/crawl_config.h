@@ -40,7 +40,8 @@ Status ParseCrawl(const std::string& file, YamlMap& top, const std::string& base
 Result<std::vector<crawler::SourceConfig>> LoadSeeds(const std::string& path);
 
 // Puts each source's ad-page and listing patterns into `extract`.
-void AddSourcePatterns(const std::vector<crawler::SourceConfig>& sources, extract::ExtractOptions& extract);
+void AddSourcePatterns(const std::vector<crawler::SourceConfig>& sources,
+                       extract::ExtractOptions& extract);
 
 // "1500ms", "90s", "30m", "6h", "2d" (or a bare number of seconds) in milliseconds.
 Result<int64_t> ParseDurationMs(std::string_view text);

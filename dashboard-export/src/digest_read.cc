@@ -16,7 +16,6 @@
 namespace adwatch::exporter {
 namespace {
 
-
 // The primary language subtag of a page language ("id-ID" → "id"), lower-case.
 std::string PrimaryLang(std::string_view lang) {
   std::string out;
@@ -40,7 +39,8 @@ Result<DigestInput> ReadDigestInput(const storage::Store& store, const Subscript
                                     std::string_view day, int64_t now_ms,
                                     const DigestOptions& options) {
   if (!LocalDays::IsValidDay(day)) {
-    return Status::InvalidArgument("digest", "the day must be a YYYY-MM-DD date: '" + std::string(day) + "'");
+    return Status::InvalidArgument("digest",
+                                   "the day must be a YYYY-MM-DD date: '" + std::string(day) + "'");
   }
   ADWATCH_RETURN_IF_ERROR(Validate(options));
   DigestInput in;
@@ -49,7 +49,8 @@ Result<DigestInput> ReadDigestInput(const storage::Store& store, const Subscript
   in.generated_at_ms = now_ms;
   const bool national = IsNational(sub);
   const std::vector<std::string> scopes = national ? std::vector<std::string>{""} : sub.regions;
-  const int span = std::max({options.trend_days, options.baseline_days + 1, options.lookback_days + 1});
+  const int span =
+      std::max({options.trend_days, options.baseline_days + 1, options.lookback_days + 1});
 
   // 1. Counts per day from the index; ids of what is read in full.
   std::vector<std::string> flagged_ids, news_ids, distress_ids, lookback_ids;

@@ -91,8 +91,8 @@ std::string SiteOf(const AdCandidate& ad) {
     const size_t slash = rest.find_first_of("/?#");
     std::string host(rest.substr(0, slash));
     if (const size_t at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
-    if (const size_t colon = host.rfind(':'); colon != std::string::npos &&
-                                              host.find(']') == std::string::npos) {
+    if (const size_t colon = host.rfind(':');
+        colon != std::string::npos && host.find(']') == std::string::npos) {
       host = host.substr(0, colon);
     }
     for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -200,7 +200,8 @@ std::vector<AdGroup> GroupAds(const std::vector<LinkedAd>& ads, const GroupOptio
           const size_t ia = holders[ds[a]]->front(), ib = holders[ds[b]]->front();
           // Already joined by text: nothing to learn from comparing them.
           if (text_edge[ia] != 0 && text_edge[ib] != 0 && uf.Find(ia) == uf.Find(ib)) continue;
-          if (EstimatedSimilarity(*distinct[ds[a]], *distinct[ds[b]]) < options.min_similarity) continue;
+          if (EstimatedSimilarity(*distinct[ds[a]], *distinct[ds[b]]) < options.min_similarity)
+            continue;
           uf.Union(ia, ib);
           for (size_t m : *holders[ds[a]]) text_edge[m] = 1;
           for (size_t m : *holders[ds[b]]) text_edge[m] = 1;

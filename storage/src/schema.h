@@ -47,10 +47,10 @@ enum Cf : int {
 };
 
 inline constexpr std::array<std::string_view, kCfCount> kCfNames = {
-    "default", "meta",        "pages",     "bodies",   "by_fetch", "ads",      "verdicts",
-    "reviews", "by_day",      "by_region", "contacts", "texts",    "frontier", "seen",
-    "hosts",   "submissions", "tokens",    "audit",    "notes",    "images",   "image_bodies",
-    "phashes"};
+    "default",  "meta",    "pages",        "bodies",      "by_fetch", "ads",
+    "verdicts", "reviews", "by_day",       "by_region",   "contacts", "texts",
+    "frontier", "seen",    "hosts",        "submissions", "tokens",   "audit",
+    "notes",    "images",  "image_bodies", "phashes"};
 
 // Tables from kFirstLateCf on were added after databases of schema version 1 were first written.
 // A writable open creates them (no version change); a read-only open of a database that has not

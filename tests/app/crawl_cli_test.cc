@@ -5,9 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -46,10 +45,15 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
 }
 
 std::string JobPage(int i, int n) {
-  std::string html = "<html><head><title>Lowongan " + std::to_string(i) + "</title></head><body><article>"
-                     "<h1>Staf gudang " + std::to_string(i) + "</h1><p>Dibutuhkan staf gudang di Bekasi, "
-                     "kontrak satu tahun, gaji sesuai UMR. Kirim lamaran ke kantor kami.</p></article>";
-  for (int k = 1; k <= 3; ++k) html += "<a href=\"/job/" + std::to_string((i + k * 7) % n) + "\">lain</a> ";
+  std::string html =
+      "<html><head><title>Lowongan " + std::to_string(i) +
+      "</title></head><body><article>"
+      "<h1>Staf gudang " +
+      std::to_string(i) +
+      "</h1><p>Dibutuhkan staf gudang di Bekasi, "
+      "kontrak satu tahun, gaji sesuai UMR. Kirim lamaran ke kantor kami.</p></article>";
+  for (int k = 1; k <= 3; ++k)
+    html += "<a href=\"/job/" + std::to_string((i + k * 7) % n) + "\">lain</a> ";
   return html + "</body></html>";
 }
 
@@ -68,8 +72,9 @@ TEST_CASE("A crawl killed with SIGKILL resumes: no URL lost, no ad stored twice"
   server.Serve("/", index + "</body></html>");
   TempDir dir;
   const std::string db = dir / "db";
-  const std::vector<std::string> args = {"crawl", "--start", server.Url("/"), "--db", db,
-                                         "--host-connections", "4", "--host-delay", "0"};
+  const std::vector<std::string> args = {
+      "crawl",        "--start", server.Url("/"), "--db", db, "--host-connections", "4",
+      "--host-delay", "0"};
   // Job pages the server has answered so far.
   auto answered = [&] {
     int n = 0;
@@ -105,8 +110,8 @@ TEST_CASE("A crawl killed with SIGKILL resumes: no URL lost, no ad stored twice"
   }();
   CHECK(before_last > 0);
   CHECK(before_last < kPages + 1);  // the kills really came mid-run
-  auto finished = RunCommand(Adwatch() + " crawl --json --start " + server.Url("/") + " --db " + db +
-                             " --host-connections 4 --host-delay 0");
+  auto finished = RunCommand(Adwatch() + " crawl --json --start " + server.Url("/") + " --db " +
+                             db + " --host-connections 4 --host-delay 0");
   REQUIRE(finished.exit_code == 0);
   CHECK_THAT(finished.out, Catch::Contains("\"done\":true"));
 
@@ -121,18 +126,22 @@ TEST_CASE("A crawl killed with SIGKILL resumes: no URL lost, no ad stored twice"
   REQUIRE(frontier.Open().ok());
   CHECK(frontier.Counts().queued == 0);
   for (int i = 0; i < kPages; ++i) {
-    auto rec = frontier.Lookup(*adwatch::crawler::CanonicalUrl(server.Url("/job/" + std::to_string(i))));
+    auto rec =
+        frontier.Lookup(*adwatch::crawler::CanonicalUrl(server.Url("/job/" + std::to_string(i))));
     REQUIRE(rec.has_value());
     CHECK(rec->outcome == adwatch::crawler::Outcome::kFetched);
   }
   // No ad stored twice: one ad per job page, whatever was fetched again after a kill.
   std::set<std::string> urls;
   int ads = 0;
-  REQUIRE((*store)->ForEachAd("", "", [&](const adwatch::AdRecord& r) {
-    ++ads;
-    urls.insert(r.ad.url);
-    return true;
-  }).ok());
+  REQUIRE((*store)
+              ->ForEachAd("", "",
+                          [&](const adwatch::AdRecord& r) {
+                            ++ads;
+                            urls.insert(r.ad.url);
+                            return true;
+                          })
+              .ok());
   CHECK(ads == static_cast<int>(urls.size()));
   CHECK(urls.size() >= kPages);
   auto check = (*store)->Check();
@@ -144,17 +153,19 @@ TEST_CASE("check refuses a private address unless the config allows it", "[app]"
   auto started = TestServer::Start({});
   REQUIRE(started.has_value());
   TestServer& server = **started;
-  server.Serve("/iklan", "<html><body><article><p>Dibutuhkan admin ke Kamboja, gaji 15 juta, tiket "
-                         "ditanggung, visa turis. WA 0812 5555 0101</p></article></body></html>");
+  server.Serve("/iklan",
+               "<html><body><article><p>Dibutuhkan admin ke Kamboja, gaji 15 juta, tiket "
+               "ditanggung, visa turis. WA 0812 5555 0101</p></article></body></html>");
   TempDir dir;
   auto refused = RunCommand(Adwatch() + " check " + server.Url("/iklan") + " --db " + (dir / "db"));
   CHECK(refused.exit_code == 1);
   CHECK_THAT(refused.out, Catch::Contains("blocked") && Catch::Contains("private address"));
   CHECK(server.Hits("/iklan") == 0);
 
-  const std::string cfg = dir.Write("adwatch.yaml", "crawl:\n  allowed_private_ranges: [127.0.0.0/8]\n");
-  auto allowed = RunCommand(Adwatch() + " --config " + cfg + " check " + server.Url("/iklan") + " --lang en --db " +
-                            (dir / "db2"));
+  const std::string cfg =
+      dir.Write("adwatch.yaml", "crawl:\n  allowed_private_ranges: [127.0.0.0/8]\n");
+  auto allowed = RunCommand(Adwatch() + " --config " + cfg + " check " + server.Url("/iklan") +
+                            " --lang en --db " + (dir / "db2"));
   REQUIRE(allowed.exit_code == 0);
   CHECK_THAT(allowed.out, Catch::Contains("level HIGH"));
   CHECK_THAT(allowed.out, Catch::Contains("+6281255550101"));
@@ -174,8 +185,9 @@ TEST_CASE("A crawl backs up the database it holds, and the backup restores", "[a
   const std::string config = dir / "adwatch.yaml";
   std::ofstream(config) << "crawl:\n  backup_dir: backups\n  backup_keep: 2\n";
   const std::string db = dir / "db";
-  const std::string crawl_cmd = Adwatch() + " crawl --config " + config + " --start " + server.Url("/") +
-                                " --db " + db + " --host-connections 2 --host-delay 0";
+  const std::string crawl_cmd = Adwatch() + " crawl --config " + config + " --start " +
+                                server.Url("/") + " --db " + db +
+                                " --host-connections 2 --host-delay 0";
   // A backup is taken as each crawl starts (then every crawl.maintenance_every while it runs),
   // into the folder named relative to the config file: the second run's holds the first's ads.
   for (const char* want : {"backup 1 written to", "backup 2 written to"}) {
@@ -184,7 +196,8 @@ TEST_CASE("A crawl backs up the database it holds, and the backup restores", "[a
     REQUIRE(crawl.exit_code == 0);
     CHECK_THAT(crawl.err, Catch::Contains(want));
   }
-  auto restored = RunCommand(Adwatch() + " restore " + (dir / "backups") + " --db " + (dir / "restored"));
+  auto restored =
+      RunCommand(Adwatch() + " restore " + (dir / "backups") + " --db " + (dir / "restored"));
   INFO(restored.out << restored.err);
   REQUIRE(restored.exit_code == 0);
   auto exported = RunCommand(Adwatch() + " export --format jsonl --db " + (dir / "restored"));
@@ -196,6 +209,7 @@ TEST_CASE("crawl explains what is missing", "[app]") {
   auto r = RunCommand(Adwatch() + " crawl --db /tmp/adwatch-never-created");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("nothing to crawl"));
-  auto bad = RunCommand(Adwatch() + " crawl --start ftp://example.com/ --db /tmp/adwatch-never-created");
+  auto bad =
+      RunCommand(Adwatch() + " crawl --start ftp://example.com/ --db /tmp/adwatch-never-created");
   CHECK(bad.exit_code == 2);
 }

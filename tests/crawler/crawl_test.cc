@@ -85,7 +85,8 @@ std::string Links(int from, int to) {
 TEST_CASE("The crawler never opens more than the allowed connections to a host", "[crawler]") {
   auto server = Server();
   server->Serve("/", Links(0, 30));
-  for (int i = 0; i < 30; ++i) server->Set("/p" + std::to_string(i), Route::Html("page").WithDelay(30));
+  for (int i = 0; i < 30; ++i)
+    server->Set("/p" + std::to_string(i), Route::Html("page").WithDelay(30));
   Harness h;
   CrawlerOptions o = OneSite(*server);
   o.default_host_connections = 3;
@@ -96,7 +97,8 @@ TEST_CASE("The crawler never opens more than the allowed connections to a host",
   CHECK(server->max_requests_in_flight() >= 2);  // the cap is used, not just respected
 }
 
-TEST_CASE("Politeness: the delay between requests to a host is kept, measured by the server", "[crawler]") {
+TEST_CASE("Politeness: the delay between requests to a host is kept, measured by the server",
+          "[crawler]") {
   auto server = Server();
   server->Serve("/", Links(0, 4));
   for (int i = 0; i < 4; ++i) server->Serve("/p" + std::to_string(i), "page");
@@ -162,12 +164,14 @@ TEST_CASE("Transient failures are retried a bounded number of times, others are 
   CHECK(h.Outcome(server->Url("/flaky")).outcome == Outcome::kFetched);
 }
 
-TEST_CASE("Every URL ends with an outcome: fetched, denied, redirected, too large, failed", "[crawler]") {
+TEST_CASE("Every URL ends with an outcome: fetched, denied, redirected, too large, failed",
+          "[crawler]") {
   auto server = Server();
   server->SetRobots("User-agent: *\nDisallow: /private/\n");
-  server->Serve("/", "<a href=\"/ok\">1</a><a href=\"/private/x\">2</a><a href=\"/moved\">3</a>"
-                     "<a href=\"/huge\">4</a><a href=\"/bomb\">5</a><a href=\"/missing\">6</a>"
-                     "<a href=\"https://elsewhere.example/out\">7</a><a href=\"/loop-a\">8</a>");
+  server->Serve("/",
+                "<a href=\"/ok\">1</a><a href=\"/private/x\">2</a><a href=\"/moved\">3</a>"
+                "<a href=\"/huge\">4</a><a href=\"/bomb\">5</a><a href=\"/missing\">6</a>"
+                "<a href=\"https://elsewhere.example/out\">7</a><a href=\"/loop-a\">8</a>");
   server->Serve("/ok", "fine");
   server->Set("/moved", Route::Redirect("/ok2", 301));
   server->Serve("/ok2", "moved here");
@@ -311,7 +315,8 @@ TEST_CASE("URLs from outside never reach private addresses unless allowed", "[cr
   }
 }
 
-TEST_CASE("Revisits send If-None-Match and If-Modified-Since, a 304 ends as not modified", "[crawler]") {
+TEST_CASE("Revisits send If-None-Match and If-Modified-Since, a 304 ends as not modified",
+          "[crawler]") {
   auto server = Server();
   server->Set("/", Route::Html("same").WithValidators("\"v1\"", 1'700'000'000));
   Harness h;

@@ -28,22 +28,28 @@ TEST_CASE("MinHash signatures estimate how much two texts share", "[export][netw
   REQUIRE(a.size() == kMinHashes);
   CHECK(MinHashSignature(kTemplate) == a);  // deterministic
   // Case, punctuation and spacing do not matter.
-  CHECK(MinHashSignature("LOWONGAN data-entry untuk   lulusan SMA di kota Malang; kerja mudah dari rumah, gaji "
-                         "dibayar tiap hari, tanpa pengalaman, langsung kerja minggu ini, hubungi Telegram "
-                         "@rekrut_kh sekarang juga sebelum kuota penuh!!") == a);
+  CHECK(MinHashSignature(
+            "LOWONGAN data-entry untuk   lulusan SMA di kota Malang; kerja mudah dari rumah, gaji "
+            "dibayar tiap hari, tanpa pengalaman, langsung kerja minggu ini, hubungi Telegram "
+            "@rekrut_kh sekarang juga sebelum kuota penuh!!") == a);
   // The same template with another handle: most shingles are shared.
-  const double handle = EstimatedSimilarity(a, MinHashSignature(Replace(kTemplate, "@rekrut_kh", "@loker_cepat")));
+  const double handle =
+      EstimatedSimilarity(a, MinHashSignature(Replace(kTemplate, "@rekrut_kh", "@loker_cepat")));
   CHECK(handle >= 0.6);
   // Another town and another handle: still the same template.
   const double two = EstimatedSimilarity(
-      a, MinHashSignature(Replace(Replace(kTemplate, "@rekrut_kh", "@loker_cepat"), "Malang", "Kediri")));
+      a, MinHashSignature(
+             Replace(Replace(kTemplate, "@rekrut_kh", "@loker_cepat"), "Malang", "Kediri")));
   CHECK(two >= 0.45);
   // A different ad on the same topic shares stock phrases only.
   const double other = EstimatedSimilarity(
-      a, MinHashSignature("Dicari admin gudang di Cikarang, lulusan SMK, pengalaman minimal satu tahun, gaji UMR "
-                          "dan BPJS, kirim lamaran ke kantor kami di kawasan industri."));
+      a,
+      MinHashSignature(
+          "Dicari admin gudang di Cikarang, lulusan SMK, pengalaman minimal satu tahun, gaji UMR "
+          "dan BPJS, kirim lamaran ke kantor kami di kawasan industri."));
   CHECK(other < 0.2);
-  WARN("similarity: other handle " << handle << ", other handle and town " << two << ", other ad " << other);
+  WARN("similarity: other handle " << handle << ", other handle and town " << two << ", other ad "
+                                   << other);
 }
 
 TEST_CASE("Short texts get no signature", "[export][networks]") {
@@ -52,15 +58,19 @@ TEST_CASE("Short texts get no signature", "[export][networks]") {
   CHECK(EstimatedSimilarity({}, {}) == 0);
 }
 
-TEST_CASE("GroupAds joins shared contacts, reposts and near-duplicates transitively", "[export][networks]") {
+TEST_CASE("GroupAds joins shared contacts, reposts and near-duplicates transitively",
+          "[export][networks]") {
   std::vector<LinkedAd> ads = {
       Ad("a", kTemplate, {"telegram:rekrut_kh"}),
       Ad("b", "Loker luar negeri gaji besar, DM Telegram sekarang", {"telegram:rekrut_kh"}),
       Ad("c", Replace(kTemplate, "@rekrut_kh", "@loker_cepat"), {"telegram:loker_cepat"}),
-      Ad("d", "Dicari admin gudang di Cikarang, lulusan SMK, pengalaman minimal satu tahun, gaji UMR.",
+      Ad("d",
+         "Dicari admin gudang di Cikarang, lulusan SMK, pengalaman minimal satu tahun, gaji UMR.",
          {"tel:+6281200000000"}),
-      Ad("e", "Sopir pribadi di Jakarta Selatan, SIM A, gaji sesuai pengalaman, hubungi kantor.", {}),
-      Ad("f", "Sopir pribadi di Jakarta Selatan, SIM A, gaji sesuai pengalaman, hubungi kantor.", {}),
+      Ad("e", "Sopir pribadi di Jakarta Selatan, SIM A, gaji sesuai pengalaman, hubungi kantor.",
+         {}),
+      Ad("f", "Sopir pribadi di Jakarta Selatan, SIM A, gaji sesuai pengalaman, hubungi kantor.",
+         {}),
       Ad("g", "short", {}),
   };
   ads[6].repost_of = "d";
@@ -90,7 +100,8 @@ TEST_CASE("A contact under too many ads links nobody", "[export][networks]") {
 TEST_CASE("A flood of one template stays one group and stays fast", "[export][networks]") {
   std::vector<LinkedAd> ads;
   for (int i = 0; i < 5000; ++i) {
-    ads.push_back(Ad(std::to_string(i), Replace(kTemplate, "@rekrut_kh", "@rekrut_" + std::to_string(i)),
+    ads.push_back(Ad(std::to_string(i),
+                     Replace(kTemplate, "@rekrut_kh", "@rekrut_" + std::to_string(i)),
                      {"telegram:rekrut_" + std::to_string(i)}));
   }
   const auto groups = GroupAds(ads, {});

@@ -31,7 +31,8 @@ struct CompiledSource {
 };
 
 Status CheckPositive(size_t v, const char* name) {
-  if (v == 0) return Status::InvalidArgument("extract options", std::string(name) + " must be positive");
+  if (v == 0)
+    return Status::InvalidArgument("extract options", std::string(name) + " must be positive");
   return Status::OK();
 }
 
@@ -49,7 +50,8 @@ Result<std::unique_ptr<RE2>> Compile(const std::string& pattern, const std::stri
 bool IsLowerAscii(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80 || (c >= 'A' && c <= 'Z') || IsHtmlSpace(static_cast<unsigned char>(c))) {
+    if (static_cast<unsigned char>(c) >= 0x80 || (c >= 'A' && c <= 'Z') ||
+        IsHtmlSpace(static_cast<unsigned char>(c))) {
       return false;
     }
   }
@@ -62,11 +64,13 @@ std::string HostOf(std::string_view url) {
   if (scheme == std::string_view::npos) return {};
   size_t begin = scheme + 3;
   const size_t end = url.find_first_of("/?#", begin);
-  std::string_view authority = url.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
+  std::string_view authority =
+      url.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin);
   const size_t at = authority.rfind('@');
   if (at != std::string_view::npos) authority.remove_prefix(at + 1);
   const size_t colon = authority.find(':');
-  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) authority = authority.substr(0, colon);
+  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos)
+    authority = authority.substr(0, colon);
   std::string host(authority);
   for (char& c : host) c = AsciiLower(c);
   return host;
@@ -121,18 +125,22 @@ namespace {
 Result<std::unordered_map<std::string, CompiledSource>> CompileSources(const ExtractOptions& o) {
   std::unordered_map<std::string, CompiledSource> out;
   for (const SourcePatterns& s : o.sources) {
-    if (s.source.empty()) return Status::InvalidArgument("extract options", "a sources entry has no source name");
+    if (s.source.empty())
+      return Status::InvalidArgument("extract options", "a sources entry has no source name");
     if (out.count(s.source) > 0) {
-      return Status::InvalidArgument("extract options", "source \"" + s.source + "\" is listed twice");
+      return Status::InvalidArgument("extract options",
+                                     "source \"" + s.source + "\" is listed twice");
     }
     CompiledSource& compiled = out[s.source];
     for (size_t i = 0; i < s.listing_urls.size(); ++i) {
-      auto re = Compile(s.listing_urls[i], "source \"" + s.source + "\" listing_urls[" + std::to_string(i) + "]");
+      auto re = Compile(s.listing_urls[i],
+                        "source \"" + s.source + "\" listing_urls[" + std::to_string(i) + "]");
       if (!re) return re.error();
       compiled.listing.push_back(std::move(re.value()));
     }
     for (size_t i = 0; i < s.ad_urls.size(); ++i) {
-      auto re = Compile(s.ad_urls[i], "source \"" + s.source + "\" ad_urls[" + std::to_string(i) + "]");
+      auto re =
+          Compile(s.ad_urls[i], "source \"" + s.source + "\" ad_urls[" + std::to_string(i) + "]");
       if (!re) return re.error();
       compiled.ad.push_back(std::move(re.value()));
     }
@@ -145,7 +153,8 @@ Result<std::unordered_map<std::string, CompiledSource>> CompileSources(const Ext
 // Every option but the source patterns.
 static Status ValidateSettings(const ExtractOptions& o) {
   if (o.max_input_bytes == 0 || o.max_input_bytes > kMaxInputLimit) {
-    return Status::InvalidArgument("extract options", "max_input_bytes must be between 1 and 1 GiB");
+    return Status::InvalidArgument("extract options",
+                                   "max_input_bytes must be between 1 and 1 GiB");
   }
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_page_text_bytes, "max_page_text_bytes"));
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_text_bytes, "max_text_bytes"));
@@ -155,15 +164,17 @@ static Status ValidateSettings(const ExtractOptions& o) {
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_json_ld_bytes, "max_json_ld_bytes"));
   ADWATCH_RETURN_IF_ERROR(CheckPositive(o.max_elements, "max_elements"));
   if (o.max_nesting_depth < 16 || o.max_nesting_depth > 4096) {
-    return Status::InvalidArgument("extract options", "max_nesting_depth must be between 16 and 4096");
+    return Status::InvalidArgument("extract options",
+                                   "max_nesting_depth must be between 16 and 4096");
   }
   if (o.charset_prescan_bytes > (size_t{1} << 20)) {
-    return Status::InvalidArgument("extract options", "charset_prescan_bytes must be at most 1 MiB");
+    return Status::InvalidArgument("extract options",
+                                   "charset_prescan_bytes must be at most 1 MiB");
   }
   for (const std::string& w : o.boilerplate_words) {
     if (!IsLowerAscii(w)) {
-      return Status::InvalidArgument("extract options",
-                                     "boilerplate word \"" + w + "\" must be non-empty lower-case ASCII");
+      return Status::InvalidArgument(
+          "extract options", "boilerplate word \"" + w + "\" must be non-empty lower-case ASCII");
     }
   }
   const ChannelSelectors& c = o.channel;
@@ -181,7 +192,8 @@ static Status ValidateSettings(const ExtractOptions& o) {
       {&c.more_before_attribute, "channel.more_before_attribute"}};
   for (const auto& [value, name] : classes) {
     if (value->empty() || value->find_first_of(" \t\n\r\f") != std::string::npos) {
-      return Status::InvalidArgument("extract options", std::string(name) + " must be one non-empty token");
+      return Status::InvalidArgument("extract options",
+                                     std::string(name) + " must be one non-empty token");
     }
   }
   // Gumbo lower-cases attribute names.
@@ -222,7 +234,8 @@ Result<Extractor> Extractor::Create(ExtractOptions options) {
   classes.emplace_back(c.views_class, ChannelRole::kViews);
   classes.emplace_back(c.reply_class, ChannelRole::kReply);
   classes.emplace_back(c.link_preview_class, ChannelRole::kLinkPreview);
-  for (const std::string& part : c.link_preview_part_classes) classes.emplace_back(part, ChannelRole::kPreviewPart);
+  for (const std::string& part : c.link_preview_part_classes)
+    classes.emplace_back(part, ChannelRole::kPreviewPart);
   classes.emplace_back(c.more_class, ChannelRole::kMore);
   return Extractor(std::move(rep));
 }
@@ -240,8 +253,9 @@ PageRole Extractor::Rep::RoleOf(const std::string& source, const std::string& ur
   return PageRole::kListing;
 }
 
-AdCandidate Extractor::Rep::MainText(const Page& page, const WalkResult& w, const StructuredData& sd,
-                                     const std::string& source, std::vector<std::string>* problems) const {
+AdCandidate Extractor::Rep::MainText(const Page& page, const WalkResult& w,
+                                     const StructuredData& sd, const std::string& source,
+                                     std::vector<std::string>* problems) const {
   AdCandidate c;
   c.origin = CandidateOrigin::kMainText;
   c.source = source;
@@ -273,7 +287,8 @@ AdCandidate Extractor::Rep::MainText(const Page& page, const WalkResult& w, cons
   end = std::min(end, page.text.size());
   c.text = TrimLines(std::string_view(page.text).substr(begin, end - begin));
   if (CutUtf8(c.text, options.max_text_bytes)) {
-    problems->push_back("candidate text cut at max_text_bytes (" + std::to_string(options.max_text_bytes) + ")");
+    problems->push_back("candidate text cut at max_text_bytes (" +
+                        std::to_string(options.max_text_bytes) + ")");
   }
   if (article != nullptr) {
     c.posted_at = article->date_published;
@@ -284,7 +299,8 @@ AdCandidate Extractor::Rep::MainText(const Page& page, const WalkResult& w, cons
   }
   for (size_t i = 0; i < page.links.size() && c.links.size() < 256; ++i) {
     const uint8_t f = w.link_flags[i];
-    if (region != 0 ? (f & region) != 0 : (f & kLinkInBoilerplate) == 0) c.links.push_back(page.links[i]);
+    if (region != 0 ? (f & region) != 0 : (f & kLinkInBoilerplate) == 0)
+      c.links.push_back(page.links[i]);
   }
   // The walk kept no image from boilerplate; of the rest, those inside the main region.
   for (size_t i = 0; i < w.images.size(); ++i) {
@@ -302,8 +318,8 @@ Result<Page> Extractor::Rep::Run(const FetchResult& fetch) const {
 
   std::string_view body = fetch.body;
   if (body.size() > o.max_input_bytes) {
-    problems.push_back("input cut at max_input_bytes: kept " + std::to_string(o.max_input_bytes) + " of " +
-                       std::to_string(body.size()) + " bytes");
+    problems.push_back("input cut at max_input_bytes: kept " + std::to_string(o.max_input_bytes) +
+                       " of " + std::to_string(body.size()) + " bytes");
     body = body.substr(0, o.max_input_bytes);
   }
   if (fetch.truncated) problems.push_back("body was cut by the fetcher's size cap");
@@ -355,20 +371,23 @@ Result<Page> Extractor::Rep::Run(const FetchResult& fetch) const {
   }
   prepared = std::string();
   if (w.page_text_truncated) {
-    problems.push_back("page text cut at max_page_text_bytes (" + std::to_string(o.max_page_text_bytes) + ")");
+    problems.push_back("page text cut at max_page_text_bytes (" +
+                       std::to_string(o.max_page_text_bytes) + ")");
   }
   if (w.links_dropped > 0) {
-    problems.push_back(std::to_string(w.links_dropped) + " links over max_links (" + std::to_string(o.max_links) +
-                       ") dropped");
+    problems.push_back(std::to_string(w.links_dropped) + " links over max_links (" +
+                       std::to_string(o.max_links) + ") dropped");
   }
   if (w.posts_text_truncated > 0) {
-    problems.push_back(std::to_string(w.posts_text_truncated) + " post texts cut at max_text_bytes (" +
-                       std::to_string(o.max_text_bytes) + ")");
+    problems.push_back(std::to_string(w.posts_text_truncated) +
+                       " post texts cut at max_text_bytes (" + std::to_string(o.max_text_bytes) +
+                       ")");
   }
 
   // 3. Structured data.
   StructuredData sd;
-  for (size_t i = 0; i < w.json_ld.size(); ++i) sd.AddJsonLd(w.json_ld[i], i + 1, o.max_json_ld_bytes, &problems);
+  for (size_t i = 0; i < w.json_ld.size(); ++i)
+    sd.AddJsonLd(w.json_ld[i], i + 1, o.max_json_ld_bytes, &problems);
   for (nlohmann::json& item : w.microdata) sd.AddMicrodata(std::move(item));
   std::vector<std::string> page_types = sd.types();
   if (const std::string* og_type = Og(page, "og:type")) {
@@ -395,7 +414,8 @@ Result<Page> Extractor::Rep::Run(const FetchResult& fetch) const {
       candidates = std::move(w.posts);
       found = candidates.size();
     }
-    const bool social = fetch.source_kind == SourceKind::kSocialPost || HostIn(HostOf(page.url), o.social_hosts);
+    const bool social =
+        fetch.source_kind == SourceKind::kSocialPost || HostIn(HostOf(page.url), o.social_hosts);
     if (!candidates.empty()) {
       // Structured data or channel posts.
     } else if (fetch.source_kind == SourceKind::kChannelPreview) {
@@ -418,8 +438,9 @@ Result<Page> Extractor::Rep::Run(const FetchResult& fetch) const {
   }
   found = std::max(found, candidates.size());
   if (candidates.size() > o.max_candidates) {
-    problems.push_back(std::to_string(found - o.max_candidates) + " candidates over max_candidates (" +
-                       std::to_string(o.max_candidates) + ") dropped");
+    problems.push_back(std::to_string(found - o.max_candidates) +
+                       " candidates over max_candidates (" + std::to_string(o.max_candidates) +
+                       ") dropped");
     candidates.resize(o.max_candidates);
   }
   // Candidates that share a URL and an id (several JSON-LD postings without url or identifier)
@@ -470,7 +491,8 @@ Result<Page> Extractor::Extract(const FetchResult& fetch) const {
   try {
     return rep_->Run(fetch);
   } catch (const std::exception& e) {
-    return Status::Internal("extract " + (fetch.final_url.empty() ? fetch.requested_url : fetch.final_url), e.what());
+    return Status::Internal(
+        "extract " + (fetch.final_url.empty() ? fetch.requested_url : fetch.final_url), e.what());
   }
 }
 

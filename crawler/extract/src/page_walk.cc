@@ -26,12 +26,12 @@ constexpr size_t kMaxOpenCaptures = 8;  // text is copied into every open captur
 constexpr size_t kMaxImages = 256;      // images kept per page and per post
 
 enum FrameFlag : uint32_t {
-  kSuppress = 1u << 0,      // hidden or boilerplate: no page text
+  kSuppress = 1u << 0,  // hidden or boilerplate: no page text
   kBoilerplate = 1u << 1,
   kPre = 1u << 2,
   kMain = 1u << 3,
   kFirstArticle = 1u << 4,
-  kContent = 1u << 5,       // <main> or <article>: header/footer inside are not boilerplate
+  kContent = 1u << 5,  // <main> or <article>: header/footer inside are not boilerplate
   kPost = 1u << 6,
   kReply = 1u << 7,
   kPreview = 1u << 8,
@@ -143,7 +143,8 @@ std::string ChildrenText(const GumboElement& el) {
   std::string s;
   for (unsigned i = 0; i < el.children.length; ++i) {
     const auto* c = static_cast<const GumboNode*>(el.children.data[i]);
-    if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE || c->type == GUMBO_NODE_CDATA) {
+    if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_WHITESPACE ||
+        c->type == GUMBO_NODE_CDATA) {
       s += c->v.text.text;
     }
   }
@@ -381,11 +382,13 @@ void Walker::CloseCapture() {
   std::string text = c.text.Take();
   switch (c.kind) {
     case CaptureKind::kLinkText:
-      if (out_->page.links[c.target].text.empty()) out_->page.links[c.target].text = std::move(text);
+      if (out_->page.links[c.target].text.empty())
+        out_->page.links[c.target].text = std::move(text);
       break;
     case CaptureKind::kItemProp: {
       auto& props = items_[c.target].props;
-      for (size_t k = c.first; k < c.first + c.count && k < props.size(); ++k) props[k].second.text = text;
+      for (size_t k = c.first; k < c.first + c.count && k < props.size(); ++k)
+        props[k].second.text = text;
       break;
     }
     case CaptureKind::kPostText:
@@ -426,7 +429,8 @@ size_t Walker::AddLink(std::string url, const char* rel) {
     // A link both in boilerplate and in content counts as content.
     uint8_t& f = out_->link_flags[it->second];
     const bool boilerplate = (f & kLinkInBoilerplate) && (flags & kLinkInBoilerplate);
-    f = static_cast<uint8_t>(((f | flags) & ~kLinkInBoilerplate) | (boilerplate ? kLinkInBoilerplate : 0));
+    f = static_cast<uint8_t>(((f | flags) & ~kLinkInBoilerplate) |
+                             (boilerplate ? kLinkInBoilerplate : 0));
     return it->second;
   }
   if (out_->page.links.size() >= options_.max_links) {
@@ -461,7 +465,8 @@ void Walker::HandleMeta(const Attrs& a) {
   if (key == nullptr || a.content == nullptr) return;
   const std::string_view k(key);
   if (EqualsIgnoreCase(k, "description")) {
-    if (out_->page.meta_description.empty()) out_->page.meta_description = Short(a.content, options_.max_text_bytes);
+    if (out_->page.meta_description.empty())
+      out_->page.meta_description = Short(a.content, options_.max_text_bytes);
     return;
   }
   if (!StartsWithIgnoreCase(k, "og:") && !StartsWithIgnoreCase(k, "twitter:") &&
@@ -472,7 +477,8 @@ void Walker::HandleMeta(const Attrs& a) {
   if (og.size() >= kMaxOpenGraph || k.size() > 64) return;
   std::string name(k);
   for (char& c : name) c = AsciiLower(c);
-  if (og.find(name) == og.end()) og.emplace(std::move(name), Short(a.content, options_.max_text_bytes));
+  if (og.find(name) == og.end())
+    og.emplace(std::move(name), Short(a.content, options_.max_text_bytes));
 }
 
 void Walker::HandleLink(const Attrs& a) {
@@ -489,8 +495,10 @@ void Walker::HandleLink(const Attrs& a) {
 }
 
 void Walker::HandleAnchor(const Attrs& a, Frame* f) {
-  const bool for_post = post_ && post_->reply_depth == 0 && (post_->text_open || post_->preview_depth > 0);
-  if (out_->page.links.size() >= options_.max_links && !for_post && !(rel_next_.empty() && HasToken(a.rel, "next"))) {
+  const bool for_post =
+      post_ && post_->reply_depth == 0 && (post_->text_open || post_->preview_depth > 0);
+  if (out_->page.links.size() >= options_.max_links && !for_post &&
+      !(rel_next_.empty() && HasToken(a.rel, "next"))) {
     ++out_->links_dropped;  // not worth resolving (a page of a million links)
     return;
   }
@@ -629,7 +637,8 @@ void Walker::HandleChannel(GumboTag tag, const Attrs& a, Frame* f) {
   const std::string_view cls = a.cls != nullptr ? a.cls : "";
   if (!post_ && a.post_id != nullptr && *a.post_id != '\0') {
     bool is_post = false;
-    ForEachToken(cls, [&](std::string_view t) { is_post = is_post || role_of(t) == ChannelRole::kPost; });
+    ForEachToken(
+        cls, [&](std::string_view t) { is_post = is_post || role_of(t) == ChannelRole::kPost; });
     if (is_post) {
       StartPost(a.post_id);
       f->flags |= kPost;
@@ -680,7 +689,8 @@ void Walker::HandleChannel(GumboTag tag, const Attrs& a, Frame* f) {
         if (post_->reply_depth == 0) OpenCapture(f, CaptureKind::kViews, 64, true);
         break;
       case ChannelRole::kPreviewPart:
-        if (post_->preview_depth > 0) OpenCapture(f, CaptureKind::kPreviewPart, 4 * kMaxShort, false);
+        if (post_->preview_depth > 0)
+          OpenCapture(f, CaptureKind::kPreviewPart, 4 * kMaxShort, false);
         break;
       default:
         break;
@@ -786,8 +796,10 @@ bool Walker::ContainsContent(const GumboNode* node) const {
     const GumboElement& el = n->v.element;
     if (n != node && (el.tag == GUMBO_TAG_MAIN || el.tag == GUMBO_TAG_H1)) return true;
     if (gumbo_get_attribute(&el.attributes, "itemscope") != nullptr) return true;
-    if (gumbo_get_attribute(&el.attributes, options_.channel.post_id_attribute.c_str()) != nullptr) return true;
-    for (unsigned i = 0; i < el.children.length; ++i) stack.push_back(static_cast<const GumboNode*>(el.children.data[i]));
+    if (gumbo_get_attribute(&el.attributes, options_.channel.post_id_attribute.c_str()) != nullptr)
+      return true;
+    for (unsigned i = 0; i < el.children.length; ++i)
+      stack.push_back(static_cast<const GumboNode*>(el.children.data[i]));
   }
   return budget <= 0;  // too big to be boilerplate
 }
@@ -808,7 +820,8 @@ bool Walker::IsBoilerplate(const GumboNode* node, GumboTag tag, const Attrs& a) 
   }
   if (!hit && a.role != nullptr) {
     const std::string_view r(a.role);
-    hit = r == "navigation" || r == "banner" || r == "contentinfo" || r == "complementary" || r == "search";
+    hit = r == "navigation" || r == "banner" || r == "contentinfo" || r == "complementary" ||
+          r == "search";
   }
   if (!hit && (a.cls != nullptr || a.id != nullptr)) {
     switch (tag) {
@@ -889,7 +902,8 @@ bool Walker::Enter(const GumboNode* node, Frame* f) {
     ++boilerplate_;
   }
   if (boilerplate_ == 0) {
-    const bool main = tag == GUMBO_TAG_MAIN || (a.role != nullptr && std::strcmp(a.role, "main") == 0);
+    const bool main =
+        tag == GUMBO_TAG_MAIN || (a.role != nullptr && std::strcmp(a.role, "main") == 0);
     if (main && !main_seen_) {
       main_seen_ = true;
       f->flags |= kMain;
@@ -967,9 +981,10 @@ json Walker::ItemToJson(size_t index, int depth, size_t* budget) const {
   json obj = json::object();
   if (!item.type.empty()) obj["@type"] = item.type;
   for (const auto& [name, value] : item.props) {
-    const bool expand = value.item >= 0 && depth < kMaxItemDepth && *budget > 0;
+    const bool expand = value.item >= 0 && depth<kMaxItemDepth&& * budget> 0;
     if (expand) --*budget;
-    json v = expand ? ItemToJson(static_cast<size_t>(value.item), depth + 1, budget) : json(value.text);
+    json v =
+        expand ? ItemToJson(static_cast<size_t>(value.item), depth + 1, budget) : json(value.text);
     const auto it = obj.find(name);
     if (it == obj.end()) {
       obj.emplace(name, std::move(v));
@@ -1028,7 +1043,8 @@ void Walker::Run(const GumboNode* root) {
   if (out_->has_main && out_->main_end < out_->main_begin) out_->main_end = page.text.size();
   page.next_page = !more_before_.empty() ? more_before_ : rel_next_;
   size_t budget = 4 * kMaxItems;
-  for (int index : top_items_) out_->microdata.push_back(ItemToJson(static_cast<size_t>(index), 0, &budget));
+  for (int index : top_items_)
+    out_->microdata.push_back(ItemToJson(static_cast<size_t>(index), 0, &budget));
 }
 
 }  // namespace
@@ -1038,7 +1054,8 @@ int64_t ParseViewCount(std::string_view text) {
   while (i < text.size() && !(text[i] >= '0' && text[i] <= '9')) ++i;
   if (i == text.size()) return -1;
   std::string number;
-  while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.' || text[i] == ',') &&
+  while (i < text.size() &&
+         ((text[i] >= '0' && text[i] <= '9') || text[i] == '.' || text[i] == ',') &&
          number.size() < 24) {
     number.push_back(text[i++]);
   }

@@ -2,8 +2,8 @@
 
 #include <cctype>
 #include <cmath>
-#include <optional>
 #include <cstdio>
+#include <optional>
 #include <utility>
 
 #include "html_text.h"
@@ -15,23 +15,45 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr int kMaxJsonDepth = 64;     // nesting accepted in a JSON-LD block
-constexpr int kMaxIndexDepth = 32;    // nesting searched for types and postings
+constexpr int kMaxJsonDepth = 64;   // nesting accepted in a JSON-LD block
+constexpr int kMaxIndexDepth = 32;  // nesting searched for types and postings
 constexpr size_t kMaxShortField = 1024;
 constexpr size_t kMaxTypes = 32;
 constexpr size_t kMaxArrayScan = 16;  // elements of one array value read
 
 // Types recorded wherever they appear: they say what the page is.
-constexpr std::string_view kDocumentTypes[] = {
-    "JobPosting",    "NewsArticle",          "Article",          "BlogPosting",
-    "Report",        "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
-    "LiveBlogPosting", "SocialMediaPosting", "DiscussionForumPosting", "WebPage",
-    "ItemPage",      "CollectionPage",       "SearchResultsPage", "ProfilePage",
-    "FAQPage",       "QAPage",               "Product",          "Offer",
-    "Event",         "ItemList"};
-constexpr std::string_view kArticleTypes[] = {
-    "NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
-    "OpinionNewsArticle", "Report", "LiveBlogPosting", "SocialMediaPosting", "DiscussionForumPosting"};
+constexpr std::string_view kDocumentTypes[] = {"JobPosting",
+                                               "NewsArticle",
+                                               "Article",
+                                               "BlogPosting",
+                                               "Report",
+                                               "ReportageNewsArticle",
+                                               "AnalysisNewsArticle",
+                                               "OpinionNewsArticle",
+                                               "LiveBlogPosting",
+                                               "SocialMediaPosting",
+                                               "DiscussionForumPosting",
+                                               "WebPage",
+                                               "ItemPage",
+                                               "CollectionPage",
+                                               "SearchResultsPage",
+                                               "ProfilePage",
+                                               "FAQPage",
+                                               "QAPage",
+                                               "Product",
+                                               "Offer",
+                                               "Event",
+                                               "ItemList"};
+constexpr std::string_view kArticleTypes[] = {"NewsArticle",
+                                              "Article",
+                                              "BlogPosting",
+                                              "ReportageNewsArticle",
+                                              "AnalysisNewsArticle",
+                                              "OpinionNewsArticle",
+                                              "Report",
+                                              "LiveBlogPosting",
+                                              "SocialMediaPosting",
+                                              "DiscussionForumPosting"};
 
 template <size_t N>
 bool OneOf(std::string_view s, const std::string_view (&list)[N]) {
@@ -182,7 +204,9 @@ std::string ShortMessage(const char* what) {
 
 // Text of a short field (title, a name): markup and character references removed, one line.
 std::string CleanShort(std::string_view s) {
-  return HtmlFragmentToText(Utf8Prefix(s, 16 * kMaxShortField), kMaxShortField, /*single_line=*/true, nullptr).text;
+  return HtmlFragmentToText(Utf8Prefix(s, 16 * kMaxShortField), kMaxShortField,
+                            /*single_line=*/true, nullptr)
+      .text;
 }
 
 class PostingReader {
@@ -301,7 +325,8 @@ class PostingReader {
     for (char& c : s.currency) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     CutUtf8(s.currency, 16);
     for (char& c : unit) c = AsciiLower(c);
-    if (unit == "hour" || unit == "day" || unit == "week" || unit == "month" || unit == "year") s.period = unit;
+    if (unit == "hour" || unit == "day" || unit == "week" || unit == "month" || unit == "year")
+      s.period = unit;
     return s;
   }
 
@@ -321,12 +346,14 @@ class PostingReader {
       } else {
         loc.locality = CleanShort(Str(Get(place, "name")));
       }
-      if (!loc.locality.empty() || !loc.region.empty() || !loc.country.empty()) out->push_back(std::move(loc));
+      if (!loc.locality.empty() || !loc.region.empty() || !loc.country.empty())
+        out->push_back(std::move(loc));
     });
     ForEachObject(Get(posting, "applicantLocationRequirements"), [&](const json& area) {
       if (out->size() >= 16) return;
       Location loc;
-      loc.country = CleanShort(area.is_string() ? area.get_ref<const std::string&>() : Str(Get(area, "name")));
+      loc.country = CleanShort(area.is_string() ? area.get_ref<const std::string&>()
+                                                : Str(Get(area, "name")));
       if (!loc.country.empty()) out->push_back(std::move(loc));
     });
   }
@@ -393,7 +420,8 @@ AdCandidate ToCandidate(const json& posting, bool microdata, const PostingReader
     c.text = b.Take();
     if (b.truncated()) problems->push_back("candidate text cut at max_text_bytes: " + c.title);
   } else {
-    FragmentText ft = HtmlFragmentToText(description, ctx.max_text_bytes, /*single_line=*/false, ctx.resolver);
+    FragmentText ft =
+        HtmlFragmentToText(description, ctx.max_text_bytes, /*single_line=*/false, ctx.resolver);
     c.text = std::move(ft.text);
     c.links = std::move(ft.links);
     if (ft.truncated) problems->push_back("candidate text cut at max_text_bytes: " + c.title);
@@ -456,7 +484,8 @@ double ParseAmount(std::string_view text) {
   if (i == text.size()) return 0;
   std::string digits;
   size_t end = i;
-  while (end < text.size() && ((text[end] >= '0' && text[end] <= '9') || text[end] == '.' || text[end] == ',')) {
+  while (end < text.size() &&
+         ((text[end] >= '0' && text[end] <= '9') || text[end] == '.' || text[end] == ',')) {
     digits.push_back(text[end]);
     ++end;
   }
@@ -525,7 +554,8 @@ void StructuredData::Index(const json& root, bool microdata) {
     }
     if (!v.is_object()) continue;
     const auto id = v.find("@id");
-    if (id != v.end() && id->is_string() && v.size() > 1) ids_.emplace(id->get_ref<const std::string&>(), &v);
+    if (id != v.end() && id->is_string() && v.size() > 1)
+      ids_.emplace(id->get_ref<const std::string&>(), &v);
     std::string_view article_type;
     ForEachType(v, [&](std::string_view type) {
       if (it.top || OneOf(type, kDocumentTypes)) AddType(std::string(Utf8Prefix(type, 64)));
@@ -555,7 +585,8 @@ void StructuredData::AddJsonLd(std::string_view block, size_t index, size_t max_
                                std::vector<std::string>* problems) {
   const std::string where = "json-ld block " + std::to_string(index) + ": ";
   if (block.size() > max_bytes) {
-    problems->push_back(where + "skipped, " + std::to_string(block.size()) + " bytes is over max_json_ld_bytes");
+    problems->push_back(where + "skipped, " + std::to_string(block.size()) +
+                        " bytes is over max_json_ld_bytes");
     return;
   }
   const std::string_view text = Unwrap(block);
