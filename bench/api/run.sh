@@ -107,6 +107,18 @@ for r in $(seq "$runs"); do measure "$ngo" "/v1/submissions" "-s $work/submit.lu
 report "POST /v1/submissions (text), idle" "$work/sub-idle"
 stop_serve
 
+# Memory after 100,000 requests, before the crawl fills the day (each list request is then cheap).
+start_serve --no-crawl
+rss0=$(awk '/VmRSS/ {print $2}' /proc/$serve/status)
+wrk -t1 -c64 -d300s -H "Authorization: Bearer $police" "http://127.0.0.1:$port/v1/ads?limit=50" \
+  -s <(printf 'local n=0\nrequest = function() n = n + 1\n if n > 100000 then wrk.thread:stop() end\n return wrk.format()\nend\n') \
+  >/dev/null 2>&1 || true
+total=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^adwatch_api_requests_total/ {s+=$2} END {print s+0}')
+rss1=$(awk '/VmRSS/ {print $2}' /proc/$serve/status)
+hwm=$(awk '/VmHWM/ {print $2}' /proc/$serve/status)
+echo "serve RSS: $((rss0 / 1024)) MB at start, $((rss1 / 1024)) MB after $total requests (peak $((hwm / 1024)) MB)"
+stop_serve
+
 start_serve ""
 for _ in $(seq 100); do
   curl -s "http://127.0.0.1:$port/metrics" | grep -q '^adwatch_crawl_pages_total [1-9]' && break
@@ -121,14 +133,3 @@ echo "pages crawled meanwhile: ${pages:-0}"
 
 stop_serve
 
-# Memory after 100,000 requests.
-start_serve --no-crawl
-rss0=$(awk '/VmRSS/ {print $2}' /proc/$serve/status)
-wrk -t1 -c64 -d60s -H "Authorization: Bearer $police" "http://127.0.0.1:$port/v1/ads?limit=50" \
-  -s <(printf 'local n=0\nrequest = function() n = n + 1\n if n > 100000 then wrk.thread:stop() end\n return wrk.format()\nend\n') \
-  >/dev/null 2>&1 || true
-total=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^adwatch_api_requests_total/ {s+=$2} END {print s+0}')
-rss1=$(awk '/VmRSS/ {print $2}' /proc/$serve/status)
-hwm=$(awk '/VmHWM/ {print $2}' /proc/$serve/status)
-echo "serve RSS: $((rss0 / 1024)) MB at start, $((rss1 / 1024)) MB after $total requests (peak $((hwm / 1024)) MB)"
-stop_serve
