@@ -255,7 +255,13 @@ TEST_CASE("An endless chunk extension costs the server less than 1 MiB", "[http]
   const long after = ResidentKiB();
 
   INFO("sent " << sent << " bytes; RSS " << before << " -> " << after << " KiB");
+  // 8 MiB sent must not become 8 MiB kept. Under AddressSanitizer every allocation carries
+  // redzones and freed memory sits in quarantine, so the same bounded buffer shows as more RSS.
+#if defined(__SANITIZE_ADDRESS__)
+  CHECK(after - before < 4096);
+#else
   CHECK(after - before < 1024);
+#endif
   CHECK(server->stats().rejected_header_too_large == 1);  // buffer_overflow → 431
   // The server is fine afterwards.
   CHECK(Get(server->base_url() + "/").status == 200);

@@ -42,7 +42,8 @@ TEST_CASE("An ad image is kept byte for byte under its SHA-256, the first fetch 
   image.url = "https://cdn.example/a.png";
   image.fetched_at_ms = kNoonJakarta - 5000;
   image.content_type = "image/png";
-  image.body = std::string("\x89PNG\r\n\x1a\n\0\0 raw", 16);
+  static constexpr char kBytes[] = "\x89PNG\r\n\x1a\n\0\0 raw";  // NULs inside: sized by the array
+  image.body = std::string(kBytes, sizeof kBytes - 1);
   image.phash = "6a5040186688b0a0";
   auto sha = store->PutImage(image);
   REQUIRE(sha.has_value());
@@ -58,7 +59,7 @@ TEST_CASE("An ad image is kept byte for byte under its SHA-256, the first fetch 
   CHECK(got->body == image.body);
   CHECK(got->url == "https://cdn.example/a.png");
   CHECK(got->fetched_at_ms == kNoonJakarta - 5000);
-  CHECK(got->bytes == 16);
+  CHECK(got->bytes == static_cast<int64_t>(sizeof kBytes - 1));
   CHECK(got->phash == "6a5040186688b0a0");
   auto bare = store->GetImage(*sha, /*with_body=*/false);
   REQUIRE(bare.has_value());

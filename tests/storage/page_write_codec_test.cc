@@ -22,7 +22,7 @@ PageWrite SamplePage() {
   page.http_status = 200;
   page.headers = {{"Content-Type", "text/html; charset=windows-1252"}, {"ETag", "\"x\""}};
   page.content_type = "text/html; charset=windows-1252";
-  page.body = std::string("<p>Gaji \x80 tinggi \xff\xfe</p>", 25);  // not UTF-8
+  page.body = "<p>Gaji \x80 tinggi \xff\xfe</p>";  // not UTF-8
   page.fetched_at_ms = 1'700'000'000'000;
   AdWrite ad;
   ad.ad.url = "https://example.com/job/1";
