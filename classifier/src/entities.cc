@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "adwatch/classifier/normalize.h"
 
@@ -190,6 +191,39 @@ bool LooksLikeAmount(const std::string& w) {
   return groups >= 2 && i == w.size();
 }
 
+// What libphonenumber makes of one candidate stretch (PhoneCandidates) read in a region.
+struct ParsedPhone {
+  bool valid = false;  // parsed and a valid number
+  std::string e164;
+  std::string region;  // the region code the number belongs to
+  bool landline = false;
+};
+
+// Parses `window` in `region`, remembering the answer: parsing is the costliest step of entity
+// extraction, and the same stretches come back ad after ad (a recruiter's number, "08.00-17.00"
+// working hours). The memory is per thread, so Classify stays lock-free, and is dropped whole when
+// it grows past a few thousand entries.
+const ParsedPhone& ParsePhone(const std::string& window, const std::string& region) {
+  thread_local std::unordered_map<std::string, ParsedPhone> memo;
+  std::string key;
+  key.reserve(region.size() + 1 + window.size());
+  key.append(region).push_back('\0');
+  key.append(window);
+  if (auto it = memo.find(key); it != memo.end()) return it->second;
+  if (memo.size() >= 4096) memo.clear();
+  ParsedPhone parsed;
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  if (util.Parse(window, region, &number) == PhoneNumberUtil::NO_PARSING_ERROR &&
+      util.IsValidNumber(number)) {
+    parsed.valid = true;
+    util.Format(number, PhoneNumberUtil::E164, &parsed.e164);
+    util.GetRegionCodeForNumber(number, &parsed.region);
+    parsed.landline = util.GetNumberType(number) == PhoneNumberUtil::FIXED_LINE;
+  }
+  return memo.emplace(std::move(key), std::move(parsed)).first->second;
+}
+
 void FindPhones(std::string_view field, const NormalizedText& views, const Gazetteer& gazetteer,
                 const std::string& region, Entities& out) {
   if (views.folded.text.empty()) return;
@@ -197,18 +231,23 @@ void FindPhones(std::string_view field, const NormalizedText& views, const Gazet
   const TextView& digits = rewritten ? *rewritten : views.folded;
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   std::set<std::pair<std::string, uint32_t>> seen;
-  auto add = [&](const PhoneNumber& number, size_t b, size_t e) {
-    std::string e164;
-    util.Format(number, PhoneNumberUtil::E164, &e164);
+  auto add_parsed = [&](const ParsedPhone& parsed, size_t b, size_t e) {
     Contact c;
     c.kind = MentionsWhatsAppBefore(digits.text, b) ? ContactKind::kWhatsApp : ContactKind::kPhone;
-    c.value = e164;
+    c.value = parsed.e164;
     c.field = std::string(field);
     c.span = {digits.origin[b].begin, digits.origin[e - 1].end};
-    util.GetRegionCodeForNumber(number, &c.region);
-    c.landline = util.GetNumberType(number) == PhoneNumberUtil::FIXED_LINE;
-    if (c.landline) c.area = gazetteer.ProvinceOfLandline(e164);
+    c.region = parsed.region;
+    c.landline = parsed.landline;
+    if (c.landline) c.area = gazetteer.ProvinceOfLandline(parsed.e164);
     if (seen.emplace(c.value, c.span.begin).second) out.contacts.push_back(std::move(c));
+  };
+  auto add = [&](const PhoneNumber& number, size_t b, size_t e) {
+    ParsedPhone parsed;
+    util.Format(number, PhoneNumberUtil::E164, &parsed.e164);
+    util.GetRegionCodeForNumber(number, &parsed.region);
+    parsed.landline = util.GetNumberType(number) == PhoneNumberUtil::FIXED_LINE;
+    add_parsed(parsed, b, e);
   };
   for (const auto& [cb, ce] : PhoneCandidates(digits.text)) {
     const std::string window = digits.text.substr(cb, ce - cb);
@@ -216,14 +255,12 @@ void FindPhones(std::string_view field, const NormalizedText& views, const Gazet
     const size_t n = static_cast<size_t>(std::count_if(window.begin(), window.end(), IsAsciiDigit));
     if (n <= 15) {
       // One number: parsing it directly is far cheaper than running the matcher.
-      PhoneNumber number;
-      if (util.Parse(window, region, &number) == PhoneNumberUtil::NO_PARSING_ERROR &&
-          util.IsValidNumber(number)) {
+      if (const ParsedPhone& parsed = ParsePhone(window, region); parsed.valid) {
         size_t b = cb;
         while (b < ce && !IsAsciiDigit(digits.text[b]) && digits.text[b] != '+' &&
                digits.text[b] != '(')
           ++b;
-        add(number, b, ce);
+        add_parsed(parsed, b, ce);
       }
       continue;
     }

@@ -462,7 +462,16 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
       i = w_end;
       continue;
     }
-    size_t k = w_begin;
+    // Latin letters before each unit of the word: a long word without spaces (Chinese text)
+    // would otherwise be counted again for every run of digits in it.
+    thread_local std::vector<uint32_t> latin_before;
+    latin_before.resize(w_end - w_begin + 1);
+    latin_before[0] = 0;
+    for (size_t j = w_begin; j < w_end; ++j) {
+      latin_before[j - w_begin + 1] =
+          latin_before[j - w_begin] + (IsLatinLetter(units[j].c) ? 1 : 0);
+    }
+    size_t k = w_begin, mapped = 0;
     while (k < w_end) {
       if (IsLetter(units[k].c)) {
         ++k;
@@ -474,9 +483,9 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
       // Leet disguises Latin words; between CJK characters "!" and digits are what they are.
       const bool letter_before = k > w_begin && IsLatinLetter(units[k - 1].c);
       const bool letter_after = r_end < w_end && IsLatinLetter(units[r_end].c);
-      size_t letters_before = 0, letters_after = 0;
-      for (size_t j = w_begin; j < k; ++j) letters_before += IsLatinLetter(units[j].c);
-      for (size_t j = r_end; j < w_end; ++j) letters_after += IsLatinLetter(units[j].c);
+      // Runs already read as letters count as letters, as they are by now.
+      const size_t letters_before = latin_before[k - w_begin] + mapped;
+      const size_t letters_after = latin_before[w_end - w_begin] - latin_before[r_end - w_begin];
       bool all_leet = true, all_mask = true;
       for (size_t j = k; j < r_end; ++j) {
         all_leet = all_leet && LeetLetter(units[j].c) != 0;
@@ -499,6 +508,7 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
           units[j].c = LeetLetter(units[j].c);
           s = Union(s, units[j].origin);
         }
+        mapped += len;
         obfuscations.push_back(s);
       }
       k = r_end;
