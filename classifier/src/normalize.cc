@@ -139,7 +139,7 @@ class Folder {
       pending_zero_width = false;
       if (IsStyledLetter(c))
         obfuscations.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
-      FoldSegment(start, end);
+      FoldSegment(start, end, c);
     }
     while (!out.text.empty() && out.text.back() == ' ') {
       out.text.pop_back();
@@ -168,9 +168,17 @@ class Folder {
     out_->origin.insert(out_->origin.end(), static_cast<size_t>(len), origin);
   }
 
-  void FoldSegment(int32_t begin, int32_t end) {
+  // Folds the code point `c` written at [begin, end), with the combining marks after it.
+  void FoldSegment(int32_t begin, int32_t end, UChar32 c) {
     const icu::Normalizer2* nfkc = NfkcCasefold();
     const icu::Normalizer2* nfd = Nfd();
+    // Most characters outside ASCII (CJK, Thai, emoji) are left as they are by both forms:
+    // then the result is `c` itself, without building ICU strings for it.
+    if (end - begin == U8_LENGTH(c) && nfkc != nullptr && nfd != nullptr && nfkc->isInert(c) &&
+        nfd->isInert(c)) {
+      EmitFolded(c, begin, end);
+      return;
+    }
     icu::UnicodeString seg =
         icu::UnicodeString::fromUTF8(icu::StringPiece(text_.data() + begin, end - begin));
     UErrorCode err = U_ZERO_ERROR;
@@ -180,17 +188,23 @@ class Folder {
     icu::UnicodeString decomposed = nfd ? nfd->normalize(folded, err) : folded;
     if (U_FAILURE(err)) decomposed = folded;
     for (int32_t k = 0; k < decomposed.length();) {
-      const UChar32 c = decomposed.char32At(k);
-      k += U16_LENGTH(c);
-      if (IsCombiningDiacritic(c)) continue;
-      if (u_isUWhiteSpace(c)) {
-        Emit(' ', begin, end);
-        continue;
-      }
-      const int8_t type = u_charType(c);
-      if (type == U_FORMAT_CHAR || type == U_CONTROL_CHAR) continue;
-      Emit(StripStroke(c), begin, end);
+      const UChar32 d = decomposed.char32At(k);
+      k += U16_LENGTH(d);
+      EmitFolded(d, begin, end);
     }
+  }
+
+  // Appends one code point of a folded and decomposed segment: diacritics, format and control
+  // characters dropped, white space as a space, strokes stripped.
+  void EmitFolded(UChar32 c, int32_t begin, int32_t end) {
+    if (IsCombiningDiacritic(c)) return;
+    if (u_isUWhiteSpace(c)) {
+      Emit(' ', begin, end);
+      return;
+    }
+    const int8_t type = u_charType(c);
+    if (type == U_FORMAT_CHAR || type == U_CONTROL_CHAR) return;
+    Emit(StripStroke(c), begin, end);
   }
 
   std::string_view text_;
