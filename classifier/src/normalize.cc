@@ -476,20 +476,25 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
       i = w_end;
       continue;
     }
-    // Latin letters before each unit of the word: a long word without spaces (Chinese text)
-    // would otherwise be counted again for every run of digits in it.
+    // Latin letters before each unit of the word, counted at its first run of non-letters
+    // (most words have none): a long word without spaces (Chinese text) would otherwise be
+    // counted again for every run of digits in it.
     thread_local std::vector<uint32_t> latin_before;
-    latin_before.resize(w_end - w_begin + 1);
-    latin_before[0] = 0;
-    for (size_t j = w_begin; j < w_end; ++j) {
-      latin_before[j - w_begin + 1] =
-          latin_before[j - w_begin] + (IsLatinLetter(units[j].c) ? 1 : 0);
-    }
+    bool counted = false;
     size_t k = w_begin, mapped = 0;
     while (k < w_end) {
       if (IsLetter(units[k].c)) {
         ++k;
         continue;
+      }
+      if (!counted) {
+        latin_before.resize(w_end - w_begin + 1);
+        latin_before[0] = 0;
+        for (size_t j = w_begin; j < w_end; ++j) {
+          latin_before[j - w_begin + 1] =
+              latin_before[j - w_begin] + (IsLatinLetter(units[j].c) ? 1 : 0);
+        }
+        counted = true;
       }
       size_t r_end = k;
       while (r_end < w_end && !IsLetter(units[r_end].c)) ++r_end;
