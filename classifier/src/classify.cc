@@ -59,8 +59,9 @@ bool Overlaps(Span a, Span b) { return a.begin < b.end && b.begin < a.end; }
 bool Inside(Span inner, Span outer) { return inner.begin >= outer.begin && inner.end <= outer.end; }
 
 void AddEvidence(std::vector<Evidence>& ev, const char* field, Span s) {
+  // Spans first: comparing two integers is cheaper than comparing the field names.
   for (const Evidence& e : ev) {
-    if (e.field == field && e.span == s) return;
+    if (e.span == s && e.field == field) return;
   }
   ev.push_back({field, s});
 }

@@ -10,9 +10,10 @@
 #include <array>
 #include <cctype>
 #include <cmath>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "adwatch/classifier/normalize.h"
 
@@ -48,11 +49,11 @@ std::string Lower(std::string_view s) {
 // Digits spelled as words (Indonesian, Malay, English), as recruiters write them to dodge filters.
 int DigitWord(std::string_view w) {
   static const std::array<std::pair<std::string_view, int>, 25> kWords{{
-      {"nol", 0}, {"kosong", 0}, {"sifar", 0}, {"zero", 0}, {"satu", 1}, {"one", 1},
-      {"dua", 2}, {"two", 2}, {"tiga", 3}, {"three", 3}, {"empat", 4}, {"four", 4},
-      {"lima", 5}, {"five", 5}, {"enam", 6}, {"six", 6}, {"tujuh", 7}, {"seven", 7},
-      {"delapan", 8}, {"lapan", 8}, {"eight", 8}, {"sembilan", 9}, {"nine", 9}, {"oh", 0},
-      {"kosng", 0},
+      {"nol", 0},   {"kosong", 0},   {"sifar", 0}, {"zero", 0},    {"satu", 1},
+      {"one", 1},   {"dua", 2},      {"two", 2},   {"tiga", 3},    {"three", 3},
+      {"empat", 4}, {"four", 4},     {"lima", 5},  {"five", 5},    {"enam", 6},
+      {"six", 6},   {"tujuh", 7},    {"seven", 7}, {"delapan", 8}, {"lapan", 8},
+      {"eight", 8}, {"sembilan", 9}, {"nine", 9},  {"oh", 0},      {"kosng", 0},
   }};
   for (const auto& [word, digit] : kWords) {
     if (w == word) return digit;
@@ -122,8 +123,9 @@ std::optional<TextView> SpelledDigitsToDigits(const TextView& folded) {
 bool MentionsWhatsAppBefore(const std::string& t, size_t pos) {
   // The word must come right before the number ("WA: 0812…", "whatsapp 0812…"), so that in
   // "WA 0812… / 0813…" only the first number reads as WhatsApp.
-  static const RE2 re("(?:^|[^a-z])(?:wa|w\\.a|whatsapp|whats app|wasap|watsap|whatsap|wsp)[^a-z0-9]{0,4}$",
-                      CaseInsensitive());
+  static const RE2 re(
+      "(?:^|[^a-z])(?:wa|w\\.a|whatsapp|whats app|wasap|watsap|whatsap|wsp)[^a-z0-9]{0,4}$",
+      CaseInsensitive());
   const size_t from = pos > 24 ? pos - 24 : 0;
   return RE2::PartialMatch(re2::StringPiece(t.data() + from, pos - from), re);
 }
@@ -189,6 +191,39 @@ bool LooksLikeAmount(const std::string& w) {
   return groups >= 2 && i == w.size();
 }
 
+// What libphonenumber makes of one candidate stretch (PhoneCandidates) read in a region.
+struct ParsedPhone {
+  bool valid = false;  // parsed and a valid number
+  std::string e164;
+  std::string region;  // the region code the number belongs to
+  bool landline = false;
+};
+
+// Parses `window` in `region`, remembering the answer: parsing is the costliest step of entity
+// extraction, and the same stretches come back ad after ad (a recruiter's number, "08.00-17.00"
+// working hours). The memory is per thread, so Classify stays lock-free, and is dropped whole when
+// it grows past a few thousand entries.
+const ParsedPhone& ParsePhone(const std::string& window, const std::string& region) {
+  thread_local std::unordered_map<std::string, ParsedPhone> memo;
+  std::string key;
+  key.reserve(region.size() + 1 + window.size());
+  key.append(region).push_back('\0');
+  key.append(window);
+  if (auto it = memo.find(key); it != memo.end()) return it->second;
+  if (memo.size() >= 4096) memo.clear();
+  ParsedPhone parsed;
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  if (util.Parse(window, region, &number) == PhoneNumberUtil::NO_PARSING_ERROR &&
+      util.IsValidNumber(number)) {
+    parsed.valid = true;
+    util.Format(number, PhoneNumberUtil::E164, &parsed.e164);
+    util.GetRegionCodeForNumber(number, &parsed.region);
+    parsed.landline = util.GetNumberType(number) == PhoneNumberUtil::FIXED_LINE;
+  }
+  return memo.emplace(std::move(key), std::move(parsed)).first->second;
+}
+
 void FindPhones(std::string_view field, const NormalizedText& views, const Gazetteer& gazetteer,
                 const std::string& region, Entities& out) {
   if (views.folded.text.empty()) return;
@@ -196,18 +231,23 @@ void FindPhones(std::string_view field, const NormalizedText& views, const Gazet
   const TextView& digits = rewritten ? *rewritten : views.folded;
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   std::set<std::pair<std::string, uint32_t>> seen;
-  auto add = [&](const PhoneNumber& number, size_t b, size_t e) {
-    std::string e164;
-    util.Format(number, PhoneNumberUtil::E164, &e164);
+  auto add_parsed = [&](const ParsedPhone& parsed, size_t b, size_t e) {
     Contact c;
     c.kind = MentionsWhatsAppBefore(digits.text, b) ? ContactKind::kWhatsApp : ContactKind::kPhone;
-    c.value = e164;
+    c.value = parsed.e164;
     c.field = std::string(field);
     c.span = {digits.origin[b].begin, digits.origin[e - 1].end};
-    util.GetRegionCodeForNumber(number, &c.region);
-    c.landline = util.GetNumberType(number) == PhoneNumberUtil::FIXED_LINE;
-    if (c.landline) c.area = gazetteer.ProvinceOfLandline(e164);
+    c.region = parsed.region;
+    c.landline = parsed.landline;
+    if (c.landline) c.area = gazetteer.ProvinceOfLandline(parsed.e164);
     if (seen.emplace(c.value, c.span.begin).second) out.contacts.push_back(std::move(c));
+  };
+  auto add = [&](const PhoneNumber& number, size_t b, size_t e) {
+    ParsedPhone parsed;
+    util.Format(number, PhoneNumberUtil::E164, &parsed.e164);
+    util.GetRegionCodeForNumber(number, &parsed.region);
+    parsed.landline = util.GetNumberType(number) == PhoneNumberUtil::FIXED_LINE;
+    add_parsed(parsed, b, e);
   };
   for (const auto& [cb, ce] : PhoneCandidates(digits.text)) {
     const std::string window = digits.text.substr(cb, ce - cb);
@@ -215,12 +255,12 @@ void FindPhones(std::string_view field, const NormalizedText& views, const Gazet
     const size_t n = static_cast<size_t>(std::count_if(window.begin(), window.end(), IsAsciiDigit));
     if (n <= 15) {
       // One number: parsing it directly is far cheaper than running the matcher.
-      PhoneNumber number;
-      if (util.Parse(window, region, &number) == PhoneNumberUtil::NO_PARSING_ERROR &&
-          util.IsValidNumber(number)) {
+      if (const ParsedPhone& parsed = ParsePhone(window, region); parsed.valid) {
         size_t b = cb;
-        while (b < ce && !IsAsciiDigit(digits.text[b]) && digits.text[b] != '+' && digits.text[b] != '(') ++b;
-        add(number, b, ce);
+        while (b < ce && !IsAsciiDigit(digits.text[b]) && digits.text[b] != '+' &&
+               digits.text[b] != '(')
+          ++b;
+        add_parsed(parsed, b, ce);
       }
       continue;
     }
@@ -274,9 +314,14 @@ void FindLinksAndHandles(std::string_view field, std::string_view text, Entities
   };
   // Most texts hold no link or handle at all: one pass of a Set over every pattern below says
   // which can match, and only those run (each run is a full scan of the text).
-  static const char* const kAll[] = {
-      "(?:wa\\.me/|whatsapp\\.com/send)", "chat\\.whatsapp\\.com/", "(?:t|telegram)\\.(?:me|dog)/",
-      "line\\.me/", "\\bline", "(?:wechat|weixin|微信|\\bvx|\\bwx)", "(?:telegram|\\btele|\\btg|飞机)", "@"};
+  static const char* const kAll[] = {"(?:wa\\.me/|whatsapp\\.com/send)",
+                                     "chat\\.whatsapp\\.com/",
+                                     "(?:t|telegram)\\.(?:me|dog)/",
+                                     "line\\.me/",
+                                     "\\bline",
+                                     "(?:wechat|weixin|微信|\\bvx|\\bwx)",
+                                     "(?:telegram|\\btele|\\btg|飞机)",
+                                     "@"};
   static const RE2::Set* prefilter = [] {
     auto* set = new RE2::Set(CaseInsensitive(), RE2::UNANCHORED);  // lives as long as the process
     for (const char* p : kAll) set->Add(p, nullptr);
@@ -300,11 +345,10 @@ void FindLinksAndHandles(std::string_view field, std::string_view text, Entities
       if (e164.empty()) continue;
       const Span s = span_of(whole);
       // Replace a plain phone read inside the link.
-      out.contacts.erase(std::remove_if(out.contacts.begin(), out.contacts.end(),
-                                        [&](const Contact& c) {
-                                          return c.field == field && Overlaps(c.span, s);
-                                        }),
-                         out.contacts.end());
+      out.contacts.erase(
+          std::remove_if(out.contacts.begin(), out.contacts.end(),
+                         [&](const Contact& c) { return c.field == field && Overlaps(c.span, s); }),
+          out.contacts.end());
       AddContact(out, ContactKind::kWhatsApp, e164, field, s);
     }
   }
@@ -312,20 +356,25 @@ void FindLinksAndHandles(std::string_view field, std::string_view text, Entities
       {"((?:https?://)?chat\\.whatsapp\\.com/([A-Za-z0-9]{10,40}))", ContactKind::kWhatsApp},
       {"((?:https?://)?(?:t|telegram)\\.(?:me|dog)/(?:s/)?((?:joinchat/)?\\+?[A-Za-z0-9_-]{4,64}))",
        ContactKind::kTelegram},
-      {"((?:https?://)?line\\.me/(?:ti/p/|R/ti/p/)?~?@?([A-Za-z0-9._-]{3,40}))", ContactKind::kLine},
+      {"((?:https?://)?line\\.me/(?:ti/p/|R/ti/p/)?~?@?([A-Za-z0-9._-]{3,40}))",
+       ContactKind::kLine},
       {"((?:\\bid\\s*line|\\bline\\s*id|\\bline)\\s*[:：=]\\s*@?([A-Za-z0-9._-]{3,20}))",
        ContactKind::kLine},
-      {"((?:\\bwechat|\\bweixin|微信|\\bvx|\\bwx)\\s*(?:id)?\\s*[:：=]?\\s*([A-Za-z][A-Za-z0-9_-]{5,19}))",
+      {"((?:\\bwechat|\\bweixin|微信|\\bvx|\\bwx)\\s*(?:id)?\\s*[:：=]?\\s*([A-Za-z][A-Za-z0-9_-]{"
+       "5,19}))",
        ContactKind::kWeChat},
-      {"((?:\\btelegram|\\btele|\\btg|飞机)\\s*(?:id)?\\s*[:：=]?\\s*@([A-Za-z][A-Za-z0-9_]{3,31}))",
+      {"((?:\\btelegram|\\btele|\\btg|飞机)\\s*(?:id)?\\s*[:：=]?\\s*@([A-Za-z][A-Za-z0-9_]{3,31})"
+       ")",
        ContactKind::kTelegram},
       {"((?:\\btelegram|\\btele|\\btg|飞机)\\s*(?:id)?\\s*[:：=]\\s*([A-Za-z][A-Za-z0-9_]{3,31}))",
        ContactKind::kTelegram},
-      {"(\\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})", ContactKind::kEmail},
+      {"(\\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})",
+       ContactKind::kEmail},
   }};
   static const auto* compiled = [] {
     auto* v = new std::vector<std::unique_ptr<RE2>>;  // never freed: lives as long as the process
-    for (const HandlePattern& p : kPatterns) v->push_back(std::make_unique<RE2>(p.re, CaseInsensitive()));
+    for (const HandlePattern& p : kPatterns)
+      v->push_back(std::make_unique<RE2>(p.re, CaseInsensitive()));
     return v;
   }();
   for (size_t i = 0; i < kPatterns.size(); ++i) {
@@ -340,7 +389,8 @@ void FindLinksAndHandles(std::string_view field, std::string_view text, Entities
                      : RE2::FindAndConsume(&in, re, &whole)) {
       std::string v = has_value ? std::string(value) : std::string(whole);
       if (p.kind != ContactKind::kWhatsApp) v = Lower(v);
-      if (p.kind == ContactKind::kTelegram && (v == "s" || v == "share" || v == "joinchat")) continue;
+      if (p.kind == ContactKind::kTelegram && (v == "s" || v == "share" || v == "joinchat"))
+        continue;
       if (p.kind == ContactKind::kWhatsApp) v = "group/" + v;
       // A Telegram post link names its channel: t.me/channel/123 → channel.
       AddContact(out, p.kind, v, field, span_of(whole));
@@ -426,33 +476,34 @@ size_t SkipSpaces(const std::string& t, size_t pos) {
 
 const std::vector<Word>& CurrencyPrefixes() {
   // Longer prefixes that end in '$' come before "$" itself: "NT$ 27,470" is Taiwan dollars.
-  static const std::vector<Word> k{
-      {"rp.", "IDR"}, {"rp", "IDR"}, {"idr", "IDR"}, {"usdt", "USDT"}, {"usd", "USD"},
-      {"us$", "USD"}, {"nt$", "TWD"}, {"s$", "SGD"}, {"hk$", "HKD"}, {"$", "USD"}, {"rm", "MYR"},
-      {"myr", "MYR"}, {"sgd", "SGD"}, {"thb", "THB"}, {"฿", "THB"}, {"php", "PHP"}, {"₱", "PHP"},
-      {"€", "EUR"}, {"eur", "EUR"}, {"aed", "AED"}, {"¥", "CNY"}, {"cny", "CNY"},
-      {"rmb", "CNY"}, {"vnd", "VND"}, {"hkd", "HKD"}, {"krw", "KRW"},
-      {"₩", "KRW"}, {"jpy", "JPY"}};
+  static const std::vector<Word> k{{"rp.", "IDR"}, {"rp", "IDR"},  {"idr", "IDR"}, {"usdt", "USDT"},
+                                   {"usd", "USD"}, {"us$", "USD"}, {"nt$", "TWD"}, {"s$", "SGD"},
+                                   {"hk$", "HKD"}, {"$", "USD"},   {"rm", "MYR"},  {"myr", "MYR"},
+                                   {"sgd", "SGD"}, {"thb", "THB"}, {"฿", "THB"},   {"php", "PHP"},
+                                   {"₱", "PHP"},   {"€", "EUR"},   {"eur", "EUR"}, {"aed", "AED"},
+                                   {"¥", "CNY"},   {"cny", "CNY"}, {"rmb", "CNY"}, {"vnd", "VND"},
+                                   {"hkd", "HKD"}, {"krw", "KRW"}, {"₩", "KRW"},   {"jpy", "JPY"}};
   return k;
 }
 
 const std::vector<Word>& CurrencySuffixes() {
   static const std::vector<Word> k{
-      {"usdt", "USDT"}, {"usd", "USD"}, {"u", "USDT"}, {"$", "USD"}, {"dollars", "USD"},
-      {"dollar", "USD"}, {"dolar", "USD"}, {"ringgit", "MYR"}, {"rm", "MYR"}, {"baht", "THB"},
-      {"pesos", "PHP"}, {"peso", "PHP"}, {"rupiah", "IDR"}, {"yuan", "CNY"}, {"元", "CNY"},
-      {"vnd", "VND"}, {"dong", "VND"}, {"đ", "VND"}, {"sgd", "SGD"}, {"myr", "MYR"},
-      {"won", "KRW"}, {"yen", "JPY"}, {"aed", "AED"}, {"php", "PHP"}, {"thb", "THB"},
-      {"hkd", "HKD"}, {"eur", "EUR"}, {"印尼盾", "IDR"}, {"新元", "SGD"}, {"令吉", "MYR"},
+      {"usdt", "USDT"},  {"usd", "USD"},   {"u", "USDT"},      {"$", "USD"},    {"dollars", "USD"},
+      {"dollar", "USD"}, {"dolar", "USD"}, {"ringgit", "MYR"}, {"rm", "MYR"},   {"baht", "THB"},
+      {"pesos", "PHP"},  {"peso", "PHP"},  {"rupiah", "IDR"},  {"yuan", "CNY"}, {"元", "CNY"},
+      {"vnd", "VND"},    {"dong", "VND"},  {"đ", "VND"},       {"sgd", "SGD"},  {"myr", "MYR"},
+      {"won", "KRW"},    {"yen", "JPY"},   {"aed", "AED"},     {"php", "PHP"},  {"thb", "THB"},
+      {"hkd", "HKD"},    {"eur", "EUR"},   {"印尼盾", "IDR"},  {"新元", "SGD"}, {"令吉", "MYR"},
       {"美元", "USD"}};
   return k;
 }
 
 // Multipliers; the value names the currency they imply when none is written.
 const std::vector<Word>& Multipliers() {
-  static const std::vector<Word> k{
-      {"jutaan", "IDR"}, {"juta", "IDR"}, {"jt", "IDR"}, {"ribu", "IDR"}, {"rb", "IDR"},
-      {"million", ""}, {"mil", ""}, {"trieu", "VND"}, {"万", "CNY"}, {"千", "CNY"}, {"k", ""}};
+  static const std::vector<Word> k{{"jutaan", "IDR"}, {"juta", "IDR"},  {"jt", "IDR"},
+                                   {"ribu", "IDR"},   {"rb", "IDR"},    {"million", ""},
+                                   {"mil", ""},       {"trieu", "VND"}, {"万", "CNY"},
+                                   {"千", "CNY"},     {"k", ""}};
   return k;
 }
 
@@ -466,20 +517,22 @@ double MultiplierValue(std::string_view m) {
 
 const std::vector<Word>& PeriodWords() {
   static const std::vector<Word> k{
-      {"bulan", "month"}, {"bln", "month"}, {"month", "month"}, {"mth", "month"}, {"mo", "month"},
-      {"thang", "month"}, {"月", "month"}, {"minggu", "week"}, {"mgg", "week"}, {"week", "week"},
-      {"wk", "week"}, {"hari", "day"}, {"hr", "day"}, {"day", "day"}, {"ngay", "day"},
-      {"天", "day"}, {"jam", "hour"}, {"hour", "hour"}, {"gio", "hour"}, {"tahun", "year"},
-      {"thn", "year"}, {"year", "year"}, {"yr", "year"}, {"annum", "year"}, {"年", "year"}};
+      {"bulan", "month"}, {"bln", "month"},   {"month", "month"}, {"mth", "month"},
+      {"mo", "month"},    {"thang", "month"}, {"月", "month"},    {"minggu", "week"},
+      {"mgg", "week"},    {"week", "week"},   {"wk", "week"},     {"hari", "day"},
+      {"hr", "day"},      {"day", "day"},     {"ngay", "day"},    {"天", "day"},
+      {"jam", "hour"},    {"hour", "hour"},   {"gio", "hour"},    {"tahun", "year"},
+      {"thn", "year"},    {"year", "year"},   {"yr", "year"},     {"annum", "year"},
+      {"年", "year"}};
   return k;
 }
 
 const std::vector<Word>& PeriodAdverbs() {
-  static const std::vector<Word> k{
-      {"monthly", "month"}, {"bulanan", "month"}, {"sebulan", "month"}, {"weekly", "week"},
-      {"mingguan", "week"}, {"seminggu", "week"}, {"daily", "day"}, {"harian", "day"},
-      {"sehari", "day"}, {"hourly", "hour"}, {"annually", "year"}, {"tahunan", "year"},
-      {"setahun", "year"}};
+  static const std::vector<Word> k{{"monthly", "month"}, {"bulanan", "month"}, {"sebulan", "month"},
+                                   {"weekly", "week"},   {"mingguan", "week"}, {"seminggu", "week"},
+                                   {"daily", "day"},     {"harian", "day"},    {"sehari", "day"},
+                                   {"hourly", "hour"},   {"annually", "year"}, {"tahunan", "year"},
+                                   {"setahun", "year"}};
   return k;
 }
 
@@ -558,7 +611,8 @@ std::optional<Amount> ReadAmount(const std::string& t, size_t num_begin, size_t 
 // no pay word in between, is not read as a salary ("denda putus kontrak 30 juta").
 bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   static const RE2 money(
-      "(?:denda|tebusan|biaya|fee|deposit|depo|jaminan|modal|harga|hutang|utang|rugi|ransom|penalty|"
+      "(?:denda|tebusan|biaya|fee|deposit|depo|jaminan|modal|harga|hutang|utang|rugi|ransom|"
+      "penalty|"
       "bayar|dp|uang|potongan|cicilan|pinjaman|chuoc|赎金|押金|赔偿|违约金)[^0-9]{0,25}$",
       CaseInsensitive());
   static const RE2 pay("(?:gaji|salary|upah|income|penghasilan|pendapatan|luong|sahod|月薪|工资)",
@@ -580,7 +634,8 @@ std::vector<size_t> PayWordEnds(const std::string& t) {
       CaseInsensitive());
   std::vector<size_t> ends;
   re2::StringPiece in(t), m;
-  while (RE2::FindAndConsume(&in, re, &m)) ends.push_back(static_cast<size_t>(m.data() - t.data()) + m.size());
+  while (RE2::FindAndConsume(&in, re, &m))
+    ends.push_back(static_cast<size_t>(m.data() - t.data()) + m.size());
   return ends;
 }
 
@@ -605,13 +660,14 @@ void FindSalaries(std::string_view field, const TextView& folded, const Gazettee
     if (pos >= t.size()) break;
     const size_t nb = pos;
     size_t ne = nb;
-    while (ne < t.size() && (IsAsciiDigit(t[ne]) ||
-                             ((t[ne] == '.' || t[ne] == ',') && ne + 1 < t.size() && IsAsciiDigit(t[ne + 1])))) {
+    while (ne < t.size() &&
+           (IsAsciiDigit(t[ne]) ||
+            ((t[ne] == '.' || t[ne] == ',') && ne + 1 < t.size() && IsAsciiDigit(t[ne + 1])))) {
       ++ne;
     }
     pos = ne;
-    if (nb > 0 && IsAsciiLetter(t[nb - 1]) && !(nb >= 2 && (t.compare(nb - 2, 2, "rp") == 0 ||
-                                                            t.compare(nb - 2, 2, "rm") == 0))) {
+    if (nb > 0 && IsAsciiLetter(t[nb - 1]) &&
+        !(nb >= 2 && (t.compare(nb - 2, 2, "rp") == 0 || t.compare(nb - 2, 2, "rm") == 0))) {
       continue;  // part of a word ("covid19", "slot88")
     }
     const Span orig = ToOriginal(folded, nb, ne);
@@ -634,9 +690,9 @@ void FindSalaries(std::string_view field, const TextView& folded, const Gazettee
     // A range: "7-16 jt", "usd 800–1.500", "rp 5 s/d 8 juta".
     {
       size_t p = SkipSpaces(t, end);
-      static const std::vector<Word> kDashes{{"-", ""}, {"–", ""}, {"—", ""}, {"~", ""},
-                                             {"s/d", ""}, {"sd", ""}, {"sampai", ""},
-                                             {"hingga", ""}, {"to", ""}, {"until", ""}};
+      static const std::vector<Word> kDashes{
+          {"-", ""},  {"–", ""},      {"—", ""},      {"~", ""},  {"s/d", ""},
+          {"sd", ""}, {"sampai", ""}, {"hingga", ""}, {"to", ""}, {"until", ""}};
       if (const Word* d = StartsWithWord(t, p, kDashes)) {
         size_t q = SkipSpaces(t, p + d->text.size());
         // An optional currency before the second figure.
@@ -716,7 +772,8 @@ void FindSalaries(std::string_view field, const TextView& folded, const Gazettee
     }
     // Chinese: 月薪3万 names the month before the figure.
     if (s.period.empty() && first->begin >= 6 &&
-        (t.compare(first->begin - 6, 6, "月薪") == 0 || t.compare(first->begin - 6, 6, "月入") == 0)) {
+        (t.compare(first->begin - 6, 6, "月薪") == 0 ||
+         t.compare(first->begin - 6, 6, "月入") == 0)) {
       s.period = "month";
     }
     if (s.period.empty()) s.period = "month";

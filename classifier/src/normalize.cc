@@ -41,13 +41,20 @@ bool IsCombiningDiacritic(UChar32 c) { return c >= 0x0300 && c <= 0x036F; }
 // Latin letters whose diacritic is not a combining mark after NFD.
 UChar32 StripStroke(UChar32 c) {
   switch (c) {
-    case 0x0111: return 'd';  // đ (Vietnamese)
-    case 0x0127: return 'h';  // ħ
-    case 0x0142: return 'l';  // ł
-    case 0x00F8: return 'o';  // ø
-    case 0x0131: return 'i';  // dotless ı
-    case 0x0167: return 't';  // ŧ
-    default: return c;
+    case 0x0111:
+      return 'd';  // đ (Vietnamese)
+    case 0x0127:
+      return 'h';  // ħ
+    case 0x0142:
+      return 'l';  // ł
+    case 0x00F8:
+      return 'o';  // ø
+    case 0x0131:
+      return 'i';  // dotless ı
+    case 0x0167:
+      return 't';  // ŧ
+    default:
+      return c;
   }
 }
 
@@ -55,8 +62,9 @@ UChar32 StripStroke(UChar32 c) {
 // Fullwidth punctuation (U+FF01 '！', U+FF0C '，') is how CJK text is written, not decoration:
 // only fullwidth digits and letters count.
 bool IsStyledLetter(UChar32 c) {
-  return (c >= 0x1D400 && c <= 0x1D7FF) || (c >= 0xFF10 && c <= 0xFF19) || (c >= 0xFF21 && c <= 0xFF3A) ||
-         (c >= 0xFF41 && c <= 0xFF5A) || (c >= 0x2460 && c <= 0x24FF) || (c >= 0x1F130 && c <= 0x1F189);
+  return (c >= 0x1D400 && c <= 0x1D7FF) || (c >= 0xFF10 && c <= 0xFF19) ||
+         (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A) ||
+         (c >= 0x2460 && c <= 0x24FF) || (c >= 0x1F130 && c <= 0x1F189);
 }
 
 bool IsAsciiLetter(UChar32 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -129,8 +137,9 @@ class Folder {
         obfuscations.push_back({zero_width_at, static_cast<uint32_t>(start)});
       }
       pending_zero_width = false;
-      if (IsStyledLetter(c)) obfuscations.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
-      FoldSegment(start, end);
+      if (IsStyledLetter(c))
+        obfuscations.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+      FoldSegment(start, end, c);
     }
     while (!out.text.empty() && out.text.back() == ' ') {
       out.text.pop_back();
@@ -159,11 +168,19 @@ class Folder {
     out_->origin.insert(out_->origin.end(), static_cast<size_t>(len), origin);
   }
 
-  void FoldSegment(int32_t begin, int32_t end) {
+  // Folds the code point `c` written at [begin, end), with the combining marks after it.
+  void FoldSegment(int32_t begin, int32_t end, UChar32 c) {
     const icu::Normalizer2* nfkc = NfkcCasefold();
     const icu::Normalizer2* nfd = Nfd();
-    icu::UnicodeString seg = icu::UnicodeString::fromUTF8(
-        icu::StringPiece(text_.data() + begin, end - begin));
+    // Most characters outside ASCII (CJK, Thai, emoji) are left as they are by both forms:
+    // then the result is `c` itself, without building ICU strings for it.
+    if (end - begin == U8_LENGTH(c) && nfkc != nullptr && nfd != nullptr && nfkc->isInert(c) &&
+        nfd->isInert(c)) {
+      EmitFolded(c, begin, end);
+      return;
+    }
+    icu::UnicodeString seg =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(text_.data() + begin, end - begin));
     UErrorCode err = U_ZERO_ERROR;
     icu::UnicodeString folded = nfkc ? nfkc->normalize(seg, err) : seg;
     if (U_FAILURE(err)) folded = seg;
@@ -171,17 +188,23 @@ class Folder {
     icu::UnicodeString decomposed = nfd ? nfd->normalize(folded, err) : folded;
     if (U_FAILURE(err)) decomposed = folded;
     for (int32_t k = 0; k < decomposed.length();) {
-      const UChar32 c = decomposed.char32At(k);
-      k += U16_LENGTH(c);
-      if (IsCombiningDiacritic(c)) continue;
-      if (u_isUWhiteSpace(c)) {
-        Emit(' ', begin, end);
-        continue;
-      }
-      const int8_t type = u_charType(c);
-      if (type == U_FORMAT_CHAR || type == U_CONTROL_CHAR) continue;
-      Emit(StripStroke(c), begin, end);
+      const UChar32 d = decomposed.char32At(k);
+      k += U16_LENGTH(d);
+      EmitFolded(d, begin, end);
     }
+  }
+
+  // Appends one code point of a folded and decomposed segment: diacritics, format and control
+  // characters dropped, white space as a space, strokes stripped.
+  void EmitFolded(UChar32 c, int32_t begin, int32_t end) {
+    if (IsCombiningDiacritic(c)) return;
+    if (u_isUWhiteSpace(c)) {
+      Emit(' ', begin, end);
+      return;
+    }
+    const int8_t type = u_charType(c);
+    if (type == U_FORMAT_CHAR || type == U_CONTROL_CHAR) return;
+    Emit(StripStroke(c), begin, end);
   }
 
   std::string_view text_;
@@ -195,63 +218,125 @@ class Folder {
 // Cyrillic and Greek letters that look like Latin ones.
 char32_t Homoglyph(char32_t c) {
   switch (c) {
-    case 0x0430: return 'a';
-    case 0x0435: return 'e';
-    case 0x043E: return 'o';
-    case 0x0440: return 'p';
-    case 0x0441: return 'c';
-    case 0x0443: return 'y';
-    case 0x0445: return 'x';
-    case 0x0456: return 'i';
-    case 0x0458: return 'j';
-    case 0x0455: return 's';
-    case 0x043A: return 'k';
-    case 0x043C: return 'm';
-    case 0x0442: return 't';
-    case 0x0432: return 'b';
-    case 0x043D: return 'h';
-    case 0x03B1: return 'a';
-    case 0x03BF: return 'o';
-    case 0x03B5: return 'e';
-    case 0x03B9: return 'i';
-    case 0x03BA: return 'k';
-    case 0x03BD: return 'v';
-    case 0x03C1: return 'p';
-    case 0x03C4: return 't';
-    case 0x03C5: return 'u';
-    default: return 0;
+    case 0x0430:
+      return 'a';
+    case 0x0435:
+      return 'e';
+    case 0x043E:
+      return 'o';
+    case 0x0440:
+      return 'p';
+    case 0x0441:
+      return 'c';
+    case 0x0443:
+      return 'y';
+    case 0x0445:
+      return 'x';
+    case 0x0456:
+      return 'i';
+    case 0x0458:
+      return 'j';
+    case 0x0455:
+      return 's';
+    case 0x043A:
+      return 'k';
+    case 0x043C:
+      return 'm';
+    case 0x0442:
+      return 't';
+    case 0x0432:
+      return 'b';
+    case 0x043D:
+      return 'h';
+    case 0x03B1:
+      return 'a';
+    case 0x03BF:
+      return 'o';
+    case 0x03B5:
+      return 'e';
+    case 0x03B9:
+      return 'i';
+    case 0x03BA:
+      return 'k';
+    case 0x03BD:
+      return 'v';
+    case 0x03C1:
+      return 'p';
+    case 0x03C4:
+      return 't';
+    case 0x03C5:
+      return 'u';
+    default:
+      return 0;
   }
 }
 
 // The letter a leet character stands for, or 0.
 char32_t LeetLetter(char32_t c) {
   switch (c) {
-    case '4': return 'a';
-    case '@': return 'a';
-    case '0': return 'o';
-    case '1': return 'i';
-    case '!': return 'i';
-    case '3': return 'e';
-    case '5': return 's';
-    case '$': return 's';
-    case '7': return 't';
-    default: return 0;
+    case '4':
+      return 'a';
+    case '@':
+      return 'a';
+    case '0':
+      return 'o';
+    case '1':
+      return 'i';
+    case '!':
+      return 'i';
+    case '3':
+      return 'e';
+    case '5':
+      return 's';
+    case '$':
+      return 's';
+    case '7':
+      return 't';
+    default:
+      return 0;
   }
 }
 
 // Emoji that carry meaning in recruitment ads; others become word breaks.
 const char* EmojiWord(char32_t c) {
   switch (c) {
-    case 0x1F3B0: return "slot";    // 🎰
-    case 0x1F3B2: return "dice";    // 🎲
-    case 0x1F0CF: return "cards";   // 🃏
-    case 0x1F4B0: case 0x1F4B5: case 0x1F4B4: case 0x1F4B6: case 0x1F4B7: case 0x1F4B8:
-    case 0x1F911: case 0x1F4B2: return "money";  // 💰💵💴💶💷💸🤑💲
-    case 0x2708: case 0x1F6EB: case 0x1F6EC: case 0x1F6E9: return "flight";  // ✈🛫🛬🛩
-    case 0x1F3E0: case 0x1F3E1: case 0x1F3E2: case 0x1F6CF: return "house";  // 🏠🏡🏢🛏
-    case 0x1F371: case 0x1F35A: case 0x1F35B: case 0x1F372: case 0x1F37D: return "food";
-    case 0x1F4F1: case 0x260E: case 0x1F4DE: return "phone";  // 📱☎📞
-    default: return nullptr;
+    case 0x1F3B0:
+      return "slot";  // 🎰
+    case 0x1F3B2:
+      return "dice";  // 🎲
+    case 0x1F0CF:
+      return "cards";  // 🃏
+    case 0x1F4B0:
+    case 0x1F4B5:
+    case 0x1F4B4:
+    case 0x1F4B6:
+    case 0x1F4B7:
+    case 0x1F4B8:
+    case 0x1F911:
+    case 0x1F4B2:
+      return "money";  // 💰💵💴💶💷💸🤑💲
+    case 0x2708:
+    case 0x1F6EB:
+    case 0x1F6EC:
+    case 0x1F6E9:
+      return "flight";  // ✈🛫🛬🛩
+    case 0x1F3E0:
+    case 0x1F3E1:
+    case 0x1F3E2:
+    case 0x1F6CF:
+      return "house";  // 🏠🏡🏢🛏
+    case 0x1F371:
+    case 0x1F35A:
+    case 0x1F35B:
+    case 0x1F372:
+    case 0x1F37D:
+      return "food";
+    case 0x1F4F1:
+    case 0x260E:
+    case 0x1F4DE:
+      return "phone";  // 📱☎📞
+    default:
+      return nullptr;
   }
 }
 
@@ -259,7 +344,8 @@ bool IsRegionalIndicator(char32_t c) { return c >= 0x1F1E6 && c <= 0x1F1FF; }
 
 bool IsEmojiLike(char32_t c) {
   return (c >= 0x1F000 && c <= 0x1FAFF) || (c >= 0x2600 && c <= 0x27BF) ||
-         (c >= 0x2B00 && c <= 0x2BFF) || (c >= 0x2190 && c <= 0x21FF) || (c >= 0x25A0 && c <= 0x25FF);
+         (c >= 0x2B00 && c <= 0x2BFF) || (c >= 0x2190 && c <= 0x21FF) ||
+         (c >= 0x25A0 && c <= 0x25FF);
 }
 
 // The hot character tests run once or more per character of every ad: ASCII takes a table and
@@ -289,7 +375,8 @@ bool IsLatinLetter(char32_t c) { return c < 0x250 && IsLetter(c); }
   return u_isalpha(static_cast<UChar32>(c));
 }
 
-bool IsSpacedSeparator(char32_t c) { return c == ' ' || c == '.' || c == '-' || c == '_' || c == 0xB7;
+bool IsSpacedSeparator(char32_t c) {
+  return c == ' ' || c == '.' || c == '-' || c == '_' || c == 0xB7;
 }
 
 Span Union(Span a, Span b) { return {std::min(a.begin, b.begin), std::max(a.end, b.end)}; }
@@ -316,9 +403,14 @@ std::vector<Unit> MapSymbols(const std::vector<Unit>& in, std::vector<Span>& obf
       continue;
     }
     if (IsRegionalIndicator(u.c) && i + 1 < in.size() && IsRegionalIndicator(in[i + 1].c)) {
-      char word[8] = {'f', 'l', 'a', 'g', '_',
+      char word[8] = {'f',
+                      'l',
+                      'a',
+                      'g',
+                      '_',
                       static_cast<char>('a' + (u.c - 0x1F1E6)),
-                      static_cast<char>('a' + (in[i + 1].c - 0x1F1E6)), 0};
+                      static_cast<char>('a' + (in[i + 1].c - 0x1F1E6)),
+                      0};
       PushWord(out, word, Union(u.origin, in[i + 1].origin));
       ++i;
       continue;
@@ -343,11 +435,13 @@ std::vector<Unit> MapSymbols(const std::vector<Unit>& in, std::vector<Span>& obf
 // "1000u" are left alone, so salaries still read as numbers.
 // Words that carry a leet-looking digit by name: Indonesian placement-agency acronyms and the like.
 bool IsDigitAcronym(const std::vector<Unit>& units, size_t b, size_t e) {
-  static constexpr std::string_view kWords[] = {"p3mi", "bp3mi", "sip3mi", "mp3", "mp4", "ps4", "ps5"};
+  static constexpr std::string_view kWords[] = {"p3mi", "bp3mi", "sip3mi", "mp3",
+                                                "mp4",  "ps4",   "ps5"};
   for (std::string_view w : kWords) {
     if (e - b != w.size()) continue;
     bool same = true;
-    for (size_t i = 0; i < w.size() && same; ++i) same = units[b + i].c == static_cast<char32_t>(w[i]);
+    for (size_t i = 0; i < w.size() && same; ++i)
+      same = units[b + i].c == static_cast<char32_t>(w[i]);
     if (same) return true;
   }
   return false;
@@ -371,7 +465,8 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
     }
     // "rp5jt", "rm5k": a currency and a figure, not a word.
     const bool money = w_end - w_begin >= 3 && units[w_begin].c == 'r' &&
-                       (units[w_begin + 1].c == 'p' || units[w_begin + 1].c == 'm') && IsDigit(units[w_begin + 2].c);
+                       (units[w_begin + 1].c == 'p' || units[w_begin + 1].c == 'm') &&
+                       IsDigit(units[w_begin + 2].c);
     // "hr@company.co.id": an e-mail address, whose '@' is not an 'a'.
     bool email = false;
     for (size_t j = w_begin + 1; j < w_end && !email; ++j) email = units[j].c == '@';
@@ -381,11 +476,25 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
       i = w_end;
       continue;
     }
-    size_t k = w_begin;
+    // Latin letters before each unit of the word, counted at its first run of non-letters
+    // (most words have none): a long word without spaces (Chinese text) would otherwise be
+    // counted again for every run of digits in it.
+    thread_local std::vector<uint32_t> latin_before;
+    bool counted = false;
+    size_t k = w_begin, mapped = 0;
     while (k < w_end) {
       if (IsLetter(units[k].c)) {
         ++k;
         continue;
+      }
+      if (!counted) {
+        latin_before.resize(w_end - w_begin + 1);
+        latin_before[0] = 0;
+        for (size_t j = w_begin; j < w_end; ++j) {
+          latin_before[j - w_begin + 1] =
+              latin_before[j - w_begin] + (IsLatinLetter(units[j].c) ? 1 : 0);
+        }
+        counted = true;
       }
       size_t r_end = k;
       while (r_end < w_end && !IsLetter(units[r_end].c)) ++r_end;
@@ -393,9 +502,9 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
       // Leet disguises Latin words; between CJK characters "!" and digits are what they are.
       const bool letter_before = k > w_begin && IsLatinLetter(units[k - 1].c);
       const bool letter_after = r_end < w_end && IsLatinLetter(units[r_end].c);
-      size_t letters_before = 0, letters_after = 0;
-      for (size_t j = w_begin; j < k; ++j) letters_before += IsLatinLetter(units[j].c);
-      for (size_t j = r_end; j < w_end; ++j) letters_after += IsLatinLetter(units[j].c);
+      // Runs already read as letters count as letters, as they are by now.
+      const size_t letters_before = latin_before[k - w_begin] + mapped;
+      const size_t letters_after = latin_before[w_end - w_begin] - latin_before[r_end - w_begin];
       bool all_leet = true, all_mask = true;
       for (size_t j = k; j < r_end; ++j) {
         all_leet = all_leet && LeetLetter(units[j].c) != 0;
@@ -405,7 +514,8 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
         k = r_end;  // "j*di": the mask stays as '*'
         continue;
       }
-      // A '!' or '$' ending a word is an exclamation ("Kamboja!") or a currency ("NT$"), not a letter.
+      // A '!' or '$' ending a word is an exclamation ("Kamboja!") or a currency ("NT$"), not a
+      // letter.
       const bool trailing_punct = r_end == w_end && (units[k].c == '!' || units[k].c == '$');
       const bool map = all_leet && len <= 2 && !trailing_punct &&
                        ((letter_before && letter_after) ||
@@ -417,6 +527,7 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
           units[j].c = LeetLetter(units[j].c);
           s = Union(s, units[j].origin);
         }
+        mapped += len;
         obfuscations.push_back(s);
       }
       k = r_end;
@@ -551,7 +662,8 @@ bool SkeletonMayDiffer(const std::string& t) {
     // A single letter, a separator and another single letter ("k a", "j.u", "高 薪"): maybe
     // spaced out. A character outside ASCII after the separator is taken as maybe a letter, so
     // that this check never says "no" where JoinSpacedLetters would join.
-    if (in_word && word_len == 1 && at + 1 < n && s[at] < 0x80 && IsSpacedSeparator(static_cast<char32_t>(s[at])) &&
+    if (in_word && word_len == 1 && at + 1 < n && s[at] < 0x80 &&
+        IsSpacedSeparator(static_cast<char32_t>(s[at])) &&
         (s[at + 1] >= 0x80 || (kAsciiClass[s[at + 1]] & kAsciiWordish)) &&
         (at + 2 >= n || !(s[at + 2] < 0x80 && (kAsciiClass[s[at + 2]] & kAsciiWordish)))) {
       return true;
@@ -566,7 +678,9 @@ bool SkeletonMayDiffer(const std::string& t) {
     U8_NEXT(s, i, n, c);
     if (c < 0) continue;
     const auto cc = static_cast<char32_t>(c);
-    if (cc >= 0x80 && (Homoglyph(cc) || IsRegionalIndicator(cc) || EmojiWord(cc) || IsEmojiLike(cc))) return true;
+    if (cc >= 0x80 &&
+        (Homoglyph(cc) || IsRegionalIndicator(cc) || EmojiWord(cc) || IsEmojiLike(cc)))
+      return true;
     if (IsWordish(cc)) {
       in_word = true;
       ++word_len;

@@ -22,7 +22,8 @@ std::vector<std::string> Values(const adwatch::Entities& e, ContactKind kind) {
 TEST_CASE("Phone numbers come out as E.164 however they are written", "[classifier]") {
   const std::string text =
       "WA 0812-3456-7890 / 0813 2222 11 00, hub +855 12 345 678, atau 62 857 1111 2222. "
-      "Telp kantor (0778) 123456. Nomor: nol delapan satu satu dua dua tiga tiga empat empat lima lima";
+      "Telp kantor (0778) 123456. Nomor: nol delapan satu satu dua dua tiga tiga empat empat lima "
+      "lima";
   auto e = BundledClassifier().ExtractEntities(Ad(text));
   CHECK(Values(e, ContactKind::kWhatsApp) == std::vector<std::string>{"+6281234567890"});
   auto phones = Values(e, ContactKind::kPhone);
@@ -43,7 +44,8 @@ TEST_CASE("Phone numbers come out as E.164 however they are written", "[classifi
 TEST_CASE("Messaging links and handles are read and normalised", "[classifier]") {
   const std::string text =
       "Chat wa.me/6281234567890 atau https://api.whatsapp.com/send?phone=855123456789, grup "
-      "chat.whatsapp.com/AbCdEfGhIj12, Telegram: @HRD_Asia, t.me/LokerKamboja, line id: kerja.asia, "
+      "chat.whatsapp.com/AbCdEfGhIj12, Telegram: @HRD_Asia, t.me/LokerKamboja, line id: "
+      "kerja.asia, "
       "email hrd@Contoh-Kerja.com, instagram @not_telegram";
   auto e = BundledClassifier().ExtractEntities(Ad(text));
   CHECK(Values(e, ContactKind::kWhatsApp) ==
@@ -94,15 +96,17 @@ TEST_CASE("Salaries are read the ways recruiters write them", "[classifier]") {
 }
 
 TEST_CASE("Salaries are compared in rupiah per month", "[classifier]") {
-  auto e = BundledClassifier().ExtractEntities(Ad("salary USD 800-1,500 per month, bonus 100 USD per week"));
+  auto e = BundledClassifier().ExtractEntities(
+      Ad("salary USD 800-1,500 per month, bonus 100 USD per week"));
   REQUIRE(e.salaries.size() == 2);
   CHECK(e.salaries[0].monthly_idr_min == Approx(800.0 * 16000));
   CHECK(e.salaries[1].monthly_idr_min == Approx(100.0 * 16000 * 4.33));
 }
 
 TEST_CASE("Fees, fines, ransom, phone numbers, ages and years are not salaries", "[classifier]") {
-  for (const char* text : {"denda putus kontrak 30 juta", "minta tebusan 60 juta", "biaya admin 500rb",
-                           "gaji besar, usia 18-35 tahun, tahun 2024", "gaji menarik, WA 081234567890"}) {
+  for (const char* text :
+       {"denda putus kontrak 30 juta", "minta tebusan 60 juta", "biaya admin 500rb",
+        "gaji besar, usia 18-35 tahun, tahun 2024", "gaji menarik, WA 081234567890"}) {
     INFO(text);
     CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.empty());
   }
@@ -120,8 +124,10 @@ TEST_CASE("Places carry placement status and spans into the original", "[classif
   CHECK(e.places[2].kind == adwatch::PlaceKind::kTransit);
 }
 
-TEST_CASE("Dollar-sign currencies other than USD and Chinese currency names read right", "[classifier]") {
-  auto e = BundledClassifier().ExtractEntities(Ad("Gaji NT$ 27.470 per bulan, atau S$1,200. 月薪1200万印尼盾"));
+TEST_CASE("Dollar-sign currencies other than USD and Chinese currency names read right",
+          "[classifier]") {
+  auto e = BundledClassifier().ExtractEntities(
+      Ad("Gaji NT$ 27.470 per bulan, atau S$1,200. 月薪1200万印尼盾"));
   REQUIRE(e.salaries.size() == 3);
   CHECK(e.salaries[0].salary.currency == "TWD");
   CHECK(e.salaries[0].salary.min == 27470);
@@ -136,4 +142,35 @@ TEST_CASE("Dollar-sign currencies other than USD and Chinese currency names read
 TEST_CASE("A ransom is not a salary", "[classifier]") {
   auto e = BundledClassifier().ExtractEntities(Ad("công ty đòi tiền chuộc 200 triệu mới thả"));
   CHECK(e.salaries.empty());
+}
+
+TEST_CASE("A number read again in another ad, field or place in the text reads the same",
+          "[classifier]") {
+  // Parsed numbers are remembered per thread: the second reading must not lose the span, the
+  // field, the WhatsApp cue or the landline's area, which depend on where the number stands.
+  const std::string first = "Telp kantor (0778) 123456, WA 0812-3456-7890";
+  const std::string second = "Lamaran ke WA 0812-3456-7890 atau telp kantor (0778) 123456 ya";
+  for (int round = 0; round < 2; ++round) {
+    INFO("round " << round);
+    auto a = BundledClassifier().ExtractEntities(Ad(first));
+    auto b = BundledClassifier().ExtractEntities(Ad(second, /*title=*/"(0778) 123456"));
+    CHECK(Values(a, ContactKind::kWhatsApp) == std::vector<std::string>{"+6281234567890"});
+    CHECK(Values(b, ContactKind::kWhatsApp) == std::vector<std::string>{"+6281234567890"});
+    int landlines = 0;
+    for (const auto& c : b.contacts) {
+      if (c.value != "+62778123456") continue;
+      ++landlines;
+      CHECK(c.landline);
+      CHECK(c.area == "id.kepri");
+      CHECK(c.region == "ID");
+      const std::string& text = c.field == "title" ? std::string("(0778) 123456") : second;
+      CHECK(Cut(text, c.span).find("123456") != std::string::npos);
+    }
+    CHECK(landlines == 2);  // once in the title, once in the body
+  }
+  // Working hours are not a phone number, however often they come back.
+  for (int round = 0; round < 3; ++round) {
+    auto e = BundledClassifier().ExtractEntities(Ad("Jam kerja pukul 08.00-17.00, Senin-Jumat"));
+    CHECK(e.contacts.empty());
+  }
 }
