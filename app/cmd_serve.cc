@@ -199,6 +199,24 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
   sub_opts.user_agent = crawl_cfg.crawler.user_agent;
   sub_opts.check_url = check_url;
   sub_opts.crawler_version = std::string("adwatch ") + ADWATCH_VERSION;
+  // Submitted pages' ad images and uploaded images are read like the crawl's, with their own
+  // OCR engine so an NGO's upload never waits behind the crawl's posters.
+  ImageReader sub_images;
+  if (crawl_cfg.images.enabled) {
+    auto reader = MakeImageReader(crawl_cfg.images, **fetcher,
+                                  crawl_cfg.crawler.default_host_delay_ms, *store);
+    if (!reader) {
+      std::fprintf(stderr, "adwatch serve: %s\n", reader.error().ToString().c_str());
+      return kExitFailure;
+    }
+    sub_images = std::move(*reader);
+    if (crawl_cfg.images.max_per_ad > 0) sub_opts.images = sub_images.stage.get();
+    sub_opts.ocr = sub_images.ocr.get();
+    sub_opts.decode = crawl_cfg.images.decode;
+    api_cfg.options.max_image_bytes = crawl_cfg.images.decode.max_bytes;
+    api_cfg.options.max_image_pixels = crawl_cfg.images.decode.max_pixels;
+    api_cfg.options.max_image_side = crawl_cfg.images.decode.max_side;
+  }
   SubmissionWorker submissions(sub_opts, **fetcher, *extractor, **classifier, *store, clock,
                                metrics);
   if (auto resumed = submissions.Resume(); !resumed) {
@@ -295,9 +313,9 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
   http_opts.request_timeout_ms = api_cfg.request_timeout_ms;
   http_opts.idle_timeout_ms = api_cfg.idle_timeout_ms;
   http_opts.max_target_bytes = api_cfg.options.max_url_bytes + 1024;
-  http_opts.max_body_bytes =
-      std::max({api_cfg.options.max_text_body_bytes, api_cfg.options.max_json_body_bytes,
-                web::PageBodyLimit(api_cfg.options, "POST", "/check")});
+  http_opts.max_body_bytes = std::max(
+      {api_cfg.options.max_text_body_bytes, api_cfg.options.max_json_body_bytes,
+       api_cfg.options.max_image_bytes, web::PageBodyLimit(api_cfg.options, "POST", "/check")});
   http_opts.body_limit = [&api_cfg](const http::RequestHead& head) -> uint64_t {
     if (web::IsPagePath(head.target)) {
       return web::PageBodyLimit(api_cfg.options, head.method, head.target);

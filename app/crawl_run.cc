@@ -129,9 +129,7 @@ struct CrawlRun::Rep {
   SystemClock clock;
   std::unique_ptr<extract::Extractor> extractor;
   std::unique_ptr<crawler::Fetcher> owned_fetcher;
-  std::unique_ptr<crawler::ImageFetcher> image_fetcher;
-  std::unique_ptr<ocr::OcrEngine> ocr;
-  std::unique_ptr<ImageStage> images;
+  ImageReader images;
   std::unique_ptr<ResultEncoder> encoder;  // a worker's (CreateWorker)
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<crawler::Crawler> crawler;
@@ -145,8 +143,8 @@ CrawlRun::~CrawlRun() {
   // what it holds, then the fetcher shuts down.
   rep_->crawler.reset();
   rep_->pipeline.reset();
-  rep_->images.reset();
-  rep_->image_fetcher.reset();
+  rep_->images.stage.reset();
+  rep_->images.fetcher.reset();
   rep_->encoder.reset();
   rep_->owned_fetcher.reset();
   rep_->maintenance.reset();
@@ -194,17 +192,10 @@ Result<std::unique_ptr<CrawlRun>> CrawlRun::Build(
   if (store && cfg.images.enabled && cfg.images.max_per_ad > 0) {
     // 3b: ad images through the same fetcher, with robots.txt, a per-host delay and the address
     // guard; OCR on a pool of its own, bounded by images.max_concurrent.
-    crawler::ImageFetcherOptions io;
-    io.host_delay_ms = cfg.crawler.default_host_delay_ms;
-    io.max_bytes = static_cast<int64_t>(cfg.images.decode.max_bytes);
-    io.guard_addresses = true;
-    ADWATCH_RETURN_IF_ERROR(crawler::Validate(io));
-    auto engine = ocr::OcrEngine::Create(cfg.images.ocr);
-    if (!engine) return engine.error().WithContext("images");
-    r.ocr = std::move(engine.value());
-    r.image_fetcher = std::make_unique<crawler::ImageFetcher>(*fetcher, io);
-    r.images = std::make_unique<ImageStage>(cfg.images, *r.image_fetcher, r.ocr.get(), *store);
-    popts.images = r.images.get();
+    auto reader = MakeImageReader(cfg.images, *fetcher, cfg.crawler.default_host_delay_ms, *store);
+    if (!reader) return reader.error();
+    r.images = std::move(*reader);
+    popts.images = r.images.stage.get();
   }
   if (frontier) {
     r.encoder = std::make_unique<ResultEncoder>(*frontier);

@@ -107,4 +107,20 @@ void ImageStage::Read(AdCandidate& ad) {
   ocr::AttachReadings(ad, pointers, problems);
 }
 
+Result<ImageReader> MakeImageReader(const ImagesConfig& config, crawler::Fetcher& fetcher,
+                                    int64_t host_delay_ms, storage::Store& store) {
+  crawler::ImageFetcherOptions io;
+  io.host_delay_ms = host_delay_ms;
+  io.max_bytes = static_cast<int64_t>(config.decode.max_bytes);
+  io.guard_addresses = true;
+  ADWATCH_RETURN_IF_ERROR(crawler::Validate(io));
+  ImageReader r;
+  auto engine = ocr::OcrEngine::Create(config.ocr);
+  if (!engine) return engine.error().WithContext("images");
+  r.ocr = std::move(engine.value());
+  r.fetcher = std::make_unique<crawler::ImageFetcher>(fetcher, io);
+  r.stage = std::make_unique<ImageStage>(config, *r.fetcher, r.ocr.get(), store);
+  return r;
+}
+
 }  // namespace adwatch::app

@@ -61,6 +61,22 @@ class ImageStage {
   int64_t refused_ = 0;                                                     // guarded by mu_
 };
 
+// What reads ad images for one user of them (the crawl, the submission worker): its OCR engine,
+// the image fetcher over the user's page fetcher, and the stage. Members in the order they must
+// be destroyed last to first.
+struct ImageReader {
+  std::unique_ptr<ocr::OcrEngine> ocr;
+  std::unique_ptr<crawler::ImageFetcher> fetcher;
+  std::unique_ptr<ImageStage> stage;
+};
+
+// Builds an ImageReader from the `images:` config over `fetcher` (robots.txt, a per-host delay
+// of `host_delay_ms` and the address guard, as for pages). Returns the OCR engine's error (e.g.
+// missing language data) or InvalidArgument for bad caps. REQUIRES: `fetcher` and `store`
+// outlive the reader.
+Result<ImageReader> MakeImageReader(const ImagesConfig& config, crawler::Fetcher& fetcher,
+                                    int64_t host_delay_ms, storage::Store& store);
+
 }  // namespace adwatch::app
 
 #endif  // ADWATCH_APP_IMAGES_H_

@@ -138,6 +138,8 @@ void SubmissionWorker::Process(Submission s) {
   if (!s.url.empty()) {
     Save(s, SubmissionStatus::kFetching);
     ProcessUrl(s);
+  } else if (!s.image_sha256.empty()) {
+    ProcessImage(s);
   } else {
     ProcessText(s);
   }
@@ -149,7 +151,55 @@ void SubmissionWorker::ProcessText(Submission& s) {
   ad.source = "submission";
   ad.text = s.text;
   ad.lang = s.lang;
-  auto w = ClassifyAd(classifier_, ad, "");
+  ClassifyAndKeep(s, std::move(ad));
+}
+
+void SubmissionWorker::ProcessImage(Submission& s) {
+  if (options_.ocr == nullptr) {
+    return Save(s, SubmissionStatus::kFailed,
+                "this server does not read images now (images are turned off)");
+  }
+  auto bytes = store_.GetSubmissionImage(s.org, s.id);
+  if (!bytes) {
+    spdlog::error("submission {}: {}", s.id, bytes.error().ToString());
+    return Save(s, SubmissionStatus::kFailed, "the uploaded image could not be read back");
+  }
+  auto read = ocr::ReadImageBytes(*bytes, options_.decode, options_.ocr);
+  if (!read) {
+    return Save(s, SubmissionStatus::kFailed,
+                "the image could not be read: " + std::string(read.error().message()));
+  }
+  AdCandidate ad;
+  ad.origin = CandidateOrigin::kImport;
+  ad.source = "submission";
+  ad.lang = s.lang;
+  ImageRef ref;
+  ref.url = "upload:" + s.image_sha256;
+  ref.origin = ImageOrigin::kUpload;
+  ad.images.push_back(std::move(ref));
+  ocr::AttachReadings(ad, {&*read}, {""});
+  s.image_text = ad.image_text;
+  s.image_phash = ad.images[0].phash;
+  if (s.share) {
+    // Kept as evidence like a crawled poster: bytes, SHA-256, time; its hash links reposts.
+    storage::StoredImage image;
+    image.url = ad.images[0].url;
+    image.fetched_at_ms = s.created_ms;
+    image.content_type = s.image_type;
+    image.phash = ad.images[0].phash;
+    image.width = ad.images[0].width;
+    image.height = ad.images[0].height;
+    image.body = std::move(*bytes);
+    if (auto put = store_.PutImage(image); !put) {
+      spdlog::error("submission {}: {}", s.id, put.error().ToString());
+      return Save(s, SubmissionStatus::kFailed, "the image could not be stored; try again later");
+    }
+  }
+  ClassifyAndKeep(s, std::move(ad));
+}
+
+void SubmissionWorker::ClassifyAndKeep(Submission& s, AdCandidate ad) {
+  auto w = ClassifyAd(classifier_, std::move(ad), "");
   if (!w) return Save(s, SubmissionStatus::kFailed, "the text could not be classified");
   s.verdict = w->verdict;
   if (s.share) {
@@ -283,6 +333,7 @@ void SubmissionWorker::ProcessUrl(Submission& s) {
     PipelineOptions popts;
     popts.crawler_version = options_.crawler_version;
     popts.cause = "submission";
+    popts.images = options_.images;
     auto processed = ProcessPage(job, popts, extractor_, classifier_, store_);
     if (!processed) {
       spdlog::error("submission {}: {}", s.id, processed.error().ToString());

@@ -2,9 +2,11 @@
 // turns each into a verdict. A link is fetched through the crawler's own fetcher with the address
 // guard (robots.txt first, every redirect hop checked again, at most five), ahead of the crawl's
 // own work because it does not wait in the crawl's queue; the page goes through the same
-// extract → classify → store steps as a crawled one. A pasted text is classified and, only when
-// the organisation shared it, stored as an ad; otherwise its verdict stays with the submission,
-// private to the organisation.
+// extract → classify → store steps as a crawled one, its ads' images read like the crawl's when
+// SubmissionOptions::images is set. A pasted text is classified and, only when the organisation
+// shared it, stored as an ad; otherwise its verdict stays with the submission, private to the
+// organisation. An uploaded image is decoded within the caps, hashed and read with OCR, and its
+// text classified like a pasted text (stored as an ad, with the image as evidence, when shared).
 //
 // Submissions are stored before they are queued, so a stop or crash loses none: Resume() queues
 // again the ones a previous run left queued or fetching.
@@ -29,7 +31,9 @@
 #include "adwatch/crawler/fetcher.h"
 #include "adwatch/crawler/robots.h"
 #include "adwatch/extract/extract.h"
+#include "adwatch/ocr/ocr.h"
 #include "adwatch/storage/store.h"
+#include "images.h"
 #include "pipeline.h"
 
 namespace adwatch::app {
@@ -43,6 +47,11 @@ struct SubmissionOptions {
   // Checks each URL (the submitted one and every redirect target) before it is fetched.
   std::function<Status(std::string_view url)> check_url;
   std::string crawler_version;
+  // Reads the images of a submitted page's ads; null: they keep their URLs only.
+  ImageStage* images = nullptr;
+  // Reads uploaded images; null: an image submission fails with a reason saying so.
+  const ocr::OcrEngine* ocr = nullptr;
+  ocr::DecodeOptions decode;  // caps for uploaded images
 };
 
 class SubmissionWorker final : public api::SubmissionQueue {
@@ -73,6 +82,9 @@ class SubmissionWorker final : public api::SubmissionQueue {
   void Process(Submission s);
   void ProcessUrl(Submission& s);
   void ProcessText(Submission& s);
+  void ProcessImage(Submission& s);
+  // Classifies `ad` (a pasted text or an image's reading) and, when shared, stores it as an ad.
+  void ClassifyAndKeep(Submission& s, AdCandidate ad);
   void Save(Submission& s, SubmissionStatus status, std::string reason = {});
   FetchResult FetchOne(const std::string& url);
   // Whether robots.txt lets us fetch `url`; fills `why` when not.

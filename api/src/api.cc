@@ -196,11 +196,31 @@ ApiResponse Dispatch(Context& c, std::string& route_label) {
     const size_t semi = ct.find(';');
     ct = ct.substr(0, semi);
     while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
-    if (ct != "application/json") {
-      return Error(415, "unsupported_media_type", "send the body as application/json");
+    const bool submission = route->handler == internal::CreateSubmission;
+    const bool image = ct.starts_with("image/") && submission;
+    if (image && o.max_image_bytes == 0) {
+      return Error(415, "unsupported_media_type",
+                   "this server does not read images; send a link or the text as "
+                   "application/json");
     }
-    if (req.body.size() > BodyLimit(o, req.method, req.target)) {
-      return Error(413, "too_large", "the request body is too large");
+    if (!image && ct != "application/json") {
+      return Error(415, "unsupported_media_type",
+                   submission && o.max_image_bytes > 0
+                       ? "send the body as application/json, or an image as image/png, "
+                         "image/jpeg, image/webp or image/gif"
+                       : "send the body as application/json");
+    }
+    // An image may be larger than any JSON body; a JSON body is held to its own limit.
+    const size_t limit =
+        image ? o.max_image_bytes
+              : std::min<size_t>(BodyLimit(o, req.method, req.target),
+                                 submission ? o.max_text_body_bytes : o.max_json_body_bytes);
+    if (req.body.size() > limit) {
+      return Error(413, "too_large",
+                   image ? "the image is " + std::to_string(req.body.size()) +
+                               " bytes; this server reads images of at most " +
+                               std::to_string(o.max_image_bytes) + " bytes"
+                         : "the request body is too large");
     }
   }
   return route->handler(c);
@@ -229,7 +249,8 @@ Status Validate(const ApiOptions& o) {
 size_t BodyLimit(const ApiOptions& options, std::string_view method, std::string_view target) {
   if (method != "POST" && method != "PUT" && method != "PATCH") return 0;
   const auto path = SplitTarget(target).first;
-  return path == "/v1/submissions" ? options.max_text_body_bytes : options.max_json_body_bytes;
+  return path == "/v1/submissions" ? std::max(options.max_text_body_bytes, options.max_image_bytes)
+                                   : options.max_json_body_bytes;
 }
 
 ApiResponse HandleRequest(const ApiRequest& request, Services& services) {

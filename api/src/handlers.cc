@@ -6,10 +6,12 @@
 
 #include "adwatch/api/tokens.h"
 #include "adwatch/common/escape.h"
+#include "adwatch/common/hash.h"
 #include "adwatch/common/names.h"
 #include "adwatch/common/time.h"
 #include "adwatch/export/evidence.h"
 #include "adwatch/export/networks.h"
+#include "adwatch/ocr/image.h"
 #include "adwatch/storage/ids.h"
 #include "api_internal.h"
 
@@ -205,7 +207,105 @@ ApiResponse MetricsText(Context& c) {
 // ---------------------------------------------------------------------------------------------
 // Submissions
 
+namespace {
+
+// The checks, storing and queueing every new submission shares, whatever it carries: the
+// organisation's rate and daily quota, a fresh id, the record (with `image`, the uploaded bytes)
+// stored before it is queued so a crash loses none.
+ApiResponse AcceptSubmission(Context& c, Submission& s, std::string_view image,
+                             const std::string& audit_detail) {
+  const ApiOptions& o = c.services.options;
+  const std::string& org = c.token->org;
+  if (const int64_t wait = c.services.limits.Take("submission|" + org, o.submission_rate_per_s,
+                                                  o.submission_burst, c.now_ms)) {
+    ApiResponse r = Error(429, "rate_limited", "too many submissions; try again shortly");
+    r.headers.emplace_back("Retry-After", std::to_string(wait));
+    return r;
+  }
+  auto today = c.services.store.CountSubmissionsSince(org, c.now_ms - 86'400'000);
+  if (!today) return Error(503, "unavailable", "the store cannot be read right now");
+  if (*today >= o.submissions_per_day) {
+    ApiResponse r =
+        Error(429, "quota_exceeded",
+              "this organisation has used its " + std::to_string(o.submissions_per_day) +
+                  " submissions of the last 24 hours");
+    r.headers.emplace_back("Retry-After", "3600");
+    return r;
+  }
+  auto id = RandomId(16);
+  if (!id) return Error(500, "internal", "cannot make an id");
+  s.id = std::move(*id);
+  s.org = org;
+  s.token_id = c.token->id;
+  s.status = SubmissionStatus::kQueued;
+  s.created_ms = s.updated_ms = c.now_ms;
+  if (Status st = c.services.store.PutSubmission(s, image); !st.ok()) {
+    return Error(503, "unavailable", "the submission could not be stored; try again");
+  }
+  if (!c.services.submissions.Enqueue(s)) {
+    s.status = SubmissionStatus::kFailed;
+    s.reason = "the service was too busy to take it; submit it again in a minute";
+    (void)c.services.store.PutSubmission(s);
+    c.Audit("submission.create", s.id, "busy");
+    ApiResponse r = Error(429, "busy", "too many submissions waiting; try again in a minute");
+    r.headers.emplace_back("Retry-After", "60");
+    return r;
+  }
+  c.Audit("submission.create", s.id, "ok", audit_detail);
+  ApiResponse r = Json(202, {{"id", s.id}, {"status", Name(s.status)}});
+  r.headers.emplace_back("Location", "/v1/submissions/" + s.id);
+  return r;
+}
+
+const std::set<std::string>& Langs() {
+  static const std::set<std::string> kLangs{"", "id", "en", "ms", "zh", "vi", "tl"};
+  return kLangs;
+}
+
+// POST /v1/submissions with an image body: a screenshot or poster, checked from its header here
+// (format, pixel caps) so a bomb or a mislabelled file is refused at once; read later by the
+// submission worker. `share` and `lang` come in the query.
+ApiResponse CreateImageSubmission(Context& c) {
+  if (auto bad = CheckQuery(c, {"share", "lang"})) return std::move(*bad);
+  const ApiOptions& o = c.services.options;
+  const std::string& body = c.request.body;
+  if (body.empty()) return Error(400, "invalid_image", "the image is empty");
+  auto info = ocr::ProbeImage(body);
+  if (!info) return Error(400, "invalid_image", std::string(info.error().message()));
+  const uint64_t pixels = uint64_t{info->width} * info->height;
+  if (pixels > o.max_image_pixels || info->width > o.max_image_side ||
+      info->height > o.max_image_side) {
+    return Error(400, "invalid_image",
+                 "the image is " + std::to_string(info->width) + " x " +
+                     std::to_string(info->height) + " pixels; this server reads images of at " +
+                     "most " + std::to_string(o.max_image_pixels / 1'000'000) + " megapixels and " +
+                     std::to_string(o.max_image_side) + " pixels a side");
+  }
+  Submission s;
+  s.image_type = "image/" + std::string(ocr::Name(info->format));
+  s.image_sha256 = Sha256Hex(body);
+  if (auto share = c.Query("share")) {
+    if (*share != "true" && *share != "false") {
+      return Error(400, "invalid_request", "\"share\" must be true or false");
+    }
+    s.share = *share == "true";
+  }
+  if (auto lang = c.Query("lang")) {
+    if (!Langs().count(*lang)) {
+      return Error(400, "invalid_request", "\"lang\" must be one of id, en, ms, zh, vi, tl");
+    }
+    s.lang = *lang;
+  }
+  return AcceptSubmission(c, s, body,
+                          "image: " + s.image_type + " " + std::to_string(body.size()) +
+                              " bytes, sha256 " + s.image_sha256);
+}
+
+}  // namespace
+
 ApiResponse CreateSubmission(Context& c) {
+  std::string_view ct = c.request.content_type;
+  if (ct.starts_with("image/")) return CreateImageSubmission(c);
   auto parsed = ParseBody(c, {"url", "text", "lang", "share"});
   if (auto* e = std::get_if<ApiResponse>(&parsed)) return std::move(*e);
   const nlohmann::json& j = std::get<nlohmann::json>(parsed);
@@ -245,52 +345,12 @@ ApiResponse CreateSubmission(Context& c) {
   if (j.contains("lang")) {
     if (!j["lang"].is_string()) return Error(400, "invalid_request", "\"lang\" must be a string");
     s.lang = j["lang"].get<std::string>();
-    static const std::set<std::string> kLangs{"", "id", "en", "ms", "zh", "vi", "tl"};
-    if (!kLangs.count(s.lang)) {
+    if (!Langs().count(s.lang)) {
       return Error(400, "invalid_request", "\"lang\" must be one of id, en, ms, zh, vi, tl");
     }
   }
 
-  const std::string& org = c.token->org;
-  if (const int64_t wait = c.services.limits.Take("submission|" + org, o.submission_rate_per_s,
-                                                  o.submission_burst, c.now_ms)) {
-    ApiResponse r = Error(429, "rate_limited", "too many submissions; try again shortly");
-    r.headers.emplace_back("Retry-After", std::to_string(wait));
-    return r;
-  }
-  auto today = c.services.store.CountSubmissionsSince(org, c.now_ms - 86'400'000);
-  if (!today) return Error(503, "unavailable", "the store cannot be read right now");
-  if (*today >= o.submissions_per_day) {
-    ApiResponse r =
-        Error(429, "quota_exceeded",
-              "this organisation has used its " + std::to_string(o.submissions_per_day) +
-                  " submissions of the last 24 hours");
-    r.headers.emplace_back("Retry-After", "3600");
-    return r;
-  }
-  auto id = RandomId(16);
-  if (!id) return Error(500, "internal", "cannot make an id");
-  s.id = std::move(*id);
-  s.org = org;
-  s.token_id = c.token->id;
-  s.status = SubmissionStatus::kQueued;
-  s.created_ms = s.updated_ms = c.now_ms;
-  if (Status st = c.services.store.PutSubmission(s); !st.ok()) {
-    return Error(503, "unavailable", "the submission could not be stored; try again");
-  }
-  if (!c.services.submissions.Enqueue(s)) {
-    s.status = SubmissionStatus::kFailed;
-    s.reason = "the service was too busy to take it; submit it again in a minute";
-    (void)c.services.store.PutSubmission(s);
-    c.Audit("submission.create", s.id, "busy");
-    ApiResponse r = Error(429, "busy", "too many submissions waiting; try again in a minute");
-    r.headers.emplace_back("Retry-After", "60");
-    return r;
-  }
-  c.Audit("submission.create", s.id, "ok", has_url ? "url: " + s.url.substr(0, 300) : "text");
-  ApiResponse r = Json(202, {{"id", s.id}, {"status", Name(s.status)}});
-  r.headers.emplace_back("Location", "/v1/submissions/" + s.id);
-  return r;
+  return AcceptSubmission(c, s, {}, has_url ? "url: " + s.url.substr(0, 300) : "text");
 }
 
 namespace {
@@ -298,12 +358,19 @@ namespace {
 nlohmann::json SubmissionJson(const Context& c, const Submission& s, bool with_result) {
   nlohmann::json j = {{"id", s.id},
                       {"status", Name(s.status)},
-                      {"kind", s.url.empty() ? "text" : "url"},
+                      {"kind", !s.url.empty()            ? "url"
+                               : !s.image_sha256.empty() ? "image"
+                                                         : "text"},
                       {"created_at", FormatUtc(s.created_ms)},
                       {"updated_at", FormatUtc(s.updated_ms)}};
   if (!s.url.empty()) j["url"] = s.url;
   if (!s.text.empty()) {
     j["text_preview"] = Collapse(s.text, 200);
+    j["share"] = s.share;
+  }
+  if (!s.image_sha256.empty()) {
+    j["image"] = {{"sha256", s.image_sha256}, {"type", s.image_type}};
+    if (!s.image_phash.empty()) j["image"]["phash"] = s.image_phash;
     j["share"] = s.share;
   }
   if (!s.lang.empty()) j["lang"] = s.lang;
@@ -324,6 +391,17 @@ nlohmann::json SubmissionJson(const Context& c, const Submission& s, bool with_r
     v = *s.verdict;
     ad.text = s.text;
     ad.lang = s.lang;
+    if (!s.image_sha256.empty()) {
+      // A private image: its reading is kept with the submission, where the evidence spans of
+      // the words read ("dalam gambar: ...") point.
+      ad.image_text = s.image_text;
+      ImageRef ref;
+      ref.url = "upload:" + s.image_sha256;
+      ref.origin = ImageOrigin::kUpload;
+      ref.sha256_hex = s.image_sha256;
+      ref.phash = s.image_phash;
+      ad.images.push_back(std::move(ref));
+    }
   } else {
     j["result"] = nullptr;
     return j;

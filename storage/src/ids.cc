@@ -66,6 +66,10 @@ std::string AdIdFor(const AdCandidate& ad) {
     basis += url;
     basis += '\n';
     basis += Trim(ad.post_id);
+  } else if (NormalizeText(ad.text).empty() && NormalizeText(ad.title).empty() &&
+             !ad.images.empty() && !ad.images[0].sha256_hex.empty()) {
+    basis = "image\n";
+    basis += ad.images[0].sha256_hex;
   } else {
     basis = "text\n";
     basis += NormalizeText(NormalizeText(ad.text).empty() ? ad.title : ad.text);

@@ -65,11 +65,21 @@ inline bool IsValidSha256Hex(std::string_view hex) {
 inline constexpr std::string_view kSubPrefix = "s|";
 inline constexpr std::string_view kSubTimePrefix = "t|";
 inline constexpr std::string_view kSubPendingPrefix = "p|";
+inline constexpr std::string_view kSubImagePrefix = "i|";
 
 inline uint64_t InvertedMs(int64_t ms) { return ~static_cast<uint64_t>(ms); }
 
 inline std::string SubmissionKey(std::string_view org, std::string_view id) {
   std::string k(kSubPrefix);
+  k += org;
+  k += kSep;
+  k += id;
+  return k;
+}
+
+// i| org | id → the bytes of an uploaded image, beside its submission and private like it.
+inline std::string SubmissionImageKey(std::string_view org, std::string_view id) {
+  std::string k(kSubImagePrefix);
   k += org;
   k += kSep;
   k += id;
@@ -113,7 +123,7 @@ inline bool IsPending(SubmissionStatus s) {
 
 // A parsed key of the submissions table. `created_ms` is set for t| and p| keys.
 struct SubmissionKeyParts {
-  char kind = 0;  // 's', 't' or 'p'
+  char kind = 0;  // 's', 't', 'p' or 'i'
   std::string org;
   std::string id;
   int64_t created_ms = 0;
@@ -140,6 +150,7 @@ inline std::optional<SubmissionKeyParts> ParseSubmissionKey(std::string_view key
   };
   switch (p.kind) {
     case 's':
+    case 'i':
       if (!take_org()) return std::nullopt;
       break;
     case 't':

@@ -553,9 +553,11 @@ Result<WriteResult> Store::Write(const PageWrite& w) {
   ids.reserve(w.ads.size());
   for (size_t i = 0; i < w.ads.size(); ++i) {
     const AdWrite& a = w.ads[i];
-    if (a.ad.url.empty() && NormalizeText(a.ad.text).empty() && NormalizeText(a.ad.title).empty()) {
-      return Status::InvalidArgument("storing ad " + std::to_string(i),
-                                     "the ad has no URL, title or text to identify it by");
+    if (a.ad.url.empty() && NormalizeText(a.ad.text).empty() && NormalizeText(a.ad.title).empty() &&
+        (a.ad.images.empty() || a.ad.images[0].sha256_hex.empty())) {
+      return Status::InvalidArgument(
+          "storing ad " + std::to_string(i),
+          "the ad has no URL, title, text or read image to identify it by");
     }
     for (const auto& region : a.regions) {
       if (region.empty() || region.find(kSep) != std::string::npos) {

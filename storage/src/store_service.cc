@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "adwatch/common/hash.h"
 #include "adwatch/storage/keys.h"
 #include "rocks_status.h"
 #include "service_keys.h"
@@ -72,9 +73,9 @@ Status CheckSubmission(const Submission& s) {
   if (!internal::IsValidSubmissionId(s.id)) {
     return Status::InvalidArgument(what, "the id must be 16 to 128 of A-Z, a-z, 0-9, '-' and '_'");
   }
-  if (s.url.empty() == s.text.empty()) {
+  if (!s.url.empty() + !s.text.empty() + !s.image_sha256.empty() != 1) {
     return Status::InvalidArgument("storing submission " + s.id,
-                                   "exactly one of url and text must be set");
+                                   "exactly one of url, text and image must be set");
   }
   if (s.created_ms < 0 || s.updated_ms < 0) {
     return Status::InvalidArgument("storing submission " + s.id, "negative time");
@@ -217,12 +218,17 @@ Status Store::RevokeToken(std::string_view id, int64_t at_ms) {
 // ---------------------------------------------------------------------------------------------
 // Submissions
 
-Status Store::PutSubmission(const Submission& submission) {
+Status Store::PutSubmission(const Submission& submission, std::string_view image) {
   Rep& r = *rep_;
   if (r.read_only()) {
     return Status::Unavailable("storing submission", "the store is open read-only");
   }
   ADWATCH_RETURN_IF_ERROR(CheckSubmission(submission));
+  if (!image.empty() &&
+      (submission.image_sha256.empty() || Sha256Hex(image) != submission.image_sha256)) {
+    return Status::InvalidArgument("storing submission " + submission.id,
+                                   "the image's bytes do not match its image_sha256");
+  }
   std::lock_guard lock(r.write_mu);
   const int64_t now = r.clock->NowMs();
   rocksdb::ReadOptions ro;
@@ -242,6 +248,10 @@ Status Store::PutSubmission(const Submission& submission) {
   const std::set<std::string> new_index = SubmissionIndex(stored);
   rocksdb::WriteBatch batch;
   (void)batch.Put(r.h(Cf::kSubmissions), key, internal::EncodeRecord(stored));
+  if (!image.empty()) {
+    (void)batch.Put(r.h(Cf::kSubmissions),
+                    internal::SubmissionImageKey(submission.org, submission.id), image);
+  }
   for (const auto& k : old_index) {
     if (!new_index.contains(k)) (void)batch.Delete(r.h(Cf::kSubmissions), k);
   }
@@ -264,6 +274,19 @@ Result<Submission> Store::GetSubmission(std::string_view org, std::string_view i
   if (!raw) return raw.error();
   if (!raw->has_value()) return Status::NotFound(what, "no such submission");
   return internal::DecodeRecord<Submission>(**raw, what);
+}
+
+Result<std::string> Store::GetSubmissionImage(std::string_view org, std::string_view id) const {
+  Rep& r = *rep_;
+  const std::string what = "image of submission " + std::string(id);
+  if (!internal::IsValidOrg(org) || !internal::IsValidSubmissionId(id)) {
+    return Status::NotFound(what, "no such image");
+  }
+  rocksdb::ReadOptions ro;
+  auto raw = r.GetRaw(ro, Cf::kSubmissions, internal::SubmissionImageKey(org, id));
+  if (!raw) return raw.error();
+  if (!raw->has_value()) return Status::NotFound(what, "no such image");
+  return std::move(**raw);
 }
 
 Result<std::vector<Submission>> Store::ListSubmissions(std::string_view org,
@@ -469,10 +492,16 @@ Status Store::Rep::CheckServiceTables(const rocksdb::ReadOptions& ro, CheckRepor
   // Submissions: each record under its own org and id, with exactly its index entries.
   std::set<std::string> expected;
   std::vector<std::string> index_keys;
+  std::map<std::string, std::string> image_sha;    // org|id → SHA-256 of a stored image
+  std::map<std::string, std::string> wants_image;  // org|id → image_sha256 of its record
   ADWATCH_RETURN_IF_ERROR(each(Cf::kSubmissions, [&](std::string_view key, std::string_view value) {
     const auto parts = internal::ParseSubmissionKey(key);
     if (!parts) {
       problem("submissions: malformed key");
+      return Status::OK();
+    }
+    if (parts->kind == 'i') {
+      image_sha[parts->org + "|" + parts->id] = Sha256Hex(value);
       return Status::OK();
     }
     if (parts->kind != 's') {
@@ -488,6 +517,7 @@ Status Store::Rep::CheckServiceTables(const rocksdb::ReadOptions& ro, CheckRepor
     }
     const auto index = SubmissionIndex(*s);
     expected.insert(index.begin(), index.end());
+    if (!s->image_sha256.empty()) wants_image[s->org + "|" + s->id] = s->image_sha256;
     return Status::OK();
   }));
   size_t matched = 0;
@@ -502,6 +532,19 @@ Status Store::Rep::CheckServiceTables(const rocksdb::ReadOptions& ro, CheckRepor
   }
   if (matched != expected.size()) {
     problem(std::to_string(expected.size() - matched) + " submission index entries missing");
+  }
+  for (const auto& [key, sha] : image_sha) {
+    auto w = wants_image.find(key);
+    if (w == wants_image.end()) {
+      problem("image of submission " + key.substr(key.find('|') + 1) + ": no submission uses it");
+    } else if (w->second != sha) {
+      problem("image of submission " + key.substr(key.find('|') + 1) + ": bytes changed");
+    }
+  }
+  for (const auto& [key, sha] : wants_image) {
+    if (!image_sha.contains(key)) {
+      problem("submission " + key.substr(key.find('|') + 1) + ": its image is missing");
+    }
   }
 
   // Audit: every entry decodes under a well-formed key.

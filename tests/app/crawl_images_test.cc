@@ -15,20 +15,13 @@
 #include "support/test_server.h"
 
 using adwatch::testing::Adwatch;
+using adwatch::testing::Poster;
 using adwatch::testing::Route;
 using adwatch::testing::RunCommand;
 using adwatch::testing::TempDir;
 using adwatch::testing::TestServer;
 
 namespace {
-
-std::string Poster(const std::string& name) {
-  std::ifstream in(std::string(ADWATCH_TEST_DATA) + "/posters/" + name, std::ios::binary);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string AdPage(const std::string& img) {
   return "<html><head><title>Info loker</title></head><body><nav><img "

@@ -34,18 +34,23 @@ inline size_t Collect(char* p, size_t size, size_t n, void* out) {
 
 // One request to the service; never through a proxy, whatever the environment says.
 inline Reply Call(const std::string& method, const std::string& url, const std::string& token = "",
-                  const std::string& body = "") {
+                  const std::string& body = "",
+                  const std::string& content_type = "application/json") {
   CURL* c = curl_easy_init();
   Reply r;
   curl_slist* headers = nullptr;
   if (!token.empty())
     headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-  if (!body.empty()) headers = curl_slist_append(headers, "Content-Type: application/json");
+  if (!body.empty())
+    headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_PROXY, "");
   curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-  if (!body.empty()) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
+  if (!body.empty()) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());  // binary-safe with the size below
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  }
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Collect);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
@@ -131,9 +136,11 @@ class Service {
   int starts_ = 0;
 };
 
-// Polls a submission until it is done or failed.
-inline nlohmann::json WaitDone(const Service& s, const std::string& token, const std::string& id) {
-  for (int i = 0; i < 200; ++i) {
+// Polls a submission until it is done or failed (for up to `seconds`: reading an image with OCR
+// takes a few seconds, more under the sanitizers).
+inline nlohmann::json WaitDone(const Service& s, const std::string& token, const std::string& id,
+                               int seconds = 10) {
+  for (int i = 0; i < seconds * 20; ++i) {
     auto j = Json(Call("GET", s.Url("/v1/submissions/" + id), token));
     if (j.is_object() && (j["status"] == "done" || j["status"] == "failed")) return j;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -20,6 +20,7 @@
 #include "support/test_server.h"
 
 using adwatch::testing::Adwatch;
+using adwatch::testing::Poster;
 using adwatch::testing::Route;
 using adwatch::testing::RunCommand;
 using adwatch::testing::TempDir;
@@ -183,4 +184,94 @@ TEST_CASE("/metrics is read by Prometheus's own text parser", "[app][serve]") {
       parsed.out.find("adwatch_api_requests_total[('route', '/v1/ads'), ('status', '401')]=1.0") !=
       std::string::npos);
   CHECK(parsed.out.find("adwatch_api_request_duration_seconds_bucket") != std::string::npos);
+}
+
+TEST_CASE("An NGO uploads a poster and gets its verdict with the text read from it",
+          "[app][serve][image]") {
+  auto site = TestServer::Start({.address = "127.0.0.2"});
+  REQUIRE(site);
+  // A page whose ad says only "see the picture": its poster is read like the crawl's.
+  (*site)->Set("/robots.txt", Route::Text("User-agent: *\nAllow: /\n"));
+  (*site)->Set("/poster.png", Route::Bytes(Poster("lure_id.png"), "image/png"));
+  (*site)->Set("/loker/gambar",
+               Route::Html("<html><head><title>Info loker</title></head><body><article>"
+                           "<h1>Info loker</h1><p>Info lengkap di gambar, minat DM.</p>"
+                           "<img src=\"/poster.png\" alt=\"poster\"></article></body></html>"));
+  const std::string port = std::to_string((*site)->port());
+  Service s("api: {submission_allow_ranges: [127.0.0.2/32], submission_allow_ports: [" + port +
+            "]}\n");
+  const std::string ngo = s.Token("yayasan-a", "ngo");
+  const std::string other = s.Token("yayasan-b", "ngo");
+  const std::string police = s.Token("polda-ntt", "police");
+
+  // A private upload: read, scored, its number in E.164; not an ad, not seen by another org.
+  auto r = Call("POST", s.Url("/v1/submissions"), ngo, Poster("lure_id.png"), "image/png");
+  INFO(r.body);
+  REQUIRE(r.status == 202);
+  const std::string id = Json(r)["id"];
+  auto done = WaitDone(s, ngo, id, 120);
+  INFO(done.dump());
+  REQUIRE(done["status"] == "done");
+  CHECK(done["kind"] == "image");
+  CHECK(done["image"]["type"] == "image/png");
+  CHECK(std::regex_match(done["image"]["phash"].get<std::string>(), std::regex("[0-9a-f]{16}")));
+  const auto& verdict = done["result"]["verdict"];
+  const std::string level = verdict["level"];
+  CHECK((level == "medium" || level == "high" || level == "critical"));
+  CHECK(done["result"].dump().find("+6281234567890") != std::string::npos);
+  CHECK(!done["result"].contains("ad_id"));
+  CHECK(Call("GET", s.Url("/v1/submissions/" + id), other).status == 404);
+
+  // Shared: stored as an ad whose image is kept as evidence; the police see it.
+  auto shared =
+      Call("POST", s.Url("/v1/submissions?share=true"), ngo, Poster("lure_id.webp"), "image/webp");
+  auto shared_done = WaitDone(s, ngo, Json(shared)["id"], 120);
+  INFO(shared_done.dump());
+  REQUIRE(shared_done["status"] == "done");
+  const std::string ad_id = shared_done["result"]["ad_id"];
+  auto ad = Call("GET", s.Url("/v1/ads/" + ad_id), police);
+  INFO(ad.body);
+  CHECK(ad.status == 200);
+  CHECK(ad.body.find("+6281234567890") != std::string::npos);
+
+  // A link whose ad is only a picture: the poster on the page is read.
+  auto link = Call("POST", s.Url("/v1/submissions"), ngo,
+                   R"({"url":")" + (*site)->Url("/loker/gambar") + R"("})");
+  auto link_done = WaitDone(s, ngo, Json(link)["id"], 120);
+  INFO(link_done.dump());
+  REQUIRE(link_done["status"] == "done");
+  const std::string link_level = link_done["result"]["verdict"]["level"];
+  CHECK((link_level == "medium" || link_level == "high" || link_level == "critical"));
+
+  // Refused at once, with the reason: a bomb by its header, a truncated file, a text labelled
+  // as an image, an image type the service does not read.
+  auto bomb = Call("POST", s.Url("/v1/submissions"), ngo, Poster("bomb_30000.png"), "image/png");
+  CHECK(bomb.status == 400);
+  CHECK(bomb.body.find("30000 x 30000") != std::string::npos);
+  auto cut =
+      Call("POST", s.Url("/v1/submissions"), ngo, Poster("lure_id.png").substr(0, 20), "image/png");
+  CHECK(cut.status == 400);
+  CHECK(Json(cut)["error"] == "invalid_image");
+  // Cut short after a whole header: taken, then failed with the decoder's reason.
+  auto truncated =
+      Call("POST", s.Url("/v1/submissions"), ngo, Poster("truncated.png"), "image/png");
+  REQUIRE(truncated.status == 202);
+  auto truncated_done = WaitDone(s, ngo, Json(truncated)["id"], 120);
+  CHECK(truncated_done["status"] == "failed");
+  CHECK(truncated_done["reason"].get<std::string>().find("the image could not be read") == 0);
+  auto text = Call("POST", s.Url("/v1/submissions"), ngo, "not an image at all", "image/png");
+  CHECK(text.status == 400);
+  CHECK(Call("POST", s.Url("/v1/submissions"), ngo, "BM", "image/bmp").status == 400);
+  auto big = Call("POST", s.Url("/v1/submissions"), ngo, std::string(6 << 20, 'x'), "image/png");
+  CHECK(big.status == 413);
+  CHECK(s.Stop() == 0);
+}
+
+TEST_CASE("A service with images turned off refuses uploads in words", "[app][serve][image]") {
+  Service s("images: {enabled: false}\n");
+  const std::string ngo = s.Token("yayasan-a", "ngo");
+  auto r = Call("POST", s.Url("/v1/submissions"), ngo, Poster("lure_id.png"), "image/png");
+  CHECK(r.status == 415);
+  CHECK(r.body.find("does not read images") != std::string::npos);
+  CHECK(s.Stop() == 0);
 }

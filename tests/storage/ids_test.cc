@@ -27,6 +27,25 @@ TEST_CASE("Ad ids are stable: URL plus post id, else the text", "[storage]") {
   CHECK(AdIdFor(Ad("https://a.example/1", "", "")) == "b5f783d7e03ecdfa");
 }
 
+TEST_CASE("An uploaded image with no text is identified by its bytes", "[storage]") {
+  auto upload = [](std::string sha) {
+    AdCandidate a;
+    ImageRef ref;
+    ref.url = "upload:" + sha;
+    ref.sha256_hex = std::move(sha);
+    a.images.push_back(std::move(ref));
+    a.image_text = "LOKER KAMBOJA";  // what OCR read does not decide: the bytes do
+    return a;
+  };
+  const std::string x(64, 'a'), y(64, 'b');
+  CHECK(AdIdFor(upload(x)) == AdIdFor(upload(x)));
+  CHECK(AdIdFor(upload(x)) != AdIdFor(upload(y)));
+  // A text, when there is one, still decides.
+  AdCandidate with_text = upload(x);
+  with_text.text = "gaji 15 juta";
+  CHECK(AdIdFor(with_text) == AdIdFor(Ad("", "", "gaji 15 juta")));
+}
+
 TEST_CASE("NormalizeText folds ASCII case and punctuation, keeps other bytes", "[storage]") {
   CHECK(NormalizeText("  Gaji: 15jt!!  WA/TG ") == "gaji 15jt wa tg");
   CHECK(NormalizeText("Kamboja\xc2\xa0"

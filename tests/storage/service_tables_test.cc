@@ -278,6 +278,38 @@ TEST_CASE("A malformed submission is refused and nothing is written", "[storage]
   CHECK(CheckOrDie(*store).submissions == 0);
 }
 
+TEST_CASE("An uploaded image is kept beside its submission, private to its organisation",
+          "[storage][service]") {
+  TempDir dir;
+  ManualClock clock(kNoonJakarta);
+  auto store = OpenOrDie(TestOptions(dir.Sub("db")), clock);
+  const std::string bytes = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(1000, '\0');
+  Submission s = MakeUrlSubmission("ngo-a", SubId(1), kNoonJakarta);
+  s.url.clear();
+  s.image_sha256 = Sha256Hex(bytes);
+  s.image_type = "image/png";
+  // Bytes that are not the ones named are refused, and nothing is written.
+  CHECK(store->PutSubmission(s, "other bytes").IsInvalidArgument());
+  CHECK_FALSE(store->GetSubmission("ngo-a", s.id).has_value());
+  REQUIRE(store->PutSubmission(s, bytes).ok());
+  CHECK(*store->GetSubmissionImage("ngo-a", s.id) == bytes);
+  CHECK(store->GetSubmissionImage("ngo-b", s.id).error().IsNotFound());
+  // A later status update without the bytes keeps them.
+  s.status = SubmissionStatus::kDone;
+  s.image_text = "LOKER KAMBOJA";
+  REQUIRE(store->PutSubmission(s).ok());
+  CHECK(*store->GetSubmissionImage("ngo-a", s.id) == bytes);
+  CHECK(store->GetSubmission("ngo-a", s.id)->image_text == "LOKER KAMBOJA");
+  const auto check = CheckOrDie(*store);
+  CHECK(check.submissions == 1);
+  CHECK(check.problems.empty());
+  // An image and a text, or an image and a link, is not one submission.
+  Submission both = s;
+  both.id = SubId(2);
+  both.text = "pasted";
+  CHECK(store->PutSubmission(both, bytes).IsInvalidArgument());
+}
+
 TEST_CASE("Another organisation's submission is not found: not by id, not in lists or counts",
           "[storage][service]") {
   TempDir dir;

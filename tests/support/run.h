@@ -25,7 +25,8 @@ inline RunResult RunCommand(const std::string& command, const std::string& input
   const std::string in = dir.Write("stdin", input);
   const std::string out = dir / "stdout";
   const std::string err = dir / "stderr";
-  const int status = std::system((command + " <'" + in + "' >'" + out + "' 2>'" + err + "'").c_str());
+  const int status =
+      std::system((command + " <'" + in + "' >'" + out + "' 2>'" + err + "'").c_str());
   RunResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   auto slurp = [](const std::string& p) {
@@ -41,6 +42,14 @@ inline RunResult RunCommand(const std::string& command, const std::string& input
 
 // The adwatch binary of this build.
 inline std::string Adwatch() { return std::string(ADWATCH_BINARY_DIR) + "/app/adwatch"; }
+
+// The bytes of one of the generated poster fixtures in tests/data/posters/ ("" when missing).
+inline std::string Poster(const std::string& name) {
+  std::ifstream in(std::string(ADWATCH_TEST_DATA) + "/posters/" + name, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 }  // namespace adwatch::testing
 

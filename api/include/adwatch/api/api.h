@@ -40,6 +40,12 @@ struct ApiOptions {
   // Largest request bodies: a pasted text's JSON, and any other JSON (413 beyond).
   size_t max_text_body_bytes = 256 << 10;
   size_t max_json_body_bytes = 64 << 10;
+  // Uploaded images (POST /v1/submissions with an image/png, image/jpeg, image/webp or image/gif
+  // body): the largest accepted, 0 when this server reads no images (uploads answer 415). Images
+  // over the pixel or side caps are refused from their header, before anything is decoded.
+  size_t max_image_bytes = 0;
+  uint64_t max_image_pixels = 16'000'000;
+  uint32_t max_image_side = 16384;
   // Largest submitted URL (a longer one is refused as "too long", as `adwatch check` does).
   size_t max_url_bytes = 8 << 10;
   // Largest `limit` of a list; lists default to `default_list_limit`.

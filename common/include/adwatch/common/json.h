@@ -118,7 +118,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ApiToken, id, sha256_hex, org, r
                                                 created_ms, expires_ms, revoked, revoked_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Submission, id, org, token_id, url, text, lang,
                                                 share, status, reason, ad_id, verdict, ad_ids,
-                                                created_ms, updated_ms)
+                                                created_ms, updated_ms, image_sha256, image_type,
+                                                image_text, image_phash)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AuditEvent, at_ms, actor, org, action, object,
                                                 outcome, ip, detail)
 

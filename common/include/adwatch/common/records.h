@@ -451,16 +451,17 @@ struct ApiToken {
 // Where a submission is (names "queued", "fetching", "done", "failed").
 enum class SubmissionStatus : uint8_t { kQueued = 0, kFetching, kDone, kFailed };
 
-// A URL or a pasted text an organisation asked the service to check. It belongs to its
-// organisation: another organisation never sees it (the store keys it by org).
+// A URL, a pasted text or an uploaded image (a screenshot or poster) an organisation asked the
+// service to check. It belongs to its organisation: another organisation never sees it (the store
+// keys it by org, the uploaded bytes too).
 struct Submission {
   std::string id;  // random, 16 to 128 URL-safe characters [A-Za-z0-9_-] (the API makes it)
   std::string org;
   std::string token_id;  // the token that submitted it
-  std::string url;       // exactly one of url / text is set
+  std::string url;       // exactly one of url / text / image_sha256 is set
   std::string text;
-  std::string lang;    // language hint for pasted text ("id", "en"), or ""
-  bool share = false;  // pasted text shared beyond the organisation (stored as an ad)
+  std::string lang;    // language hint for pasted text or an image ("id", "en"), or ""
+  bool share = false;  // pasted text or image shared beyond the organisation (stored as an ad)
   SubmissionStatus status = SubmissionStatus::kQueued;
   std::string reason;               // for kFailed: why, in words
   std::string ad_id;                // the stored ad (URL submissions, shared texts) when done
@@ -468,6 +469,13 @@ struct Submission {
   std::vector<std::string> ad_ids;  // every ad of the fetched page when a URL held several
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
+  // An uploaded image: the SHA-256 of its bytes (kept beside the record, Store::PutSubmission),
+  // its type as its header says ("image/png", "image/jpeg", "image/webp", "image/gif"), and once
+  // read, the text OCR found in it and its perceptual hash (16 hex digits).
+  std::string image_sha256;
+  std::string image_type;
+  std::string image_text;
+  std::string image_phash;
 };
 
 // One entry of the append-only audit log: who did what to which object, from where, and how it

@@ -19,7 +19,9 @@ inline constexpr size_t kPageIdLength = 32;
 // The stable id of an ad. With a URL: SHA-256 of the URL (as given: callers pass the crawler's
 // canonical URL) and the post id, so the same post seen again keeps its id. Without a URL (pasted
 // or imported text): SHA-256 of the normalised text (NormalizeText of `text`, or of `title` when
-// the text is empty), so the same text imported twice is one ad.
+// the text is empty), so the same text imported twice is one ad. Without URL, title or text (an
+// uploaded image): SHA-256 of its first image's bytes' SHA-256, so the same file uploaded twice
+// is one ad.
 std::string AdIdFor(const AdCandidate& ad);
 
 // The id of a stored page: SHA-256 of its final URL (the requested URL when there is none) and

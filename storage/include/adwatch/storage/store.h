@@ -374,9 +374,15 @@ class Store {
   // the stored submission's creation time when replacing, else now; `updated_ms` 0 means now.
   // Its listing and pending entries move with it in the same batch. Returns InvalidArgument
   // (nothing written) when the org is not [a-z0-9-]{1,64}, the id is not 16 to 128 characters of
-  // [A-Za-z0-9_-], or not exactly one of url and text is set; Unavailable on a read-only store;
-  // IOError as Write.
-  Status PutSubmission(const Submission& submission);
+  // [A-Za-z0-9_-], or not exactly one of url, text and image_sha256 is set; Unavailable on a
+  // read-only store; IOError as Write. `image`, when not empty, is the uploaded image's bytes,
+  // stored in the same batch beside the record (InvalidArgument unless their SHA-256 is
+  // image_sha256); an image is given once, with the first Put, and kept through later ones.
+  Status PutSubmission(const Submission& submission, std::string_view image = {});
+
+  // The bytes of submission `id`'s uploaded image. NotFound as GetSubmission, or when it has
+  // no image.
+  Result<std::string> GetSubmissionImage(std::string_view org, std::string_view id) const;
 
   // The submission `id` of organisation `org`. NotFound when `org` has no such submission, which
   // includes every other organisation's ids and malformed ids.
