@@ -68,11 +68,21 @@ Status ParseStorage(const std::string& file, YamlMap& top, const std::string& ba
   ADWATCH_RETURN_IF_ERROR(m.ReadEnum("keep_evidence_min_level", keep, {"low", "medium", "high"}));
   s.keep_evidence_min_level = *ParseLevel(keep);
   ADWATCH_RETURN_IF_ERROR(m.Read("repost_min_chars", s.repost_min_chars));
-  int64_t cache_mb = s.block_cache_bytes >> 20, buffer_mb = s.write_buffer_bytes >> 20;
-  ADWATCH_RETURN_IF_ERROR(m.Read("block_cache_mb", cache_mb));
-  ADWATCH_RETURN_IF_ERROR(m.Read("write_buffer_mb", buffer_mb));
-  s.block_cache_bytes = cache_mb << 20;
-  s.write_buffer_bytes = buffer_mb << 20;
+  // RocksDB's memory is one budget now (docs/storage.md, "Memory"); the two keys that sized its
+  // parts apart would let the parts outgrow it, so they are refused with the way forward.
+  for (std::string_view old : {"block_cache_mb", "write_buffer_mb"}) {
+    if (m.Has(old)) {
+      return m.Error(old,
+                     "replaced by storage.memory_budget_mb, which sizes the block cache and "
+                     "the write buffers together (docs/storage.md, \"Memory\")");
+    }
+  }
+  int64_t budget_mb = s.memory_budget_bytes >> 20;
+  ADWATCH_RETURN_IF_ERROR(m.Read("memory_budget_mb", budget_mb));
+  if (budget_mb < 8 || budget_mb > 65536) {
+    return m.Error("memory_budget_mb", "must be between 8 and 65536 (MiB)");
+  }
+  s.memory_budget_bytes = budget_mb << 20;
   ADWATCH_RETURN_IF_ERROR(m.Read("zstd_level", s.zstd_level));
   ADWATCH_RETURN_IF_ERROR(m.Finish());
   s.timezone = c.timezone;

@@ -83,13 +83,20 @@ Result<JsonAd> ParseJsonAd(const std::string& line) {
 
 void ForEachJsonAd(const std::string& data, const std::function<bool(int, Result<JsonAd>)>& fn) {
   std::istringstream lines(data);
+  (void)ForEachJsonAdIn(lines, "<data>", fn);  // a string stream does not fail
+}
+
+Status ForEachJsonAdIn(std::istream& in, const std::string& name,
+                       const std::function<bool(int, Result<JsonAd>)>& fn) {
   std::string line;
   int line_no = 0;
-  while (std::getline(lines, line)) {
+  while (std::getline(in, line)) {
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    if (!fn(line_no, ParseJsonAd(line))) return;
+    if (!fn(line_no, ParseJsonAd(line))) return Status::OK();
   }
+  if (in.bad()) return Status::IOError(name, "read failed after line " + std::to_string(line_no));
+  return Status::OK();
 }
 
 FetchResult SavedPage(std::string body, const std::string& url) {

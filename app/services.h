@@ -3,6 +3,7 @@
 #define ADWATCH_APP_SERVICES_H_
 
 #include <functional>
+#include <istream>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,10 @@ Result<JsonAd> ParseJsonAd(const std::string& line);
 // Calls `fn(line_no, parsed)` with each non-blank line of JSONL `data` (lines count from 1)
 // parsed by ParseJsonAd, until `fn` returns false.
 void ForEachJsonAd(const std::string& data, const std::function<bool(int, Result<JsonAd>)>& fn);
+// The same over a stream read line by line: memory stays that of one line whatever the input's
+// size (`adwatch import` of a large file). Returns IOError naming `name` when reading fails.
+Status ForEachJsonAdIn(std::istream& in, const std::string& name,
+                       const std::function<bool(int, Result<JsonAd>)>& fn);
 
 // Reads a whole file, or standard input for "-". NotFound/IOError name the path.
 Result<std::string> ReadInput(const std::string& path);

@@ -5,7 +5,7 @@
 //       changes, 5% reposts; on each of the 29 days before, 5,000 ads of which 2% flagged.
 //   export_bench digest DB [--subscription national|kepri] [--out DIR] [--cache-mb 64]
 //       times MakeDigest (read + build) and the three writers, and prints peak memory (which
-//       includes RocksDB's block cache, storage.block_cache_mb, 64 MiB by default).
+//       includes RocksDB's memory, storage.memory_budget_mb; --cache-mb sets it).
 //   export_bench export DB [--format csv|jsonl] [--since D] [--until D] [--min-level L]
 //       streams the export to /dev/null and prints ads/s.
 // Each step runs in its own process so that peak memory (getrusage ru_maxrss) is the step's own.
@@ -285,7 +285,7 @@ int Digest(const std::string& db, int argc, char** argv) {
   storage::StoreOptions o = Options(db);
   o.access = storage::AccessMode::kReadOnly;
   o.create_if_missing = false;
-  o.block_cache_bytes = std::stoll(Arg(argc, argv, "--cache-mb", "64")) << 20;
+  o.memory_budget_bytes = std::stoll(Arg(argc, argv, "--cache-mb", "64")) << 20;
   auto store = storage::Store::Open(o, clock);
   if (!store) {
     std::fprintf(stderr, "export_bench: %s\n", store.error().ToString().c_str());
@@ -320,11 +320,11 @@ int Digest(const std::string& db, int argc, char** argv) {
       "export_bench digest (%s, %s): %lld ads scanned that day, %zu flagged listed, %zu linked ads read, "
       "%zu networks (%zu ads)\n"
       "  read %.2f s + build %.2f s + write %.2f s = %.2f s; peak RSS %.0f MiB (%.0f MiB after opening the store, "
-      "block cache %lld MiB)\n"
+      "store memory budget %lld MiB)\n"
       "  files: %s (%.1f MiB), .csv (%.1f MiB), .json (%.1f MiB)\n",
       which.c_str(), kDay, static_cast<long long>(d.today.scanned), d.rows.size(), input->linked.size(),
       d.networks.size(), network_ads, read_s, build_s, write_s, read_s + build_s + write_s, PeakRssMiB(), rss_open,
-      static_cast<long long>(o.block_cache_bytes >> 20),
+      static_cast<long long>(o.memory_budget_bytes >> 20),
       files->html.c_str(), static_cast<double>(std::filesystem::file_size(files->html)) / (1 << 20),
       static_cast<double>(std::filesystem::file_size(files->csv)) / (1 << 20),
       static_cast<double>(std::filesystem::file_size(files->json)) / (1 << 20));

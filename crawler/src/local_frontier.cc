@@ -7,6 +7,7 @@
 #include "adwatch/common/json.h"
 #include "adwatch/crawler/url.h"
 #include "adwatch/storage/keys.h"
+#include "adwatch/storage/value_codec.h"
 
 namespace adwatch::crawler {
 namespace {
@@ -15,10 +16,13 @@ using storage::Table;
 using storage::TableBatch;
 
 // Table layouts (docs/storage.md):
-//   frontier  "q|" host "|" priority(1 byte '0'..'2') "|" seq(8 bytes BE)  → FetchTask JSON
+//   frontier  "q|" host "|" priority(1 byte '0'..'2') "|" seq(8 bytes BE)  → FetchTask
 //             "r|" due_ms(8 bytes BE) "|" url                             → "" (revisit index)
-//   seen      canonical url                                               → UrlRecord JSON
-//   hosts     host key → {"robots": text, "robots_fetched_ms": ms, "robots_status": status}
+//   seen      canonical url                                               → UrlRecord
+//   hosts     host key                                                    → RobotsRecord
+// Values are written in storage's binary value format (adwatch/storage/value_codec.h), one
+// written per URL fetched or discovered: no JSON tree to build. Values of earlier versions are
+// untagged JSON objects (they start with '{') and are still read.
 constexpr std::string_view kQueuePrefix = "q|";
 constexpr std::string_view kRevisitPrefix = "r|";
 // "|" priority "|" seq after the host.
@@ -102,24 +106,53 @@ class FieldReader {
 };
 
 std::string EncodeRecord(const UrlRecord& r) {
-  nlohmann::json j{{"outcome", Name(r.outcome)},
-                   {"reason", r.reason},
-                   {"http_status", r.http_status},
-                   {"attempts", r.attempts},
-                   {"at_ms", r.at_ms},
-                   {"source", r.source},
-                   {"depth", r.depth},
-                   {"etag", r.etag},
-                   {"last_modified", r.last_modified},
-                   {"next_revisit_ms", r.next_revisit_ms}};
-  if (!r.ad_ids.empty()) j["ad_ids"] = r.ad_ids;
-  if (!r.remote_ip.empty()) j["remote_ip"] = r.remote_ip;
-  if (!r.redirect_to.empty()) j["redirect_to"] = r.redirect_to;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  storage::ValueWriter w;
+  w.Reserve(64 + r.source.size() + r.reason.size() + r.etag.size() + 24 * r.ad_ids.size());
+  w.U64(static_cast<uint64_t>(r.outcome));
+  w.Str(r.reason);
+  w.I64(r.http_status);
+  w.I64(r.attempts);
+  w.I64(r.at_ms);
+  w.Str(r.source);
+  w.I64(r.depth);
+  w.Str(r.etag);
+  w.Str(r.last_modified);
+  w.I64(r.next_revisit_ms);
+  w.Count(r.ad_ids.size());
+  for (const auto& id : r.ad_ids) w.Str(id);
+  w.Str(r.remote_ip);
+  w.Str(r.redirect_to);
+  return w.Release();
 }
+
+bool IsOldJson(std::string_view value) { return !value.empty() && value.front() == '{'; }
 
 Result<UrlRecord> DecodeRecord(std::string_view text, const std::string& url) {
   const std::string context = "seen record of " + EscapeControl(url, 200);
+  if (storage::FormatOf(text) == storage::kFormatBinary) {
+    storage::ValueReader v(text);
+    UrlRecord r;
+    r.outcome = v.Enum(Outcome::kBlocked);
+    r.reason = v.Str();
+    r.http_status = v.I32();
+    r.attempts = v.I32();
+    r.at_ms = v.I64();
+    r.source = v.Str();
+    r.depth = v.I32();
+    r.etag = v.Str();
+    r.last_modified = v.Str();
+    r.next_revisit_ms = v.I64();
+    const size_t n = v.Count();
+    r.ad_ids.reserve(n);
+    for (size_t i = 0; i < n && v.ok(); ++i) r.ad_ids.push_back(v.Str());
+    r.remote_ip = v.Str();
+    r.redirect_to = v.Str();
+    ADWATCH_RETURN_IF_ERROR(v.Finish(context));
+    return r;
+  }
+  if (!IsOldJson(text)) {
+    return Status::Corruption(context, "unknown value format (written by a newer adwatch?)");
+  }
   auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return Status::Corruption(context, "not a JSON object");
   const FieldReader f(j, context);
@@ -147,9 +180,46 @@ Result<UrlRecord> DecodeRecord(std::string_view text, const std::string& url) {
   return r;
 }
 
+std::string EncodeTask(const FetchTask& t) {
+  storage::ValueWriter w;
+  w.Reserve(32 + t.url.size() + t.source.size() + t.etag.size() + t.last_modified.size());
+  w.Str(t.url);
+  w.Str(t.source);
+  w.I64(t.depth);
+  w.U64(static_cast<uint64_t>(t.priority));
+  w.I64(t.attempt);
+  w.I64(t.not_before_ms);
+  w.Bool(t.external);
+  w.Str(t.etag);
+  w.Str(t.last_modified);
+  w.I64(t.redirects);
+  return w.Release();
+}
+
+Result<FetchTask> DecodeTaskValue(std::string_view value, const std::string& context) {
+  if (IsOldJson(value)) return FromJsonText<FetchTask>(value, context);
+  if (storage::FormatOf(value) != storage::kFormatBinary) {
+    return Status::Corruption(context, "unknown value format (written by a newer adwatch?)");
+  }
+  storage::ValueReader v(value);
+  FetchTask t;
+  t.url = v.Str();
+  t.source = v.Str();
+  t.depth = v.I32();
+  t.priority = v.Enum(FetchPriority::kDiscovered);
+  t.attempt = v.I32();
+  t.not_before_ms = v.I64();
+  t.external = v.Bool();
+  t.etag = v.Str();
+  t.last_modified = v.Str();
+  t.redirects = v.I32();
+  ADWATCH_RETURN_IF_ERROR(v.Finish(context));
+  return t;
+}
+
 Result<FetchTask> DecodeTask(std::string_view key, std::string_view value, std::string_view host) {
   const std::string context = "task " + ShowQueueKey(key);
-  auto task = FromJsonText<FetchTask>(value, context);
+  auto task = DecodeTaskValue(value, context);
   if (!task) return task.error();
   if (HostKey(task->url) != host) {
     return Status::Corruption(context, "its URL \"" + EscapeControl(task->url, 200) +
@@ -219,6 +289,10 @@ void LocalFrontier::InsertHead(HostQueue& q, Entry entry) {
   q.head.insert(std::upper_bound(q.head.begin(), q.head.end(), entry, KeyLess), std::move(entry));
 }
 
+void LocalFrontier::OnDiskOnly(HostQueue& q, const std::string& key) {
+  if (key < q.disk_from) q.disk_from = key;
+}
+
 void LocalFrontier::UpdateWork(const std::string& host, HostQueue& q) {
   if (q.head.empty() && q.exhausted) {
     hosts_with_work_.erase(host);
@@ -257,7 +331,7 @@ Result<int> LocalFrontier::Add(const std::vector<FetchTask>& tasks, AddMode mode
     r.depth = t.depth;
     std::string key = QueueKey(host, t.priority);
     batch.Put(Table::kSeen, t.url, EncodeRecord(r));
-    batch.Put(Table::kFrontier, key, ToJsonText(t));
+    batch.Put(Table::kFrontier, key, EncodeTask(t));
     added.emplace_back(std::move(key), t);
   }
   if (batch.empty()) return 0;
@@ -268,9 +342,13 @@ Result<int> LocalFrontier::Add(const std::vector<FetchTask>& tasks, AddMode mode
     hosts_with_work_.insert(host);
     ++queued_;
     // New work lands in memory only if it belongs in the head; otherwise it waits on disk.
-    if (!q.exhausted) continue;
+    if (!q.exhausted) {
+      OnDiskOnly(q, key);
+      continue;
+    }
     InsertHead(q, Entry(std::move(key), std::move(task)));
     if (q.head.size() > options_.head_size) {
+      OnDiskOnly(q, q.head.back().first);
       q.head.pop_back();
       q.exhausted = false;
     }
@@ -288,25 +366,29 @@ Status LocalFrontier::Refill(const std::string& host, HostQueue& q) {
   bool more = false;
   Status bad;
   const std::string prefix = std::string(kQueuePrefix) + host + "|";
-  Status s =
-      store_.Scan(Table::kFrontier, prefix, [&](std::string_view key, std::string_view value) {
-        const std::string k(key);
-        if (have.count(k) || leased_keys_.count(k)) return true;
-        if (q.head.size() >= options_.head_size) {
-          more = true;
-          return false;
-        }
-        auto task = DecodeTask(key, value, host);
-        if (!task) {
-          bad = task.error();
-          return false;
-        }
-        q.head.emplace_back(k, std::move(task.value()));
-        return true;
-      });
+  std::string stopped_at;
+  Status s = store_.ScanFrom(Table::kFrontier, prefix, q.disk_from,
+                             [&](std::string_view key, std::string_view value) {
+                               std::string k(key);
+                               if (have.count(k) || leased_keys_.count(k)) return true;
+                               if (q.head.size() >= options_.head_size) {
+                                 more = true;
+                                 stopped_at = std::move(k);
+                                 return false;
+                               }
+                               auto task = DecodeTask(key, value, host);
+                               if (!task) {
+                                 bad = task.error();
+                                 return false;
+                               }
+                               q.head.emplace_back(k, std::move(task.value()));
+                               return true;
+                             });
   ADWATCH_RETURN_IF_ERROR(s);
   ADWATCH_RETURN_IF_ERROR(bad);
   q.exhausted = !more;
+  // Exhausted: nothing left on disk, so any key written from now on is before this mark.
+  q.disk_from = more ? std::move(stopped_at) : std::string(1, '\xff');
   std::sort(q.head.begin(), q.head.end(), KeyLess);
   return Status::OK();
 }
@@ -422,7 +504,7 @@ Status LocalFrontier::Retry(const Lease& lease, const FetchTask& next, const Hos
   if (it != leases_.end()) batch.Delete(Table::kFrontier, it->second.key);
   // A new sequence number: the retry goes behind the host's other work instead of blocking it.
   std::string key = QueueKey(host, next.priority);
-  batch.Put(Table::kFrontier, key, ToJsonText(next));
+  batch.Put(Table::kFrontier, key, EncodeTask(next));
   ADWATCH_RETURN_IF_ERROR(store_.Apply(batch));
   if (it != leases_.end()) {
     Release(it->second, release);
@@ -433,7 +515,11 @@ Status LocalFrontier::Retry(const Lease& lease, const FetchTask& next, const Hos
     ++queued_;
   }
   HostQueue& q = hosts_[host];
-  if (q.exhausted) InsertHead(q, Entry(std::move(key), next));
+  if (q.exhausted) {
+    InsertHead(q, Entry(std::move(key), next));
+  } else {
+    OnDiskOnly(q, key);
+  }
   hosts_with_work_.insert(host);
   return Status::OK();
 }
@@ -538,6 +624,18 @@ Result<RobotsRecord> LocalFrontier::GetRobots(const std::string& host) {
   auto v = store_.Get(Table::kHosts, host);
   if (!v) return v.error();
   const std::string context = "hosts record of " + EscapeControl(host, 200);
+  if (storage::FormatOf(v.value()) == storage::kFormatBinary) {
+    storage::ValueReader in(v.value());
+    RobotsRecord r;
+    r.text = in.Str();
+    r.fetched_ms = in.I64();
+    r.http_status = in.I32();
+    ADWATCH_RETURN_IF_ERROR(in.Finish(context));
+    return r;
+  }
+  if (!IsOldJson(v.value())) {
+    return Status::Corruption(context, "unknown value format (written by a newer adwatch?)");
+  }
   auto j = nlohmann::json::parse(v.value(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return Status::Corruption(context, "not a JSON object");
   const FieldReader f(j, context);
@@ -549,11 +647,12 @@ Result<RobotsRecord> LocalFrontier::GetRobots(const std::string& host) {
 }
 
 Status LocalFrontier::PutRobots(const std::string& host, const RobotsRecord& robots) {
-  nlohmann::json j{{"robots", robots.text},
-                   {"robots_fetched_ms", robots.fetched_ms},
-                   {"robots_status", robots.http_status}};
+  storage::ValueWriter w;
+  w.Str(robots.text);
+  w.I64(robots.fetched_ms);
+  w.I64(robots.http_status);
   TableBatch b;
-  b.Put(Table::kHosts, host, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  b.Put(Table::kHosts, host, w.value());
   return store_.Apply(b);
 }
 

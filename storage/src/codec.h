@@ -1,6 +1,8 @@
-// The value codec of every record table, decided once here: one format byte, then the payload.
-// kJsonV1 ('\x01') is the JSON form of the records.h structs (common/json.h), so fields can be
-// added without a migration (readers ignore unknown fields and default missing ones). Index
+// The value codec of every record table, decided once here: one format byte, then the payload
+// (adwatch/storage/value_codec.h). kJsonV1 ('\x01') is the JSON form of the records.h structs
+// (common/json.h), so fields can be added without a migration (readers ignore unknown fields and
+// default missing ones). Ads and verdict revisions, written for every page, are kFormatBinary
+// ('\x02'): no JSON tree is built for them; their JSON form is still read. Index
 // values are fixed binary layouts (IndexValue). Page bodies are stored raw, without a tag: they
 // are evidence and stay byte-for-byte as fetched. Private to storage/.
 #ifndef ADWATCH_STORAGE_SRC_CODEC_H_
@@ -14,6 +16,7 @@
 #include "adwatch/common/records.h"
 #include "adwatch/common/status.h"
 #include "adwatch/storage/store.h"
+#include "adwatch/storage/value_codec.h"
 
 namespace adwatch::storage {
 
@@ -27,7 +30,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(VerdictRevision, rev, at_ms, cau
 
 namespace internal {
 
-inline constexpr char kJsonV1 = '\x01';
+inline constexpr char kJsonV1 = kFormatJson;
 
 // kJsonV1 + compact JSON of `j`.
 inline std::string EncodeJson(const nlohmann::json& j) {
@@ -70,8 +73,18 @@ struct StoredAd {
   AdRecord rec;
   std::string text_key;
 };
+// Binary (kFormatBinary); DecodeAd reads that and the JSON form of EncodeAdJson, which adwatch
+// wrote before (and which tests use to make old databases).
 std::string EncodeAd(const AdRecord& rec, const std::string& text_key);
+std::string EncodeAdJson(const AdRecord& rec, const std::string& text_key);
 Result<StoredAd> DecodeAd(std::string_view value, std::string_view what);
+
+// A verdict revision (kFormatBinary); the decoder reads the JSON form (EncodeRecord) too.
+std::string EncodeVerdictRevision(const VerdictRevision& rev);
+Result<VerdictRevision> DecodeVerdictRevision(std::string_view value, std::string_view what);
+// The binary form of a verdict alone: equal strings mean equal verdicts, so the store compares
+// these to tell a changed verdict (a new revision) from the same one.
+std::string EncodeVerdict(const Verdict& v);
 
 // Value of by_day and by_region entries: 5 bytes [format=1][level][kind][flags][pattern], flags
 // bit 0 = repost (entries written before patterns have 4 bytes; their pattern is kOther). Enough

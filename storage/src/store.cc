@@ -5,6 +5,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <rocksdb/write_buffer_manager.h>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -41,7 +42,8 @@ bool StartsWith(rocksdb::Slice s, std::string_view prefix) {
 }
 std::string_view View(rocksdb::Slice s) { return {s.data(), s.size()}; }
 
-std::string VerdictText(const Verdict& v) { return ToJsonText(v); }
+// Equal for equal verdicts; the binary form, far cheaper to build than JSON.
+std::string VerdictText(const Verdict& v) { return internal::EncodeVerdict(v); }
 
 bool AnyImageRead(const AdCandidate& ad) {
   return std::any_of(ad.images.begin(), ad.images.end(),
@@ -68,33 +70,41 @@ std::string PhashKeyPrefix(int slice, uint64_t value) {
   return k;
 }
 
-rocksdb::DBOptions MakeDbOptions(const StoreOptions& o, rocksdb::Env* env, bool read_only) {
+rocksdb::DBOptions MakeDbOptions(const StoreOptions& o, rocksdb::Env* env, bool read_only,
+                                 const std::shared_ptr<rocksdb::Cache>& cache) {
+  const MemoryBudgetSplit m = SplitMemoryBudget(o);
   rocksdb::DBOptions d;
   d.create_if_missing = !read_only && o.create_if_missing;
   d.create_missing_column_families = !read_only;
   d.env = env;
   d.paranoid_checks = true;
   d.max_background_jobs = 2;
-  d.max_open_files = -1;  // required by secondary instances; keeps table files open
+  // Required by secondary instances; keeps table files open. Their index and filter blocks
+  // live in the block cache (MakeCfOptions), so open files do not grow memory past the budget.
+  d.max_open_files = -1;
   d.keep_log_file_num = 3;
   d.max_log_file_size = 4 << 20;
   d.bytes_per_sync = 1 << 20;
-  // Eighteen tables share the WAL; tables written rarely would keep old WAL files alive.
-  d.max_total_wal_size = static_cast<uint64_t>(o.write_buffer_bytes) * 4;
-  // And their write buffers share one memory budget, so that a small VM is not surprised.
-  d.db_write_buffer_size = static_cast<size_t>(o.write_buffer_bytes) * 4;
+  // Many tables share the WAL; tables written rarely would keep old WAL files alive.
+  d.max_total_wal_size = static_cast<uint64_t>(m.max_wal_bytes);
+  // All tables' write buffers share one ceiling, charged to the block cache: one budget.
+  d.write_buffer_manager = std::make_shared<rocksdb::WriteBufferManager>(
+      static_cast<size_t>(m.write_buffers_bytes), cache);
   return d;
 }
 
 rocksdb::ColumnFamilyOptions MakeCfOptions(int cf, const StoreOptions& o,
                                            const std::shared_ptr<rocksdb::Cache>& cache) {
+  const MemoryBudgetSplit m = SplitMemoryBudget(o);
   rocksdb::ColumnFamilyOptions c;
   rocksdb::BlockBasedTableOptions t;
-  if (cache) {
-    t.block_cache = cache;
-  } else {
-    t.no_block_cache = true;
-  }
+  t.block_cache = cache;
+  // Index and filter blocks are charged to the cache instead of being held per open table
+  // file, where they grew with the database (max_open_files = -1 keeps every file open). Those
+  // of level-0 files, read on every lookup, stay pinned while their file lives.
+  t.cache_index_and_filter_blocks = true;
+  t.cache_index_and_filter_blocks_with_high_priority = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
   t.format_version = 5;
   const bool point_lookups = cf == Cf::kMeta || cf == Cf::kPages || cf == Cf::kBodies ||
                              cf == Cf::kAds || cf == Cf::kSeen || cf == Cf::kTokens;
@@ -109,9 +119,8 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(int cf, const StoreOptions& o,
   c.compression_opts.level = level;
   c.bottommost_compression_opts.level = level;
   c.bottommost_compression_opts.enabled = true;
-  c.write_buffer_size =
-      static_cast<size_t>(cf == Cf::kBodies ? o.write_buffer_bytes
-                                            : std::max<int64_t>(4 << 20, o.write_buffer_bytes / 4));
+  c.write_buffer_size = static_cast<size_t>(cf == Cf::kBodies ? m.bodies_write_buffer_bytes
+                                                              : m.table_write_buffer_bytes);
   c.level_compaction_dynamic_level_bytes = true;
   return c;
 }
@@ -225,8 +234,8 @@ Result<std::optional<VerdictRevision>> Store::Rep::LatestVerdict(const rocksdb::
     return std::optional<VerdictRevision>();
   }
   if (!StartsWith(it->key(), prefix)) return std::optional<VerdictRevision>();
-  auto v = internal::DecodeRecord<VerdictRevision>(View(it->value()),
-                                                   "verdict of ad " + std::string(ad_id));
+  auto v =
+      internal::DecodeVerdictRevision(View(it->value()), "verdict of ad " + std::string(ad_id));
   if (!v) return v.error();
   return std::optional<VerdictRevision>(std::move(*v));
 }
@@ -470,7 +479,10 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
     }
   }
 
-  const rocksdb::DBOptions db_options = MakeDbOptions(options, env, read_only);
+  // The one block cache, sized from the one budget (options.h, SplitMemoryBudget).
+  const std::shared_ptr<rocksdb::Cache> cache =
+      rocksdb::NewLRUCache(static_cast<size_t>(SplitMemoryBudget(options).block_cache_bytes));
+  const rocksdb::DBOptions db_options = MakeDbOptions(options, env, read_only, cache);
   std::vector<std::string> existing;
   if (existed) {
     rocksdb::Status s = rocksdb::DB::ListColumnFamilies(db_options, path, &existing);
@@ -479,10 +491,6 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options, const Cl
       return Status::InvalidArgument(context,
                                      "a RocksDB database, but not an adwatch one (no meta table)");
     }
-  }
-  std::shared_ptr<rocksdb::Cache> cache;
-  if (options.block_cache_bytes > 0) {
-    cache = rocksdb::NewLRUCache(static_cast<size_t>(options.block_cache_bytes));
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   std::vector<int> cf_of_descriptor;  // the Cf each descriptor opens, -1 for a newer schema's
@@ -690,7 +698,8 @@ Result<WriteResult> Store::Write(const PageWrite& w) {
   for (auto& [id, st] : pending) {
     (void)batch.Put(r.h(Cf::kAds), id, internal::EncodeAd(st.rec, st.text_key));
     for (const auto& rev : st.new_revs) {
-      (void)batch.Put(r.h(Cf::kVerdicts), SeqKey(id, rev.rev), internal::EncodeRecord(rev));
+      (void)batch.Put(r.h(Cf::kVerdicts), SeqKey(id, rev.rev),
+                      internal::EncodeVerdictRevision(rev));
     }
     r.DiffIndex(st.old_index, r.IndexOf(st.rec, st.text_key), batch);
   }
@@ -771,7 +780,7 @@ Result<bool> Store::UpdateVerdict(std::string_view ad_id, const Verdict& verdict
     st.rec.verdict = verdict;
     (void)batch.Put(
         r.h(Cf::kVerdicts), SeqKey(ad_id, st.rev),
-        internal::EncodeRecord(VerdictRevision{st.rev, now, std::string(cause), verdict}));
+        internal::EncodeVerdictRevision(VerdictRevision{st.rev, now, std::string(cause), verdict}));
   }
   st.rec.regions = regions;
   (void)batch.Put(r.h(Cf::kAds), ad_id, internal::EncodeAd(st.rec, st.text_key));
@@ -874,8 +883,8 @@ Result<std::vector<VerdictRevision>> Store::VerdictHistory(std::string_view ad_i
   std::unique_ptr<rocksdb::Iterator> it(r.db->NewIterator(snap.ro, r.h(Cf::kVerdicts)));
   std::vector<VerdictRevision> out;
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    auto v = internal::DecodeRecord<VerdictRevision>(View(it->value()),
-                                                     "verdict of ad " + std::string(ad_id));
+    auto v =
+        internal::DecodeVerdictRevision(View(it->value()), "verdict of ad " + std::string(ad_id));
     if (!v) return v.error();
     out.push_back(std::move(*v));
   }
@@ -1179,7 +1188,13 @@ Status Store::Apply(const TableBatch& b) {
 
 Status Store::Scan(Table table, std::string_view prefix,
                    const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  return ScanFrom(table, prefix, prefix, fn);
+}
+
+Status Store::ScanFrom(Table table, std::string_view prefix, std::string_view start,
+                       const std::function<bool(std::string_view, std::string_view)>& fn) const {
   Rep& r = *rep_;
+  if (start < prefix) start = prefix;
   // A table added after the database was last opened for writing reads as empty.
   if (!r.has(CfOf(table))) return Status::OK();
   const std::string upper = PrefixSuccessor(prefix);
@@ -1187,7 +1202,7 @@ Status Store::Scan(Table table, std::string_view prefix,
   rocksdb::ReadOptions ro;
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(r.db->NewIterator(ro, r.h(CfOf(table))));
-  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
+  for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid(); it->Next()) {
     if (!fn(View(it->key()), View(it->value()))) return Status::OK();
   }
   return FromRocks(it->status(), std::string("scanning ") +

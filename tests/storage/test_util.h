@@ -57,8 +57,7 @@ inline constexpr int64_t kDayMs = 86'400'000;
 inline StoreOptions TestOptions(const std::string& path) {
   StoreOptions o;
   o.path = path;
-  o.write_buffer_bytes = 4 << 20;
-  o.block_cache_bytes = 8 << 20;
+  o.memory_budget_bytes = 8 << 20;
   return o;
 }
 

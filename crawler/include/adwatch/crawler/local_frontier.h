@@ -67,9 +67,14 @@ class LocalFrontier final : public Frontier {
   struct HostQueue {
     std::vector<Entry> head;  // in key order: priority, then sequence
     bool exhausted = false;   // nothing on disk beyond head and leased tasks
-    int leases = 0;           // leases out that still hold a connection
-    int tasks_leased = 0;     // leases out, released or not
-    int64_t next_ms = 0;      // no fetch before this (delay after the last request, holds)
+    // Every queued key of the host on disk that is neither in `head` nor leased sorts at or
+    // after this ("" for the start of the host's keys), so Refill seeks past the keys it has
+    // handed out: finished tasks leave deletions behind until compaction drops them, and
+    // walking over them again on every refill cost CPU that grew with the crawl.
+    std::string disk_from;
+    int leases = 0;        // leases out that still hold a connection
+    int tasks_leased = 0;  // leases out, released or not
+    int64_t next_ms = 0;   // no fetch before this (delay after the last request, holds)
     bool held_for_run = false;
   };
   struct LeaseState {
@@ -87,6 +92,8 @@ class LocalFrontier final : public Frontier {
   void Release(LeaseState& lease, const HostRelease& release);
   void InsertHead(HostQueue& q, Entry entry);
   void UpdateWork(const std::string& host, HostQueue& q);
+  // Notes that `key` is on disk but not in memory: Refill must seek no further than it.
+  static void OnDiskOnly(HostQueue& q, const std::string& key);
 
   storage::Store& store_;
   const Clock& clock_;

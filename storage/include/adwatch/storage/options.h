@@ -65,17 +65,36 @@ struct StoreOptions {
   // Shorter texts ("Hubungi kami") are too common to mean the same ad.
   int repost_min_chars = 40;
 
-  // Memory for caching decompressed blocks, shared by all tables. More helps random reads
-  // (review show, evidence) on large databases; 0 disables the cache.
-  int64_t block_cache_bytes = 64LL << 20;
-  // Size of each in-memory write buffer before it is flushed to a table file. Larger buffers
-  // mean fewer, larger files and faster bulk ingest, at the cost of memory and recovery time.
-  // All tables' buffers together are capped at four times this.
-  int64_t write_buffer_bytes = 16LL << 20;
+  // Everything RocksDB may hold in memory, in bytes: one budget, split in one place
+  // (SplitMemoryBudget below, docs/storage.md "Memory"). The block cache is this size and shared
+  // by every table; the write buffers (memtables) of all tables are charged to that same cache
+  // and held to half of it; index and filter blocks live in the cache too, so nothing RocksDB
+  // keeps grows with the database beyond this figure. More helps random reads (review show,
+  // evidence) on large databases and bulk ingest; less suits small VMs. 8 MiB – 64 GiB.
+  int64_t memory_budget_bytes = 32LL << 20;
   // ZSTD level of page bodies (1–19). Higher packs evidence tighter but ingests slower; 3 is
   // zstd's own default. Other tables use level 1.
   int zstd_level = 3;
 };
+
+// How memory_budget_bytes is divided; the one place the store's memory is sized.
+struct MemoryBudgetSplit {
+  // Capacity of the one LRU block cache all tables share (data, index and filter blocks).
+  int64_t block_cache_bytes = 0;
+  // Ceiling of all write buffers together (RocksDB's WriteBufferManager), charged to the block
+  // cache so blocks and buffers together stay within the budget. Reaching it flushes the table
+  // whose buffer is oldest.
+  int64_t write_buffers_bytes = 0;
+  // One write buffer of the page bodies table (large values: a bigger buffer means fewer
+  // flushes and table files), and of every other table.
+  int64_t bodies_write_buffer_bytes = 0;
+  int64_t table_write_buffer_bytes = 0;
+  // The write-ahead log is rolled (and tables written rarely are flushed) past this size, so
+  // old log files do not pin memory or disk.
+  int64_t max_wal_bytes = 0;
+};
+// REQUIRES: Validate(options) is OK.
+MemoryBudgetSplit SplitMemoryBudget(const StoreOptions& options);
 
 // Returns OK, or InvalidArgument naming the first bad field ("storage.sync_interval_ms: ...").
 Status Validate(const StoreOptions& options);

@@ -340,6 +340,11 @@ class Store {
   // false. The views are valid only during the call.
   Status Scan(Table table, std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
+  // As Scan, but from the first key at or after `start` (keys before it are not visited, so a
+  // caller that remembers where it stopped does not walk again over what it deleted since).
+  Status ScanFrom(
+      Table table, std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn) const;
 
   // --- API tokens ---------------------------------------------------------------------------
   // Tokens are looked up by the SHA-256 of their text; the text itself is never stored. Records
