@@ -54,9 +54,8 @@ Result<std::unique_ptr<Dispatcher>> Dispatcher::Create(DispatcherOptions options
       new Dispatcher(std::move(options), outbox, mail, webhooks, clock, std::move(*local)));
 }
 
-Dispatcher::Dispatcher(DispatcherOptions options, watch::Outbox& outbox,
-                       exporter::MailSender* mail, WebhookSender* webhooks, const Clock& clock,
-                       LocalDays local)
+Dispatcher::Dispatcher(DispatcherOptions options, watch::Outbox& outbox, exporter::MailSender* mail,
+                       WebhookSender* webhooks, const Clock& clock, LocalDays local)
     : options_(std::move(options)),
       outbox_(outbox),
       mail_(mail),
@@ -117,9 +116,8 @@ Status Dispatcher::SendDue(PassStats& stats) {
       auto alert = outbox_.GetAlert(d.alert_id);
       if (!alert) {
         if (!alert.error().IsNotFound()) return alert.error();
-        ADWATCH_RETURN_IF_ERROR(Record(std::move(d),
-                                       Attempt{.permanent = true, .error = "the alert is gone"},
-                                       "", stats));
+        ADWATCH_RETURN_IF_ERROR(Record(
+            std::move(d), Attempt{.permanent = true, .error = "the alert is gone"}, "", stats));
         continue;
       }
       const auto key = std::make_tuple(d.channel, d.recipient, alert->org);
@@ -158,9 +156,9 @@ Status Dispatcher::SendGroup(std::vector<Delivery>& group, PassStats& stats) {
     if (target.recipient) break;
   }
   if (!target.recipient) {
-    const Attempt gone{.permanent = true,
-                       .error = "recipient no longer configured for organisation '" +
-                                alerts.front().org + "'"};
+    const Attempt gone{
+        .permanent = true,
+        .error = "recipient no longer configured for organisation '" + alerts.front().org + "'"};
     for (Delivery& d : group) ADWATCH_RETURN_IF_ERROR(Record(std::move(d), gone, "", stats));
     return Status::OK();
   }
@@ -199,9 +197,8 @@ Status Dispatcher::SendGroup(std::vector<Delivery>& group, PassStats& stats) {
   return Status::OK();
 }
 
-Dispatcher::Attempt Dispatcher::Send(const Delivery& d, const Target& target,
-                                     const std::string& id, const std::vector<Alert>& alerts,
-                                     bool summary) {
+Dispatcher::Attempt Dispatcher::Send(const Delivery& d, const Target& target, const std::string& id,
+                                     const std::vector<Alert>& alerts, bool summary) {
   const Lang lang = target.recipient->lang;
   if (d.channel == Channel::kEmail) {
     if (!mail_) return {.permanent = true, .error = "no SMTP server is configured (digest.smtp)"};
@@ -222,10 +219,12 @@ Dispatcher::Attempt Dispatcher::Send(const Delivery& d, const Target& target,
   }
   const std::string body = summary ? SummaryJson(id, alerts, lang, options_.base_url, local_)
                                    : AlertJson(alerts.front(), lang, options_.base_url, local_);
-  auto reply = webhooks_->Post(
-      {.url = d.recipient, .body = body, .headers = SignedHeaders(id, body, target.webhook->secret)});
+  auto reply = webhooks_->Post({.url = d.recipient,
+                                .body = body,
+                                .headers = SignedHeaders(id, body, target.webhook->secret)});
   // InvalidArgument is the address guard's refusal: the URL will not become acceptable later.
-  if (!reply) return {.permanent = reply.error().IsInvalidArgument(), .error = reply.error().ToString()};
+  if (!reply)
+    return {.permanent = reply.error().IsInvalidArgument(), .error = reply.error().ToString()};
   if (reply->status >= 200 && reply->status < 300) return {.ok = true};
   std::string error = "HTTP " + std::to_string(reply->status);
   if (!reply->body_start.empty()) error += ": " + Collapse(reply->body_start, 200);

@@ -91,8 +91,7 @@ std::vector<Row> Rows(const Alert& a, Lang lang, std::string_view base_url,
     rows.push_back({id ? "Aturan lonjakan" : "Burst rule", Line(a.entry_id)});
     if (!a.note.empty()) rows.push_back({id ? "Keterangan" : "Description", Line(a.note)});
   } else {
-    rows.push_back(
-        {id ? "Catatan entri" : "Entry note", a.note.empty() ? "-" : Line(a.note)});
+    rows.push_back({id ? "Catatan entri" : "Entry note", a.note.empty() ? "-" : Line(a.note)});
   }
   rows.push_back({id ? "Nilai yang cocok" : "Matched value", Line(a.matched)});
   std::string level = LevelName(a.level, lang);
@@ -151,7 +150,8 @@ std::string Intro(const Alert& a, Lang lang) {
   const bool id = Id(lang);
   switch (a.cause) {
     case AlertCause::kWatch:
-      return id ? "Sebuah entri daftar pantau organisasi Anda cocok dengan iklan yang baru disimpan."
+      return id ? "Sebuah entri daftar pantau organisasi Anda cocok dengan iklan yang baru "
+                  "disimpan."
                 : "An entry of your organisation's watch list matched an ad that was just stored.";
     case AlertCause::kBurstRegions:
       return id ? "Satu kontak muncul di iklan untuk " + std::to_string(a.regions.size()) +
@@ -226,8 +226,7 @@ std::string AdPageLink(std::string_view base_url, std::string_view ad_id) {
   return out;
 }
 
-Rendered RenderAlert(const Alert& a, Lang lang, std::string_view base_url,
-                     const LocalDays& local) {
+Rendered RenderAlert(const Alert& a, Lang lang, std::string_view base_url, const LocalDays& local) {
   const bool id = Id(lang);
   Rendered r;
   r.subject = "[adwatch] " + Headline(a, lang);
@@ -285,7 +284,8 @@ Rendered RenderSummary(std::string_view summary_id, const std::vector<Alert>& al
   const bool id = Id(lang);
   const std::string n = std::to_string(alerts.size());
   Rendered r;
-  r.subject = id ? "[adwatch] Ringkasan: " + n + " peringatan" : "[adwatch] Summary: " + n + " alerts";
+  r.subject =
+      id ? "[adwatch] Ringkasan: " + n + " peringatan" : "[adwatch] Summary: " + n + " alerts";
   const std::string intro =
       id ? n + " peringatan lagi untuk Anda, digabung dalam satu pesan karena batas jumlah "
                "pesan tercapai."
@@ -303,8 +303,8 @@ Rendered RenderSummary(std::string_view summary_id, const std::vector<Alert>& al
     r.text += "\n" + std::to_string(i) + ". " + Headline(a, lang) + "\n   " +
               (id ? "Catatan: " : "Note: ") + note + "\n   " + (id ? "Tingkat: " : "Level: ") +
               LevelName(a.level, lang) + "\n   " + (id ? "Terlihat: " : "Seen: ") +
-              When(a.seen_ms, local) + "\n   " + (page.empty() ? "ad " + Line(a.ad_id, 100) : page) +
-              "\n";
+              When(a.seen_ms, local) + "\n   " +
+              (page.empty() ? "ad " + Line(a.ad_id, 100) : page) + "\n";
     inner += "<li>";
     AppendHtmlEscaped(Headline(a, lang), inner);
     inner += "<br>";

@@ -18,8 +18,8 @@ Status Bad(const Recipient& r, std::string_view detail) {
 
 Status Validate(const DispatcherOptions& o) {
   if (!o.base_url.empty() && SafeHttpUrl(o.base_url).empty()) {
-    return Status::InvalidArgument("alerts.base_url",
-                                   "'" + EscapeControl(o.base_url, 200) + "' is not an http(s) URL");
+    return Status::InvalidArgument(
+        "alerts.base_url", "'" + EscapeControl(o.base_url, 200) + "' is not an http(s) URL");
   }
   if (o.retry.backoff_ms.empty()) {
     return Status::InvalidArgument("alerts.retry.backoff", "needs at least one delay");

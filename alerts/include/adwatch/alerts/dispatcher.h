@@ -31,15 +31,15 @@ namespace adwatch::alerts {
 
 // What one pass did.
 struct PassStats {
-  int expanded = 0;       // alerts expanded into deliveries
-  int unrouted = 0;       // of those, alerts whose organisation has no recipient configured
-  int deliveries = 0;     // deliveries created
-  int messages = 0;       // messages that went out (a summary counts once)
-  int sent = 0;           // deliveries marked sent (folded ones included)
-  int folded = 0;         // of those, deliveries sent inside a summary
-  int retried = 0;        // attempts that failed and were scheduled again
-  int failed = 0;         // deliveries given up (state failed)
-  int postponed = 0;      // deliveries held back because the recipient's limit was reached
+  int expanded = 0;    // alerts expanded into deliveries
+  int unrouted = 0;    // of those, alerts whose organisation has no recipient configured
+  int deliveries = 0;  // deliveries created
+  int messages = 0;    // messages that went out (a summary counts once)
+  int sent = 0;        // deliveries marked sent (folded ones included)
+  int folded = 0;      // of those, deliveries sent inside a summary
+  int retried = 0;     // attempts that failed and were scheduled again
+  int failed = 0;      // deliveries given up (state failed)
+  int postponed = 0;   // deliveries held back because the recipient's limit was reached
 };
 
 class Dispatcher {
