@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,7 +25,8 @@ class WebhookSink {
     std::string target;
     std::vector<http::Header> headers;
     std::string body;
-    int answered = 0;  // the status it was answered with
+    int answered = 0;                               // the status it was answered with
+    std::chrono::steady_clock::time_point arrival;  // when the server had read it
 
     // The value of header `name` (case-insensitive), or "".
     std::string Header(std::string_view name) const {
@@ -74,7 +76,7 @@ class WebhookSink {
 
   http::Response Answer(const http::Request& r) {
     std::lock_guard lock(mu_);
-    Received got{r.method, r.target, r.headers, r.body, 200};
+    Received got{r.method, r.target, r.headers, r.body, 200, r.arrival};
     http::Response out;
     if (fail_left_ > 0) {
       --fail_left_;
