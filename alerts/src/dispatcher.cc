@@ -111,6 +111,7 @@ Status Dispatcher::SendDue(PassStats& stats) {
     // Grouped by recipient and organisation, in the outbox's order: a summary never mixes two
     // organisations' alerts, even when both configured the same address.
     std::vector<std::vector<Delivery>> groups;
+    std::vector<std::vector<Alert>> group_alerts;
     std::map<std::tuple<Channel, std::string, std::string>, size_t> index;
     for (Delivery& d : *due) {
       auto alert = outbox_.GetAlert(d.alert_id);
@@ -122,23 +123,24 @@ Status Dispatcher::SendDue(PassStats& stats) {
       }
       const auto key = std::make_tuple(d.channel, d.recipient, alert->org);
       auto [it, added] = index.emplace(key, groups.size());
-      if (added) groups.emplace_back();
+      if (added) {
+        groups.emplace_back();
+        group_alerts.emplace_back();
+      }
       groups[it->second].push_back(std::move(d));
+      group_alerts[it->second].push_back(std::move(*alert));
     }
-    for (auto& group : groups) ADWATCH_RETURN_IF_ERROR(SendGroup(group, stats));
+    for (size_t g = 0; g < groups.size(); ++g) {
+      ADWATCH_RETURN_IF_ERROR(SendGroup(groups[g], group_alerts[g], stats));
+    }
     if (due->size() < options_.batch) break;
   }
   return Status::OK();
 }
 
-Status Dispatcher::SendGroup(std::vector<Delivery>& group, PassStats& stats) {
+Status Dispatcher::SendGroup(std::vector<Delivery>& group, const std::vector<Alert>& alerts,
+                             PassStats& stats) {
   const int64_t now = clock_.NowMs();
-  std::vector<Alert> alerts;
-  for (const Delivery& d : group) {
-    auto a = outbox_.GetAlert(d.alert_id);
-    if (!a) return a.error();
-    alerts.push_back(std::move(*a));
-  }
   const Delivery& first = group.front();
   Target target;
   for (const Recipient& r : options_.recipients) {

@@ -67,7 +67,9 @@ class Dispatcher {
              WebhookSender* webhooks, const Clock& clock, LocalDays local);
   struct Target;
   struct Attempt;
-  Status SendGroup(std::vector<watch::Delivery>& group, PassStats& stats);
+  // Sends one recipient's due deliveries (`alerts` in the same order), folding over its limit.
+  Status SendGroup(std::vector<watch::Delivery>& group, const std::vector<watch::Alert>& alerts,
+                   PassStats& stats);
   Attempt Send(const watch::Delivery& d, const Target& target, const std::string& id,
                const std::vector<watch::Alert>& alerts, bool summary);
   Status Record(watch::Delivery d, const Attempt& a, const std::string& folded_into,
