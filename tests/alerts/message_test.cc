@@ -81,7 +81,7 @@ TEST_CASE("Hostile ad data cannot inject lines, markup or links", "[alerts]") {
   CHECK_THAT(en.html, !Catch::Contains("href=\"javascript:"));
 }
 
-TEST_CASE("A summary names each folded alert; its webhook body has a version", "[alerts]") {
+TEST_CASE("A summary names each folded alert, and its webhook body has a version", "[alerts]") {
   const LocalDays local = Jakarta();
   std::vector<watch::Alert> list = {SampleAlert(1), SampleAlert(2), SampleAlert(3)};
   const auto s = alerts::RenderSummary("summary-x", list, Lang::kEn, kBaseUrl, local);
