@@ -9,6 +9,7 @@
 #include "adwatch/classifier/rule_set.h"
 #include "adwatch/common/status.h"
 #include "adwatch/storage/options.h"
+#include "alerts_config.h"
 #include "api_config.h"
 #include "crawl_config.h"
 #include "digest_config.h"
@@ -25,6 +26,7 @@ struct Config {
   CrawlConfig crawl;
   DigestConfig digest;  // digest: subscriptions, limits, SMTP
   ApiConfig api;        // api: what `adwatch serve` listens on, its limits, the admin socket
+  AlertsConfig alerts;  // alerts: recipients of watch-list alerts, retries, webhook policy
 };
 
 // Reads `path`. An empty path means: ./adwatch.yaml when it exists, else built-in defaults.

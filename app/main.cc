@@ -8,6 +8,9 @@
 
 #include "adwatch/common/locale.h"
 #include "cli.h"
+#ifdef ADWATCH_ALERTS_DELIVERY
+#include "alerts_delivery.h"
+#endif
 
 namespace adwatch::app {
 
@@ -50,6 +53,9 @@ int Main(int argc, char** argv) {
   AddDigestCommands(app, ctx);
   AddTokenCommands(app, ctx);
   AddServeCommand(app, ctx);
+#ifdef ADWATCH_ALERTS_DELIVERY
+  AddAlertsDeliverCommand(app, ctx);
+#endif
 
   try {
     app.parse(argc, argv);
