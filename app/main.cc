@@ -49,6 +49,7 @@ int Main(int argc, char** argv) {
   AddReviewCommands(app, ctx);
   AddDigestCommands(app, ctx);
   AddTokenCommands(app, ctx);
+  AddWatchCommands(app, ctx);
   AddServeCommand(app, ctx);
 
   try {
