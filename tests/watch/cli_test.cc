@@ -37,7 +37,7 @@ class Cli {
 
 int Lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 
-TEST_CASE("watch add prints the id and stored form; list and remove are scoped by org",
+TEST_CASE("watch add prints the id and stored form, and list and remove are scoped by org",
           "[watch][cli]") {
   Cli c;
   auto add = c.Run("watch add phone '+62 812-3456-7890' --note 'kasus 12' --org polda-kepri");
@@ -107,7 +107,8 @@ TEST_CASE("An expired entry is listed as expired and matches nothing", "[watch][
   CHECK(alerts.out.empty());
 }
 
-TEST_CASE("Ads imported raise alerts once; a re-import and a rescore raise none", "[watch][cli]") {
+TEST_CASE("Ads imported raise alerts once, and a re-import or a rescore raises none",
+          "[watch][cli]") {
   Cli c;
   REQUIRE(c.Run("watch add phone 0812-3456-7890 --note 'perekrut Kamboja' --org polda-kepri")
               .exit_code == 0);
