@@ -160,6 +160,7 @@ Status ParseAlerts(const std::string& file, YamlMap& top, const DigestConfig& di
       o.recipients.push_back(std::move(r));
     }
   }
+  (void)m.Child("bursts");  // the burst rules: ParseWatch reads them
   ADWATCH_RETURN_IF_ERROR(m.Finish());
   // Everything but the secrets (read from the environment when delivery starts) is checked now:
   // a stand-in secret lets Validate find duplicates and bad addresses with their file:line.

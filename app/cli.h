@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "adwatch/common/clock.h"
 #include "adwatch/common/names.h"
 #include "config.h"
 
@@ -68,6 +69,15 @@ int WriteDigests(AppContext& ctx, const storage::Store& store, const std::string
 // cmd_storage.cc.
 std::unique_ptr<storage::Store> OpenStore(AppContext& ctx, const std::string& db,
                                           storage::AccessMode access, const char* command);
+
+// Makes every ad `store` writes from now on match the watch list and config.watch's burst rules,
+// raising alerts in the same batch as the ad (docs/watch.md). OpenStore does it for every store
+// opened for writing; a command that opens its store otherwise calls it itself. Errors: a stored
+// keyword that no longer compiles, or a store read failing.
+Status WatchStoreWrites(const Config& config, storage::Store& store, const Clock& clock);
+
+// watch add|list|remove, alerts list: cmd_watch.cc
+void AddWatchCommands(CLI::App& app, AppContext& ctx);
 
 class CommandOutput;  // admin.h
 

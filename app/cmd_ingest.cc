@@ -58,6 +58,10 @@ int RunIngest(const IngestArgs& args, AppContext& ctx) {
     return kExitFailure;
   }
   std::unique_ptr<storage::Store> store = std::move(*opened);
+  if (Status w = WatchStoreWrites(*config, *store, store_clock); !w.ok()) {
+    std::fprintf(stderr, "adwatch ingest: %s\n", w.ToString().c_str());
+    return kExitFailure;
+  }
   auto ingest = Ingest::Create(*address, *store, args.consumer);
   if (!ingest) {
     std::fprintf(stderr, "adwatch ingest: %s\n", ingest.error().ToString().c_str());

@@ -14,9 +14,7 @@
 #include <thread>
 
 #include "admin.h"
-#ifdef ADWATCH_ALERTS_DELIVERY
 #include "alerts_delivery.h"
-#endif
 #include "adwatch/api/api.h"
 #include "adwatch/api/metrics.h"
 #include "adwatch/api/rate_limit.h"
@@ -194,7 +192,6 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
   };
 
   SystemClock clock;
-#ifdef ADWATCH_ALERTS_DELIVERY
   // Alerts raised by whatever stores ads are delivered while the service runs. Started before
   // anything else runs, so a missing webhook secret stops the service at once, in words.
   auto alert_delivery = DispatcherService::Start(*config, *store, clock);
@@ -202,7 +199,6 @@ int RunServe(const ServeArgs& args, AppContext& ctx) {
     std::fprintf(stderr, "adwatch serve: %s\n", alert_delivery.error().message().c_str());
     return kExitFailure;
   }
-#endif
   api::Metrics metrics;
   api::Limits limits;
   SubmissionOptions sub_opts;

@@ -40,6 +40,12 @@ std::unique_ptr<storage::Store> OpenStore(AppContext& ctx, const std::string& db
     std::fprintf(stderr, "adwatch %s: %s\n", command, store.error().ToString().c_str());
     return nullptr;
   }
+  if (access == storage::AccessMode::kReadWrite) {
+    if (Status w = WatchStoreWrites(*config, **store, CommandClock()); !w.ok()) {
+      std::fprintf(stderr, "adwatch %s: %s\n", command, w.ToString().c_str());
+      return nullptr;
+    }
+  }
   return std::move(*store);
 }
 

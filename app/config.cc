@@ -125,6 +125,7 @@ Result<Config> LoadConfig(const std::string& path) {
       c.digest));
   ADWATCH_RETURN_IF_ERROR(ParseApi(file, top, base, c.api));
   ADWATCH_RETURN_IF_ERROR(ParseImages(file, top, base, c.crawl.images));
+  ADWATCH_RETURN_IF_ERROR(ParseWatch(file, top, c.watch));
   ADWATCH_RETURN_IF_ERROR(ParseAlerts(file, top, c.digest, c.timezone, c.alerts));
   // Sections of other modules are parsed here as those modules arrive.
   ADWATCH_RETURN_IF_ERROR(top.Finish());

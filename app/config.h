@@ -13,6 +13,7 @@
 #include "api_config.h"
 #include "crawl_config.h"
 #include "digest_config.h"
+#include "watch_config.h"
 
 namespace adwatch::app {
 
@@ -27,6 +28,7 @@ struct Config {
   DigestConfig digest;  // digest: subscriptions, limits, SMTP
   ApiConfig api;        // api: what `adwatch serve` listens on, its limits, the admin socket
   AlertsConfig alerts;  // alerts: recipients of watch-list alerts, retries, webhook policy
+  WatchConfig watch;    // alerts: burst rules (watch entries themselves live in the store)
 };
 
 // Reads `path`. An empty path means: ./adwatch.yaml when it exists, else built-in defaults.

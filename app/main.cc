@@ -8,9 +8,7 @@
 
 #include "adwatch/common/locale.h"
 #include "cli.h"
-#ifdef ADWATCH_ALERTS_DELIVERY
 #include "alerts_delivery.h"
-#endif
 
 namespace adwatch::app {
 
@@ -52,10 +50,9 @@ int Main(int argc, char** argv) {
   AddReviewCommands(app, ctx);
   AddDigestCommands(app, ctx);
   AddTokenCommands(app, ctx);
+  AddWatchCommands(app, ctx);
   AddServeCommand(app, ctx);
-#ifdef ADWATCH_ALERTS_DELIVERY
   AddAlertsDeliverCommand(app, ctx);
-#endif
 
   try {
     app.parse(argc, argv);

@@ -47,6 +47,10 @@ const std::vector<Route>& Routes() {
       {"GET", "/v1/ads/{id}", kPolice | kTaskforce, internal::GetAd},
       {"GET", "/v1/ads/{id}/evidence", kPolice, internal::GetEvidence},
       {"POST", "/v1/ads/{id}/review", kPolice, internal::PostReview},
+      {"GET", "/v1/watch", kPolice, internal::ListWatch},
+      {"POST", "/v1/watch", kPolice, internal::CreateWatch},
+      {"DELETE", "/v1/watch/{id}", kPolice, internal::DeleteWatch},
+      {"GET", "/v1/alerts", kPolice, internal::ListAlerts},
   };
   return kRoutes;
 }

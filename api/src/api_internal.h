@@ -60,6 +60,10 @@ ApiResponse ListAds(Context& c);
 ApiResponse GetAd(Context& c);
 ApiResponse GetEvidence(Context& c);
 ApiResponse PostReview(Context& c);
+ApiResponse ListWatch(Context& c);  // watch_handlers.cc
+ApiResponse CreateWatch(Context& c);
+ApiResponse DeleteWatch(Context& c);
+ApiResponse ListAlerts(Context& c);
 
 }  // namespace adwatch::api::internal
 

@@ -71,6 +71,8 @@ constexpr std::array kRole{"ngo", "police", "taskforce"};
 static_assert(kRole.size() == static_cast<size_t>(Role::kTaskforce) + 1);
 constexpr std::array kSubmissionStatus{"queued", "fetching", "done", "failed"};
 static_assert(kSubmissionStatus.size() == static_cast<size_t>(SubmissionStatus::kFailed) + 1);
+constexpr std::array kWatchKind{"phone", "whatsapp", "telegram", "email", "domain", "keyword"};
+static_assert(kWatchKind.size() == static_cast<size_t>(WatchKind::kKeyword) + 1);
 static_assert(kPatternId.size() == kPattern.size() && kPatternEn.size() == kPattern.size());
 
 template <typename E, typename Table>
@@ -102,6 +104,7 @@ std::string_view Name(FetchPriority v) { return NameIn(kFetchPriority, v); }
 std::string_view Name(Pattern v) { return NameIn(kPattern, v); }
 std::string_view Name(Role v) { return NameIn(kRole, v); }
 std::string_view Name(SubmissionStatus v) { return NameIn(kSubmissionStatus, v); }
+std::string_view Name(WatchKind v) { return NameIn(kWatchKind, v); }
 
 std::string_view PatternTitle(Pattern v, bool english) {
   return english ? NameIn(kPatternEn, v) : NameIn(kPatternId, v);
@@ -144,6 +147,9 @@ std::optional<Pattern> ParsePattern(std::string_view s) { return ParseIn<Pattern
 std::optional<Role> ParseRole(std::string_view s) { return ParseIn<Role>(kRole, s); }
 std::optional<SubmissionStatus> ParseSubmissionStatus(std::string_view s) {
   return ParseIn<SubmissionStatus>(kSubmissionStatus, s);
+}
+std::optional<WatchKind> ParseWatchKind(std::string_view s) {
+  return ParseIn<WatchKind>(kWatchKind, s);
 }
 
 }  // namespace adwatch

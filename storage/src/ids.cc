@@ -119,4 +119,12 @@ std::string ContactTermFromQuery(std::string_view query) {
   return "telegram:" + EscapeSep(Lower(q));
 }
 
+std::string AlertIdFor(int64_t created_ms, std::string_view dedupe_key) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(12, '0');
+  auto t = static_cast<uint64_t>(created_ms < 0 ? 0 : created_ms);
+  for (int i = 11; i >= 0; --i, t >>= 4) id[static_cast<size_t>(i)] = kHex[t & 0xF];
+  return id + Sha256Hex(dedupe_key).substr(0, 8);
+}
+
 }  // namespace adwatch::storage

@@ -43,14 +43,17 @@ enum Cf : int {
   kImages,       // sha256 hex → image metadata (JSON): the fetch of an ad image, as evidence
   kImageBodies,  // sha256 hex → raw image bytes
   kPhashes,      // slice NN | slice value hex | phash hex | ad_id → "" (images near a hash)
+  kWatch,        // e|org|id → watch entry (JSON); v|kind|value|org|id → "" (watch_keys.h)
+  kAlerts,       // a|id → alert (JSON); o|org|~created|id → ""; d|dedupe key → alert id
+  kOutbox,       // n|id → "" (new alerts); r|alert|recipient → delivery (JSON); q|, s| indexes
   kCfCount,
 };
 
 inline constexpr std::array<std::string_view, kCfCount> kCfNames = {
-    "default",  "meta",    "pages",        "bodies",      "by_fetch", "ads",
-    "verdicts", "reviews", "by_day",       "by_region",   "contacts", "texts",
-    "frontier", "seen",    "hosts",        "submissions", "tokens",   "audit",
-    "notes",    "images",  "image_bodies", "phashes"};
+    "default", "meta",        "pages",     "bodies",   "by_fetch", "ads",      "verdicts",
+    "reviews", "by_day",      "by_region", "contacts", "texts",    "frontier", "seen",
+    "hosts",   "submissions", "tokens",    "audit",    "notes",    "images",   "image_bodies",
+    "phashes", "watch",       "alerts",    "outbox"};
 
 // Tables from kFirstLateCf on were added after databases of schema version 1 were first written.
 // A writable open creates them (no version change); a read-only open of a database that has not

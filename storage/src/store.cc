@@ -724,6 +724,12 @@ Result<WriteResult> Store::Write(const PageWrite& w) {
       (void)batch.Put(r.h(Cf::kByFetch), EncodeU64(static_cast<uint64_t>(t)) + result.page_id, "");
     }
   }
+  {
+    std::vector<const AdRecord*> written;
+    written.reserve(pending.size());
+    for (const auto& [id, st] : pending) written.push_back(&st.rec);
+    ADWATCH_RETURN_IF_ERROR(r.AddAlerts(ro, written, batch));
+  }
   ADWATCH_RETURN_IF_ERROR(r.Commit(batch, result.page_id.empty()
                                               ? std::string("storing ads")
                                               : "storing page " + result.page_id));
@@ -785,6 +791,7 @@ Result<bool> Store::UpdateVerdict(std::string_view ad_id, const Verdict& verdict
   st.rec.regions = regions;
   (void)batch.Put(r.h(Cf::kAds), ad_id, internal::EncodeAd(st.rec, st.text_key));
   r.DiffIndex(st.old_index, r.IndexOf(st.rec, st.text_key), batch);
+  ADWATCH_RETURN_IF_ERROR(r.AddAlerts(ro, {&st.rec}, batch));
   ADWATCH_RETURN_IF_ERROR(r.Commit(batch, "updating verdict of ad " + std::string(ad_id)));
   return true;
 }

@@ -7,6 +7,7 @@
 #include <rocksdb/env.h>
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -94,6 +95,12 @@ struct Store::Rep {
   // Writes `batch` with the store's WriteOptions; `what` names it in errors.
   Status Commit(rocksdb::WriteBatch& batch, std::string_view what);
 
+  // Watch and alert tables (store_watch.cc).
+  // Passes each ad of `ads` through the observer (when one is installed) and adds the alerts
+  // they raise to `batch`, skipping dedupe keys already stored or raised earlier in the batch.
+  Status AddAlerts(const rocksdb::ReadOptions& ro, const std::vector<const AdRecord*>& ads,
+                   rocksdb::WriteBatch& batch) const;
+
   // Service tables (store_service.cc).
   // Reads where the audit log ends, so that appends continue after it. Writable opens only.
   Status InitAudit();
@@ -112,6 +119,9 @@ struct Store::Rep {
   rocksdb::WriteOptions write_options;
 
   std::mutex write_mu;  // serialises read-modify-write batches
+
+  std::shared_ptr<AdWriteObserver> observer;  // guarded by write_mu
+  std::atomic<uint64_t> watch_version{0};
 
   // The key of the next audit entry: its time never goes below audit_last_ms and its sequence
   // only grows, so every entry sorts after the ones appended before it. Guarded by write_mu.

@@ -640,7 +640,8 @@ TEST_CASE("A database written before the service tables opens and gains them",
   }
   // Make it exactly the first version's layout: no tokens, audit, notes or image tables.
   RawEdit(o.path, [](rocksdb::DB& db, auto& cf) {
-    for (const char* name : {"tokens", "audit", "notes", "images", "image_bodies", "phashes"}) {
+    for (const char* name : {"tokens", "audit", "notes", "images", "image_bodies", "phashes",
+                             "watch", "alerts", "outbox"}) {
       REQUIRE(db.DropColumnFamily(cf.at(name)).ok());
       REQUIRE(db.DestroyColumnFamilyHandle(cf.at(name)).ok());
       cf.erase(name);
@@ -670,7 +671,11 @@ TEST_CASE("A database written before the service tables opens and gains them",
     CHECK_FALSE(any_note);
     CHECK(reader->Get(Table::kNotes, "x").error().IsNotFound());
     RequireClean(*reader);
-    CHECK(reader->Stats().size() == 15);  // every table but the six missing ones and default
+    // The watch tables read as empty too.
+    CHECK(reader->ListWatchEntries("")->empty());
+    CHECK(reader->ListAlerts("polda-kepri", 0, 0)->empty());
+    CHECK(reader->NewAlerts(0)->empty());
+    CHECK(reader->Stats().size() == 15);  // every table but the nine missing ones and default
   }
 
   // The first writable open creates them, without a schema change.
@@ -688,7 +693,7 @@ TEST_CASE("A database written before the service tables opens and gains them",
   auto reader = OpenOrDie(ReadOnly(o), clock);
   CHECK(reader->GetTokenById("upgrade1").has_value());
   CHECK(ScanAll(*reader).size() == 1);
-  CHECK(reader->Stats().size() == 21);
+  CHECK(reader->Stats().size() == 24);
 }
 
 // ---------------------------------------------------------------------------------------------

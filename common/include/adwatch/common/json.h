@@ -58,6 +58,7 @@ ADWATCH_JSON_ENUM(ImageOrigin, ParseImageOrigin)
 ADWATCH_JSON_ENUM(Pattern, ParsePattern)
 ADWATCH_JSON_ENUM(Role, ParseRole)
 ADWATCH_JSON_ENUM(SubmissionStatus, ParseSubmissionStatus)
+ADWATCH_JSON_ENUM(WatchKind, ParseWatchKind)
 #undef ADWATCH_JSON_ENUM
 
 inline void to_json(nlohmann::json& j, FetchPriority v) { j = std::string(Name(v)); }
@@ -120,6 +121,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Submission, id, org, token_id, u
                                                 share, status, reason, ad_id, verdict, ad_ids,
                                                 created_ms, updated_ms, image_sha256, image_type,
                                                 image_text, image_phash)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(WatchEntry, id, org, kind, value, typed, note,
+                                                created_by, created_ms, expires_ms)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AuditEvent, at_ms, actor, org, action, object,
                                                 outcome, ip, detail)
 

@@ -478,6 +478,27 @@ struct Submission {
   std::string image_phash;
 };
 
+// What a watch entry watches (names "phone", "whatsapp", "telegram", "email", "domain",
+// "keyword"). A WhatsApp link is stored as the phone number it carries and matched like a phone.
+enum class WatchKind : uint8_t { kPhone = 0, kWhatsApp, kTelegram, kEmail, kDomain, kKeyword };
+
+// A contact, domain or pattern an organisation watches for (docs/watch.md). It belongs to its
+// organisation: another organisation never sees it, and only its own alerts come from it.
+struct WatchEntry {
+  std::string id;  // 12 URL-safe characters, made by the store's caller (watch::NewEntryId)
+  std::string org;
+  WatchKind kind = WatchKind::kPhone;
+  // What is matched: E.164 for phones and WhatsApp links, "@handle" lower-cased for Telegram,
+  // the lower-cased address for e-mail, the lower-cased host for domains, the RE2 pattern for
+  // keywords.
+  std::string value;
+  std::string typed;       // the value as the user typed it
+  std::string note;        // why it is watched ("kasus 12/2026, perekrut Kamboja")
+  std::string created_by;  // token id, or "cli:<unix user>"
+  int64_t created_ms = 0;
+  int64_t expires_ms = 0;  // 0: never; from then on it matches nothing and lists as expired
+};
+
 // One entry of the append-only audit log: who did what to which object, from where, and how it
 // ended. Never holds a token's text.
 struct AuditEvent {

@@ -49,6 +49,10 @@ std::string ContactTerm(const Contact& contact);
 // already-prefixed term ("line:abc") is lower-cased and kept.
 std::string ContactTermFromQuery(std::string_view query);
 
+// The id of an alert: 12 hex digits of `created_ms` and 8 of SHA-256(`dedupe_key`), so ids sort by
+// time and one dedupe key always gets the same id.
+std::string AlertIdFor(int64_t created_ms, std::string_view dedupe_key);
+
 }  // namespace adwatch::storage
 
 #endif  // ADWATCH_STORAGE_IDS_H_

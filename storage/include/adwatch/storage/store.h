@@ -210,6 +210,49 @@ class TableBatch {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Watch lists and alerts (docs/watch.md; layouts in docs/storage.md, "Watch and alert tables")
+
+// An alert as the store keeps it: the fields its keys are made of, and the alert itself as a JSON
+// object (watch::Alert; its JSON form is defined in watch/, which depends on storage, not the
+// other way round). The store wraps it in its value format like every record.
+struct AlertRow {
+  std::string id;  // AlertIdFor(created_ms, dedupe_key): time-ordered, unique per dedupe key
+  std::string org;
+  int64_t created_ms = 0;
+  // One alert per key, ever: a second alert with a stored key is dropped, so a repost of the same
+  // ad, a re-store or a rescore raises nothing new. "w|<ad>|<entry>" for watch matches,
+  // "b|<rule>|<org>|<contact>|<window>" for bursts.
+  std::string dedupe_key;
+  std::string record_json;  // a JSON object
+};
+
+// One alert to one recipient, as the outbox keeps it (watch::Delivery as JSON, plus the fields
+// its indexes are made of).
+struct DeliveryRow {
+  std::string alert_id;
+  std::string recipient;
+  bool pending = true;          // indexed as due at next_attempt_ms while true
+  int64_t next_attempt_ms = 0;  // while pending
+  int64_t sent_ms = 0;          // when it was sent, 0 otherwise
+  std::string message_id;       // the message it went out in (a summary's id, or alert_id)
+  std::string record_json;      // a JSON object
+};
+
+// Sees every ad a write stores and may add alerts to the same WriteBatch, so that an ad and the
+// alerts it raises land together or not at all (a crash cannot keep one without the other). The
+// store calls it from Write and UpdateVerdict, under its write lock, so it sees the writes one at
+// a time; it may call the store's read methods (which do not see the batch being built) and must
+// not write. Implemented by watch::Matcher; the store knows nothing of watch entries' meaning.
+class AdWriteObserver {
+ public:
+  virtual ~AdWriteObserver() = default;
+  // `ad` as it is about to be stored: current verdict, regions, first and last seen. Returns the
+  // alerts `ad` raises; those whose dedupe key is stored already (or repeated) are dropped by the
+  // store. An error aborts the write, which then stores nothing.
+  virtual Result<std::vector<AlertRow>> OnAdWrite(const AdRecord& ad) = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
 
 class Store {
  public:
@@ -430,6 +473,67 @@ class Store {
   // AppendAudit), oldest first, until it returns false. Entries appended during the scan may
   // or may not be seen. Corruption for an undecodable entry.
   Status ScanAudit(int64_t since_ms, const std::function<bool(const AuditEvent&)>& fn) const;
+
+  // --- Watch entries ------------------------------------------------------------------------
+  // An entry belongs to its organisation: reads that take an org find only that organisation's
+  // entries, so another organisation's id reads exactly like an unknown one.
+
+  // Installs `observer` (nullptr removes it): every later Write and UpdateVerdict passes each ad
+  // it stores through it. The store keeps it until replaced or the store closes, so an observer
+  // may hold a reference to the store. Waits for a write in progress to finish.
+  void SetAdWriteObserver(std::shared_ptr<AdWriteObserver> observer);
+
+  // Stores a new watch entry with its kind+value index entry. `created_ms` 0 means now.
+  // InvalidArgument (nothing written) when the org is not [a-z0-9-]{1,64}, the id is not 8 to 64
+  // URL-safe characters, the value is empty, or the id is taken; Unavailable on a read-only
+  // store; IOError as Write.
+  Status PutWatchEntry(const WatchEntry& entry);
+
+  // The entry `id` of `org`. NotFound when `org` has no such entry.
+  Result<WatchEntry> GetWatchEntry(std::string_view org, std::string_view id) const;
+
+  // `org`'s entries ("": every organisation's), expired ones included, by org then creation.
+  Result<std::vector<WatchEntry>> ListWatchEntries(std::string_view org) const;
+
+  // Every organisation's entries of `kind` with exactly `value` (the stored form), from the
+  // kind+value index.
+  Result<std::vector<WatchEntry>> WatchEntriesFor(WatchKind kind, std::string_view value) const;
+
+  // Removes `org`'s entry `id` and its index entry. Alerts it raised stay. NotFound when `org`
+  // has no such entry; Unavailable on a read-only store.
+  Status DeleteWatchEntry(std::string_view org, std::string_view id);
+
+  // Grows by one with every watch entry stored or removed through this Store object: a matcher
+  // holding a copy of the entries reloads when it changes.
+  uint64_t watch_version() const;
+
+  // --- Alerts and their outbox --------------------------------------------------------------
+
+  // The alert `id`. NotFound when unknown.
+  Result<AlertRow> GetAlert(std::string_view id) const;
+
+  // `org`'s alerts created at or after `since_ms`, newest first, at most `limit` (0: all).
+  // InvalidArgument for a malformed org.
+  Result<std::vector<AlertRow>> ListAlerts(std::string_view org, int64_t since_ms,
+                                           size_t limit) const;
+
+  // Alerts not yet expanded into deliveries, oldest first, at most `limit`.
+  Result<std::vector<AlertRow>> NewAlerts(size_t limit) const;
+
+  // Writes `deliveries` (with their due and sent index entries) and takes `alert_id` out of the
+  // new alerts, in one batch. An alert that is no longer new: nothing written, OK (a replay after
+  // a crash). InvalidArgument when a delivery names another alert or no recipient.
+  Status ExpandAlert(std::string_view alert_id, const std::vector<DeliveryRow>& deliveries);
+
+  // Pending deliveries with next_attempt_ms <= now_ms, oldest alert first, at most `limit`.
+  Result<std::vector<DeliveryRow>> DueDeliveries(int64_t now_ms, size_t limit) const;
+
+  // Replaces a delivery (keyed by alert_id + recipient) and moves its due and sent index entries,
+  // in one batch. NotFound when the alert was never expanded to that recipient.
+  Status UpdateDelivery(const DeliveryRow& delivery);
+
+  // How many distinct messages (message_id) went to `recipient` at or after `since_ms`.
+  Result<int> SentSince(std::string_view recipient, int64_t since_ms) const;
 
   // --- Operations ---------------------------------------------------------------------------
 
