@@ -14,7 +14,6 @@
 #include <thread>
 
 #include "admin.h"
-#include "alerts_delivery.h"
 #include "adwatch/api/api.h"
 #include "adwatch/api/metrics.h"
 #include "adwatch/api/rate_limit.h"
@@ -25,6 +24,7 @@
 #include "adwatch/http/server.h"
 #include "adwatch/storage/store.h"
 #include "adwatch/web/web.h"
+#include "alerts_delivery.h"
 #include "cli.h"
 #include "crawl_run.h"
 #include "digest_schedule.h"

@@ -7,8 +7,8 @@
 #include <exception>
 
 #include "adwatch/common/locale.h"
-#include "cli.h"
 #include "alerts_delivery.h"
+#include "cli.h"
 
 namespace adwatch::app {
 

@@ -16,7 +16,8 @@ struct WatchConfig {
   std::vector<watch::BurstRule> bursts;  // alerts.bursts
 };
 
-// Parses `alerts.bursts` of `top` (absent: no burst rules); ParseAlerts reads the rest. InvalidArgument "FILE:LINE: key: reason".
+// Parses `alerts.bursts` of `top` (absent: no burst rules); ParseAlerts reads the rest.
+// InvalidArgument "FILE:LINE: key: reason".
 Status ParseWatch(const std::string& file, YamlMap& top, WatchConfig& c);
 
 }  // namespace adwatch::app

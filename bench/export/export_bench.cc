@@ -1,5 +1,6 @@
 // Figures of the digest and the export on a large store:
-//   export_bench fill DB [--day-ads 100000] [--flagged 2000] [--history-days 29] [--history-ads 5000]
+//   export_bench fill DB [--day-ads 100000] [--flagged 2000] [--history-days 29] [--history-ads
+//   5000]
 //       builds a store in DB (once): on the digest day 100,000 ads of which 2,000 flagged, in 24
 //       regions, with recruiter numbers behind several ads each, template texts with small
 //       changes, 5% reposts; on each of the 29 days before, 5,000 ads of which 2% flagged.
@@ -81,19 +82,46 @@ std::string Arg(int argc, char** argv, const char* name, const char* fallback) {
   return fallback;
 }
 
-const char* const kRegions[] = {
-    "id.kepri.batam", "id.kepri.tanjungpinang", "id.kepri.karimun", "id.kalbar.entikong",
-    "id.ntt.kupang",  "id.jatim.malang",        "id.jatim.surabaya", "id.jabar.bandung",
-    "id.sumut.medan", "id.sulsel.makassar",     "id.ntb.mataram",    "id.lampung",
-    "id.jateng",      "id.bali",                "id.dki",            "id.riau.dumai",
-    "id.kaltara",     "id.sulut",               "id.banten",         "id.diy",
-    "id.sumsel.palembang", "id.aceh",           "id.papua",          "id.maluku"};
-const char* const kDestinations[] = {"kh", "kh.sihanoukville", "kh.phnompenh", "mm.myawaddy", "la.goldentriangle", "th", "my"};
-const char* const kJobs[] = {"admin", "customer service", "operator komputer", "data entry", "marketing online",
-                             "telemarketing", "staf gudang", "kasir", "pelayan restoran", "sopir"};
-const char* const kFiller[] = {"lowongan", "kerja",  "segera", "dibutuhkan", "syarat", "usia", "tahun", "lulusan",
-                               "sma",      "smk",    "bisa",   "mengetik",   "jujur",  "rajin", "shift", "malam",
-                               "bonus",    "target", "kontrak", "mess",      "makan",  "gratis", "proses", "cepat"};
+const char* const kRegions[] = {"id.kepri.batam",
+                                "id.kepri.tanjungpinang",
+                                "id.kepri.karimun",
+                                "id.kalbar.entikong",
+                                "id.ntt.kupang",
+                                "id.jatim.malang",
+                                "id.jatim.surabaya",
+                                "id.jabar.bandung",
+                                "id.sumut.medan",
+                                "id.sulsel.makassar",
+                                "id.ntb.mataram",
+                                "id.lampung",
+                                "id.jateng",
+                                "id.bali",
+                                "id.dki",
+                                "id.riau.dumai",
+                                "id.kaltara",
+                                "id.sulut",
+                                "id.banten",
+                                "id.diy",
+                                "id.sumsel.palembang",
+                                "id.aceh",
+                                "id.papua",
+                                "id.maluku"};
+const char* const kDestinations[] = {
+    "kh", "kh.sihanoukville", "kh.phnompenh", "mm.myawaddy", "la.goldentriangle", "th", "my"};
+const char* const kJobs[] = {"admin",
+                             "customer service",
+                             "operator komputer",
+                             "data entry",
+                             "marketing online",
+                             "telemarketing",
+                             "staf gudang",
+                             "kasir",
+                             "pelayan restoran",
+                             "sopir"};
+const char* const kFiller[] = {"lowongan", "kerja",   "segera", "dibutuhkan", "syarat", "usia",
+                               "tahun",    "lulusan", "sma",    "smk",        "bisa",   "mengetik",
+                               "jujur",    "rajin",   "shift",  "malam",      "bonus",  "target",
+                               "kontrak",  "mess",    "makan",  "gratis",     "proses", "cepat"};
 
 struct Spec {
   std::string text;
@@ -124,22 +152,26 @@ Spec MakeSpec(uint64_t n, bool flagged, Rng& r, const classifier::Gazetteer& g) 
   const std::string region_name = place != nullptr ? place->name : region;
   // Recruiter k is picked about 1/(k+1) as often as recruiter 0 (a few numbers behind many ads)
   // and writes the template of its syndicate (k % 60), as syndicates reuse their own wording.
-  const uint64_t recruiter = static_cast<uint64_t>(300.0 * (static_cast<double>(r.Below(1000)) / 1000.0) *
-                                                   (static_cast<double>(r.Below(1000)) / 1000.0));
+  const uint64_t recruiter =
+      static_cast<uint64_t>(300.0 * (static_cast<double>(r.Below(1000)) / 1000.0) *
+                            (static_cast<double>(r.Below(1000)) / 1000.0));
   const uint64_t t = recruiter % 60;
   // Flagged ads share their template's wording; ordinary ads vary freely.
   Rng words_rng = flagged ? Rng(1000 + t) : Rng(r.Next());
   std::string filler;
   const size_t words = 12 + words_rng.Below(30);
-  for (size_t i = 0; i < words; ++i) filler += std::string(kFiller[words_rng.Below(std::size(kFiller))]) + " ";
+  for (size_t i = 0; i < words; ++i)
+    filler += std::string(kFiller[words_rng.Below(std::size(kFiller))]) + " ";
   if (flagged) {
     const std::string dest = kDestinations[t % std::size(kDestinations)];
     const std::string number = "+62812" + std::to_string(7000000 + recruiter);
-    s.title = "Dibutuhkan " + job + " ke luar negeri, gaji " + std::to_string(10 + t % 15) + " juta";
-    s.text = "Template " + std::to_string(t) + ": dibutuhkan " + job +
-             " untuk perusahaan di luar negeri, gaji besar dibayar dolar, tiket dan visa ditanggung, "
-             "mess dan makan gratis, berangkat minggu ini lewat " + region_name + ". " + filler +
-             " Hubungi WA " + number + " sekarang.";
+    s.title =
+        "Dibutuhkan " + job + " ke luar negeri, gaji " + std::to_string(10 + t % 15) + " juta";
+    s.text =
+        "Template " + std::to_string(t) + ": dibutuhkan " + job +
+        " untuk perusahaan di luar negeri, gaji besar dibayar dolar, tiket dan visa ditanggung, "
+        "mess dan makan gratis, berangkat minggu ini lewat " +
+        region_name + ". " + filler + " Hubungi WA " + number + " sekarang.";
     s.score = 40 + static_cast<int>(r.Below(61));
     s.level = s.score >= 65 ? Level::kHigh : Level::kMedium;
     s.contacts = {Phone(number, ContactKind::kWhatsApp)};
@@ -147,7 +179,8 @@ Spec MakeSpec(uint64_t n, bool flagged, Rng& r, const classifier::Gazetteer& g) 
   } else {
     const std::string number = "+62813" + std::to_string(10000000 + n);
     s.title = "Lowongan " + job;
-    s.text = "Dicari " + job + " di " + region_name + ", " + filler + "kirim lamaran, hubungi " + number + ".";
+    s.text = "Dicari " + job + " di " + region_name + ", " + filler + "kirim lamaran, hubungi " +
+             number + ".";
     s.score = static_cast<int>(r.Below(20));
     s.level = Level::kNone;
     s.contacts = {Phone(number, ContactKind::kPhone)};
@@ -176,14 +209,16 @@ storage::AdWrite ToWrite(const Spec& s, uint64_t n, const classifier::Gazetteer&
     m.id = p->id;
     m.name = p->name;
     m.kind = p->kind;
-    m.country = p->kind == PlaceKind::kProvince || p->kind == PlaceKind::kRegency ? "ID" : p->country;
+    m.country =
+        p->kind == PlaceKind::kProvince || p->kind == PlaceKind::kRegency ? "ID" : p->country;
     m.province = p->province;
     m.transit = p->transit;
     m.field = "body";
     v.entities.places.push_back(m);
   }
   if (s.level != Level::kNone) {
-    auto hit = [&](const char* id, const char* cat, double weight, const std::string& word, const char* d_id) {
+    auto hit = [&](const char* id, const char* cat, double weight, const std::string& word,
+                   const char* d_id) {
       const size_t at = s.text.find(word);
       if (at == std::string::npos) return;
       Hit h;
@@ -192,7 +227,8 @@ storage::AdWrite ToWrite(const Spec& s, uint64_t n, const classifier::Gazetteer&
       h.weight = h.rule_weight = weight;
       h.describe_id = d_id;
       h.describe_en = d_id;
-      h.evidence.push_back({"body", {static_cast<uint32_t>(at), static_cast<uint32_t>(at + word.size())}});
+      h.evidence.push_back(
+          {"body", {static_cast<uint32_t>(at), static_cast<uint32_t>(at + word.size())}});
       v.hits.push_back(h);
     };
     hit("COST", "COST_COVERED", 10, "tiket dan visa ditanggung", "Tiket dan visa ditanggung");
@@ -254,7 +290,8 @@ int Fill(const std::string& db, int argc, char** argv) {
       // Flagged ads are spread evenly over the day's ads.
       const bool is_flagged = flag > 0 && (i * flag) / ads != ((i + 1) * flag) / ads;
       Spec s = MakeSpec(n, is_flagged, r, *g);
-      if (!is_flagged && !recent.empty() && r.Below(20) == 0) s = recent[r.Below(recent.size())];  // 5% reposts
+      if (!is_flagged && !recent.empty() && r.Below(20) == 0)
+        s = recent[r.Below(recent.size())];  // 5% reposts
       if (!is_flagged && recent.size() < 1000) recent.push_back(s);
       batch.ads.push_back(ToWrite(s, n, *g));
       clock.now = day_start + static_cast<int64_t>(i * (86'000'000 / std::max<uint64_t>(ads, 1)));
@@ -269,11 +306,13 @@ int Fill(const std::string& db, int argc, char** argv) {
       }
     }
   }
-  if (Status s = (*store)->Flush(); !s.ok()) std::fprintf(stderr, "export_bench: %s\n", s.ToString().c_str());
-  if (Status s = (*store)->CompactAll(); !s.ok()) std::fprintf(stderr, "export_bench: %s\n", s.ToString().c_str());
+  if (Status s = (*store)->Flush(); !s.ok())
+    std::fprintf(stderr, "export_bench: %s\n", s.ToString().c_str());
+  if (Status s = (*store)->CompactAll(); !s.ok())
+    std::fprintf(stderr, "export_bench: %s\n", s.ToString().c_str());
   std::printf("export_bench fill: %llu ads (%llu on %s, %llu flagged there) in %.1f s\n",
-              static_cast<unsigned long long>(total), static_cast<unsigned long long>(day_ads), kDay,
-              static_cast<unsigned long long>(flagged), Seconds(start));
+              static_cast<unsigned long long>(total), static_cast<unsigned long long>(day_ads),
+              kDay, static_cast<unsigned long long>(flagged), Seconds(start));
   return 0;
 }
 
@@ -317,15 +356,18 @@ int Digest(const std::string& db, int argc, char** argv) {
   size_t network_ads = 0;
   for (const auto& n : d.networks) network_ads += n.ad_ids.size();
   std::printf(
-      "export_bench digest (%s, %s): %lld ads scanned that day, %zu flagged listed, %zu linked ads read, "
+      "export_bench digest (%s, %s): %lld ads scanned that day, %zu flagged listed, %zu linked ads "
+      "read, "
       "%zu networks (%zu ads)\n"
-      "  read %.2f s + build %.2f s + write %.2f s = %.2f s; peak RSS %.0f MiB (%.0f MiB after opening the store, "
+      "  read %.2f s + build %.2f s + write %.2f s = %.2f s; peak RSS %.0f MiB (%.0f MiB after "
+      "opening the store, "
       "store memory budget %lld MiB)\n"
       "  files: %s (%.1f MiB), .csv (%.1f MiB), .json (%.1f MiB)\n",
-      which.c_str(), kDay, static_cast<long long>(d.today.scanned), d.rows.size(), input->linked.size(),
-      d.networks.size(), network_ads, read_s, build_s, write_s, read_s + build_s + write_s, PeakRssMiB(), rss_open,
-      static_cast<long long>(o.memory_budget_bytes >> 20),
-      files->html.c_str(), static_cast<double>(std::filesystem::file_size(files->html)) / (1 << 20),
+      which.c_str(), kDay, static_cast<long long>(d.today.scanned), d.rows.size(),
+      input->linked.size(), d.networks.size(), network_ads, read_s, build_s, write_s,
+      read_s + build_s + write_s, PeakRssMiB(), rss_open,
+      static_cast<long long>(o.memory_budget_bytes >> 20), files->html.c_str(),
+      static_cast<double>(std::filesystem::file_size(files->html)) / (1 << 20),
       static_cast<double>(std::filesystem::file_size(files->csv)) / (1 << 20),
       static_cast<double>(std::filesystem::file_size(files->json)) / (1 << 20));
   return 0;
@@ -347,7 +389,10 @@ int Export(const std::string& db, int argc, char** argv) {
   q.since = Arg(argc, argv, "--since", "");
   q.until = Arg(argc, argv, "--until", "");
   const std::string level = Arg(argc, argv, "--min-level", "none");
-  q.min_level = level == "high" ? Level::kHigh : level == "medium" ? Level::kMedium : level == "low" ? Level::kLow : Level::kNone;
+  q.min_level = level == "high"     ? Level::kHigh
+                : level == "medium" ? Level::kMedium
+                : level == "low"    ? Level::kLow
+                                    : Level::kNone;
   std::ofstream out("/dev/null", std::ios::binary);
   const auto start = std::chrono::steady_clock::now();
   auto stats = exporter::ExportAds(**store, q, out);
@@ -356,11 +401,13 @@ int Export(const std::string& db, int argc, char** argv) {
     std::fprintf(stderr, "export_bench: %s\n", stats.error().ToString().c_str());
     return 1;
   }
-  std::printf("export_bench export (%s, since '%s' until '%s', min level %s): %lld of %lld ads in %.2f s = "
-              "%.0f ads/s scanned, %.0f ads/s written; peak RSS %.0f MiB\n",
-              format.c_str(), q.since.c_str(), q.until.c_str(), level.c_str(), static_cast<long long>(stats->written),
-              static_cast<long long>(stats->scanned), s, static_cast<double>(stats->scanned) / s,
-              static_cast<double>(stats->written) / s, PeakRssMiB());
+  std::printf(
+      "export_bench export (%s, since '%s' until '%s', min level %s): %lld of %lld ads in %.2f s = "
+      "%.0f ads/s scanned, %.0f ads/s written; peak RSS %.0f MiB\n",
+      format.c_str(), q.since.c_str(), q.until.c_str(), level.c_str(),
+      static_cast<long long>(stats->written), static_cast<long long>(stats->scanned), s,
+      static_cast<double>(stats->scanned) / s, static_cast<double>(stats->written) / s,
+      PeakRssMiB());
   return 0;
 }
 
@@ -368,7 +415,9 @@ int Export(const std::string& db, int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: export_bench fill|digest|export DB [options] (see the top of export_bench.cc)\n");
+    std::fprintf(
+        stderr,
+        "usage: export_bench fill|digest|export DB [options] (see the top of export_bench.cc)\n");
     return 2;
   }
   const std::string mode = argv[1], db = argv[2];
