@@ -12,6 +12,7 @@
 #include "adwatch/common/json.h"
 #include "adwatch/storage/store.h"
 #include "adwatch/storage/value_codec.h"
+#include "support/raw_db.h"
 #include "test_util.h"
 
 namespace adwatch::storage {
@@ -224,38 +225,29 @@ TEST_CASE("ValueWriter and ValueReader keep integers, doubles and bytes exact",
 // Opens the database with plain RocksDB and rewrites every ad and verdict revision in the JSON
 // form adwatch wrote before the binary codec: a database made by an earlier version.
 void RewriteAsJson(const std::string& path) {
-  rocksdb::DBOptions o;
-  std::vector<std::string> names;
-  REQUIRE(rocksdb::DB::ListColumnFamilies(o, path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  REQUIRE(rocksdb::DB::Open(o, path, descs, &handles, &db).ok());
   int rewritten = 0;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] != "ads" && names[i] != "verdicts") continue;
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const std::string_view value(it->value().data(), it->value().size());
-      REQUIRE(FormatOf(value) == kFormatBinary);
-      std::string json;
-      if (names[i] == "ads") {
-        auto ad = DecodeAd(value, "ad");
-        REQUIRE(ad.has_value());
-        json = EncodeAdJson(ad->rec, ad->text_key);
-      } else {
-        auto rev = DecodeVerdictRevision(value, "verdict");
-        REQUIRE(rev.has_value());
-        json = internal::EncodeRecord(*rev);
+  testing::RawEdit(path, [&](rocksdb::DB& db, auto& cf) {
+    for (const std::string name : {"ads", "verdicts"}) {
+      std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf[name]));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        const std::string_view value(it->value().data(), it->value().size());
+        REQUIRE(FormatOf(value) == kFormatBinary);
+        std::string json;
+        if (name == "ads") {
+          auto ad = DecodeAd(value, "ad");
+          REQUIRE(ad.has_value());
+          json = EncodeAdJson(ad->rec, ad->text_key);
+        } else {
+          auto rev = DecodeVerdictRevision(value, "verdict");
+          REQUIRE(rev.has_value());
+          json = internal::EncodeRecord(*rev);
+        }
+        REQUIRE(db.Put(rocksdb::WriteOptions(), cf[name], it->key(), json).ok());
+        ++rewritten;
       }
-      REQUIRE(db->Put(rocksdb::WriteOptions(), handles[i], it->key(), json).ok());
-      ++rewritten;
     }
-  }
+  });
   CHECK(rewritten >= 2);
-  for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
-  delete db;
 }
 
 TEST_CASE("A database whose ads and verdicts are JSON reads, updates and checks clean",

@@ -16,6 +16,7 @@
 #include "adwatch/common/json.h"
 #include "adwatch/storage/keys.h"
 #include "adwatch/storage/store.h"
+#include "support/raw_db.h"
 #include "test_util.h"
 
 namespace adwatch::storage {
@@ -94,27 +95,7 @@ std::vector<AuditEvent> ScanAll(const Store& store, int64_t since_ms = 0) {
   return out;
 }
 
-// Opens the database at `path` with plain RocksDB (every table it has) and runs `edit` on it.
-void RawEdit(
-    const std::string& path,
-    const std::function<void(rocksdb::DB&, std::map<std::string, rocksdb::ColumnFamilyHandle*>&)>&
-        edit) {
-  rocksdb::DBOptions o;
-  std::vector<std::string> names;
-  REQUIRE(rocksdb::DB::ListColumnFamilies(o, path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  REQUIRE(rocksdb::DB::Open(o, path, descs, &handles, &db).ok());
-  std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name;
-  for (size_t i = 0; i < names.size(); ++i) by_name[names[i]] = handles[i];
-  edit(*db, by_name);
-  for (auto& [name, h] : by_name) {
-    if (h != nullptr) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
-  }
-  delete db;
-}
+using testing::RawEdit;
 
 // ---------------------------------------------------------------------------------------------
 // Tokens
