@@ -234,6 +234,13 @@ TEST_CASE(
   Sites sites;
   const std::string seeds = sites.Seeds(dir);
   const std::string db = dir / "db";
+  // A police unit watches one page's words: the ingest matches every ad it stores, and an ingest
+  // killed and replayed still raises the alert once.
+  const std::string config = dir.Write("adwatch.yaml", "storage: {path: " + db + "}\n");
+  auto watch = RunCommand(Adwatch() + " --config " + config +
+                          " watch add keyword 'staf gudang 0.1\\b' --org polda-kalbar");
+  INFO(watch.err);
+  REQUIRE(watch.exit_code == 0);
   pid_t ingest = Spawn(IngestArgs(*redis, db), dir / "ingest.log");
   const pid_t w1 = Spawn(WorkerArgs(*redis, seeds), dir / "w1.log");
   const pid_t w2 = Spawn(WorkerArgs(*redis, seeds), dir / "w2.log");
@@ -261,6 +268,12 @@ TEST_CASE(
   INFO("repeated fetches " << sites.Repeats() << ", reaped leases " << reaped);
   CHECK(sites.Repeats() <= reaped);
   CheckPolite(sites);
+  auto alerts =
+      RunCommand(Adwatch() + " --config " + config + " alerts list --since 1d --org polda-kalbar");
+  INFO(alerts.out << alerts.err);
+  CHECK(alerts.exit_code == 0);
+  CHECK(std::count(alerts.out.begin(), alerts.out.end(), '\n') == 1);
+  CHECK_THAT(alerts.out, Catch::Contains("staf gudang 0"));
 }
 
 TEST_CASE(
