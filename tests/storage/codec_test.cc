@@ -226,7 +226,7 @@ TEST_CASE("ValueWriter and ValueReader keep integers, doubles and bytes exact",
 // form adwatch wrote before the binary codec: a database made by an earlier version.
 void RewriteAsJson(const std::string& path) {
   int rewritten = 0;
-  testing::RawEdit(path, [&](rocksdb::DB& db, auto& cf) {
+  adwatch::testing::RawEdit(path, [&](rocksdb::DB& db, auto& cf) {
     for (const std::string name : {"ads", "verdicts"}) {
       std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cf[name]));
       for (it->SeekToFirst(); it->Valid(); it->Next()) {

@@ -95,7 +95,7 @@ std::vector<AuditEvent> ScanAll(const Store& store, int64_t since_ms = 0) {
   return out;
 }
 
-using testing::RawEdit;
+using adwatch::testing::RawEdit;
 
 // ---------------------------------------------------------------------------------------------
 // Tokens
