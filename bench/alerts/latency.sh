@@ -79,11 +79,11 @@ alerts:
   recipients:
     - org: polda-bench
       webhooks: [{url: "http://127.0.0.1:$sink_port/hook", secret_env: ADWATCH_BENCH_SECRET}]
-      rate_limit: {max_messages: 1000000, per_minutes: 1}
+      rate_limit: {max_messages: 100000, per_minutes: 1}
 CONF
 export ADWATCH_BENCH_SECRET=bench-secret
-police=$("$adwatch" --config "$work/adwatch.yaml" token create --org polda-bench --role police 2>/dev/null)
-ngo=$("$adwatch" --config "$work/adwatch.yaml" token create --org yayasan-bench --role ngo 2>/dev/null)
+police=$("$adwatch" --config "$work/adwatch.yaml" token create --org polda-bench --role police)
+ngo=$("$adwatch" --config "$work/adwatch.yaml" token create --org yayasan-bench --role ngo)
 
 "$adwatch" --config "$work/adwatch.yaml" serve --listen 127.0.0.1:$port >>"$work/serve.log" 2>&1 &
 serve=$!
