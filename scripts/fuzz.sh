@@ -58,13 +58,15 @@ for token in POLICEpolicePOLICEpolicePOLICEpolicePOLICEp NGOAngoaNGOAngoaNGOAngo
   TASKtaskTASKtaskTASKtaskTASKtaskTASKtaskTAS REVOKEDrevokedREVOKEDrevokedREVOKEDrevokedR; do
   for request in "GET /v1/ads?day=2026-11-22&min_level=low" "GET /v1/ads/{kepri}" "GET /v1/ads/{ntt}" \
     "GET /v1/ads/{kepri}/evidence" "GET /v1/submissions" "GET /v1/submissions/seededSubmissionngo-a" \
-    "GET /healthz" "GET /metrics"; do
+    "GET /v1/watch" "GET /v1/alerts?since=7d" "GET /healthz" "GET /metrics"; do
     printf '%s HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer adw_%s\r\n\r\n' "$request" "$token" \
       >"seeds/api_fuzz/$((n += 1))"
   done
-  for body in '{"label":"confirmed","note":"x"}' '{"text":"kerja di Kamboja"}' '{"url":"http://a.example/"}'; do
+  for body in '{"label":"confirmed","note":"x"}' '{"text":"kerja di Kamboja"}' '{"url":"http://a.example/"}' \
+    '{"kind":"phone","value":"0812-5550-1234","note":"x"}'; do
     path=/v1/submissions
     [ "${body:2:5}" = label ] && path=/v1/ads/{kepri}/review
+    [ "${body:2:4}" = kind ] && path=/v1/watch
     printf 'POST %s HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer adw_%s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
       "$path" "$token" "${#body}" "$body" >"seeds/api_fuzz/$((n += 1))"
   done
