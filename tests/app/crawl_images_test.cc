@@ -11,6 +11,7 @@
 #include "adwatch/common/clock.h"
 #include "adwatch/common/hash.h"
 #include "adwatch/storage/store.h"
+#include "support/posters.h"
 #include "support/run.h"
 #include "support/test_server.h"
 

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "serve_support.h"
+#include "support/posters.h"
 #include "support/run.h"
 #include "support/test_server.h"
 

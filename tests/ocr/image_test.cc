@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include "support/posters.h"
+
 namespace {
 
 using adwatch::HammingDistance;
@@ -17,15 +19,8 @@ using adwatch::ocr::DecodeOptions;
 using adwatch::ocr::ImageFormat;
 using adwatch::ocr::PerceptualHash;
 using adwatch::ocr::ProbeImage;
+using adwatch::testing::Poster;
 using Catch::Contains;
-
-std::string Poster(const std::string& name) {
-  std::ifstream in(std::string(ADWATCH_TEST_DATA) + "/posters/" + name, std::ios::binary);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 uint64_t HashOf(const std::string& name) {
   auto image = DecodeImage(Poster(name), DecodeOptions{});

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/posters.h"
+
 namespace {
 
 using adwatch::AdCandidate;
@@ -18,15 +20,8 @@ using adwatch::ocr::ImageReading;
 using adwatch::ocr::OcrEngine;
 using adwatch::ocr::OcrOptions;
 using adwatch::ocr::ReadImageBytes;
+using adwatch::testing::Poster;
 using Catch::Contains;
-
-std::string Poster(const std::string& name) {
-  std::ifstream in(std::string(ADWATCH_TEST_DATA) + "/posters/" + name, std::ios::binary);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 const OcrEngine& Engine() {
   static std::unique_ptr<OcrEngine> engine = [] {

@@ -43,14 +43,6 @@ inline RunResult RunCommand(const std::string& command, const std::string& input
 // The adwatch binary of this build.
 inline std::string Adwatch() { return std::string(ADWATCH_BINARY_DIR) + "/app/adwatch"; }
 
-// The bytes of one of the generated poster fixtures in tests/data/posters/ ("" when missing).
-inline std::string Poster(const std::string& name) {
-  std::ifstream in(std::string(ADWATCH_TEST_DATA) + "/posters/" + name, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace adwatch::testing
 
 #endif  // ADWATCH_TESTS_SUPPORT_RUN_H_
