@@ -18,31 +18,16 @@ while (($#)); do
 done
 adwatch=$PWD/build/app/adwatch
 [ -x "$adwatch" ] || { echo "latency.sh: build first (cmake --build build -j2)" >&2; exit 1; }
-command -v nginx >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 
 work=$(mktemp -d /tmp/adwatch-alerts-bench.XXXX)
-chmod 755 "$work"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 port=18094 site_port=18093 sink_port=18092
 
-site=$work/site
-SITE_BASE=http://127.0.0.1:$site_port /usr/bin/python3 ../shared/bench/crawl-peers/gen_site.py \
-  "$site" 20000 42 >/dev/null
-mkdir -p "$work/nginx/logs" "$work/nginx/tmp"
-cat >"$work/nginx/nginx.conf" <<CONF
-daemon off; worker_processes 1; pid $work/nginx/nginx.pid; error_log $work/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http { types { text/html html; text/plain txt; application/xml xml; } access_log off;
-  client_body_temp_path $work/nginx/tmp/b; proxy_temp_path $work/nginx/tmp/p; fastcgi_temp_path $work/nginx/tmp/f;
-  uwsgi_temp_path $work/nginx/tmp/u; scgi_temp_path $work/nginx/tmp/s;
-  server { listen 127.0.0.1:$site_port; root $site; index index.html; } }
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-pids+=($!)
-for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$site_port/index.html" && break; sleep 0.1; done
+. bench/lib/site.sh
+start_site "$work" $site_port 20000
 
 # The webhook sink: one line per request, "arrival_epoch_ms created_at_epoch_ms".
 cat >"$work/sink.py" <<'PY'

@@ -19,37 +19,17 @@ done
 adwatch=$PWD/build/app/adwatch
 [ -x "$adwatch" ] || { echo "run.sh: build first (cmake --build build -j2)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "run.sh: needs wrk (scripts/install-deps.sh)" >&2; exit 1; }
-command -v nginx >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 
 work=$(mktemp -d /tmp/adwatch-api-bench.XXXX)
-chmod 755 "$work"  # nginx's workers run as nobody and must read the site
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
 port=18099 site_port=18098
 # The site to crawl meanwhile: 20,000 generated job-board pages (the crawl-peers generator).
-site=$work/site
-SITE_BASE=http://127.0.0.1:$site_port /usr/bin/python3 ../shared/bench/crawl-peers/gen_site.py \
-  "$site" 20000 42 >/dev/null  # larger than the 5,201 pages of crawl-peers, so the crawl outlasts the runs
-mkdir -p "$work/nginx/logs" "$work/nginx/tmp"
-cat >"$work/nginx/nginx.conf" <<CONF
-daemon off; worker_processes 1; pid $work/nginx/nginx.pid; error_log $work/nginx/logs/error.log warn;
-events { worker_connections 1024; }
-http { types { text/html html; text/plain txt; application/xml xml; } access_log off;
-  client_body_temp_path $work/nginx/tmp/b; proxy_temp_path $work/nginx/tmp/p; fastcgi_temp_path $work/nginx/tmp/f;
-  uwsgi_temp_path $work/nginx/tmp/u; scgi_temp_path $work/nginx/tmp/s;
-  server { listen 127.0.0.1:$site_port; root $site; index index.html; } }
-CONF
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-pids+=($!)
-# A server that does not serve the site (a leftover of an earlier run on the port, a root its
-# workers cannot read) would make the crawl fail quietly.
-for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$site_port/index.html" && break; sleep 0.1; done
-if ! kill -0 "${pids[-1]}" 2>/dev/null || ! curl -sf -o /dev/null "http://127.0.0.1:$site_port/index.html"; then
-  echo "run.sh: nginx does not serve the site:" >&2; cat "$work/nginx/logs/error.log" >&2; exit 1
-fi
+. bench/lib/site.sh
+start_site "$work" $site_port 20000  # larger than the 5,201 pages of crawl-peers, so the crawl outlasts the runs
 cat >"$work/seeds.yaml" <<SEEDS
 sources:
   - {name: bench, start_urls: ["http://127.0.0.1:$site_port/index.html"], allowed_hosts: [127.0.0.1]}
