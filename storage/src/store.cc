@@ -825,32 +825,31 @@ Status Store::AddReview(std::string_view ad_id, const Review& review) {
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-Result<AdRecord> Store::GetAd(std::string_view ad_id) const {
-  Rep& r = *rep_;
-  SnapshotRead snap(r.db, r.read_only());
-  auto st = r.LoadAd(snap.ro, ad_id);
-  if (!st) return st.error();
-  if (!st->has_value()) return Status::NotFound("ad " + std::string(ad_id), "no such ad");
-  auto reviews = r.Reviews(snap.ro, ad_id);
-  if (!reviews) return reviews.error();
-  AdRecord rec = std::move((*st)->rec);
-  rec.reviews = std::move(*reviews);
-  return rec;
-}
-
-Result<AdRecord> Store::GetAdWithoutVerdict(std::string_view ad_id) const {
-  Rep& r = *rep_;
-  SnapshotRead snap(r.db, r.read_only());
-  auto raw = r.GetRaw(snap.ro, Cf::kAds, ad_id);
+Result<AdRecord> Store::Rep::ReadAd(std::string_view ad_id, bool with_verdict) const {
+  SnapshotRead snap(db, read_only());
+  auto raw = GetRaw(snap.ro, Cf::kAds, ad_id);
   if (!raw) return raw.error();
   if (!raw->has_value()) return Status::NotFound("ad " + std::string(ad_id), "no such ad");
   auto stored = internal::DecodeAd(**raw, "ad " + std::string(ad_id));
   if (!stored) return stored.error();
-  auto reviews = r.Reviews(snap.ro, ad_id);
-  if (!reviews) return reviews.error();
   AdRecord rec = std::move(stored->rec);
+  if (with_verdict) {
+    auto verdict = LatestVerdict(snap.ro, ad_id);
+    if (!verdict) return verdict.error();
+    if (verdict->has_value()) rec.verdict = std::move((*verdict)->verdict);
+  }
+  auto reviews = Reviews(snap.ro, ad_id);
+  if (!reviews) return reviews.error();
   rec.reviews = std::move(*reviews);
   return rec;
+}
+
+Result<AdRecord> Store::GetAd(std::string_view ad_id) const {
+  return rep_->ReadAd(ad_id, /*with_verdict=*/true);
+}
+
+Result<AdRecord> Store::GetAdWithoutVerdict(std::string_view ad_id) const {
+  return rep_->ReadAd(ad_id, /*with_verdict=*/false);
 }
 
 Result<std::string> Store::ResolveAdId(std::string_view prefix) const {

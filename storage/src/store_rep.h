@@ -81,6 +81,9 @@ struct Store::Rep {
                                         std::string_view ad_id) const;
   Result<std::optional<VerdictRevision>> LatestVerdict(const rocksdb::ReadOptions& ro,
                                                        std::string_view ad_id) const;
+  // GetAd and GetAdWithoutVerdict: the stored ad with its reviews, from one snapshot, and its
+  // current verdict only when `with_verdict` (a list needs none: its index entries carry it).
+  Result<AdRecord> ReadAd(std::string_view ad_id, bool with_verdict) const;
   Result<std::vector<Review>> Reviews(const rocksdb::ReadOptions& ro, std::string_view ad_id) const;
   // The index entries `rec` (with its current verdict) should have.
   IndexSet IndexOf(const AdRecord& rec, const std::string& text_key) const;
