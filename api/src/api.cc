@@ -215,10 +215,9 @@ ApiResponse Dispatch(Context& c, std::string& route_label) {
                        : "send the body as application/json");
     }
     // An image may be larger than any JSON body; a JSON body is held to its own limit.
-    const size_t limit =
-        image ? o.max_image_bytes
-              : std::min<size_t>(BodyLimit(o, req.method, req.target),
-                                 submission ? o.max_text_body_bytes : o.max_json_body_bytes);
+    const size_t limit = image        ? o.max_image_bytes
+                         : submission ? o.max_text_body_bytes
+                                      : o.max_json_body_bytes;
     if (req.body.size() > limit) {
       return Error(413, "too_large",
                    image ? "the image is " + std::to_string(req.body.size()) +
