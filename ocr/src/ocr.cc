@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <vector>
 
@@ -39,6 +41,30 @@ Status Validate(const OcrOptions& o) {
   }
   return Status::OK();
 }
+
+namespace {
+
+// Whether `<dir>/<lang>.traineddata` exists for every language, `dir` being where Tesseract 5
+// looks: the configured folder, else $TESSDATA_PREFIX, else Debian 12's compiled-in default.
+bool ModelsPresent(const OcrOptions& o) {
+  std::string dir = o.tessdata_dir;
+  if (dir.empty()) {
+    const char* env = std::getenv("TESSDATA_PREFIX");
+    dir = env != nullptr && *env != '\0' ? env : "/usr/share/tesseract-ocr/5/tessdata";
+  }
+  std::error_code ec;
+  for (size_t begin = 0; begin <= o.languages.size();) {
+    size_t end = o.languages.find('+', begin);
+    if (end == std::string::npos) end = o.languages.size();
+    const std::filesystem::path model =
+        std::filesystem::path(dir) / (o.languages.substr(begin, end - begin) + ".traineddata");
+    if (!std::filesystem::is_regular_file(model, ec)) return false;
+    begin = end + 1;
+  }
+  return true;
+}
+
+}  // namespace
 
 struct OcrEngine::Rep {
   OcrOptions options;
@@ -101,10 +127,16 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(OcrOptions options) {
   QuietLeptonica();
   auto rep = std::make_unique<Rep>();
   rep->options = std::move(options);
-  auto first = rep->Make();
-  if (!first) return first.error();
-  rep->idle.push_back(std::move(first.value()));
-  rep->made = 1;
+  // The models (about 30 MB) are loaded on the first Read, not here: a crawl of sites without
+  // posters, or a `serve` nobody uploads to, never pays for them. A missing model must still
+  // fail at start-up, so every model file is looked for; only when one is not where Tesseract
+  // looks by default (another build, another layout) is one instance loaded now to find out.
+  if (!ModelsPresent(rep->options)) {
+    auto first = rep->Make();
+    if (!first) return first.error();
+    rep->idle.push_back(std::move(first.value()));
+    rep->made = 1;
+  }
   return std::unique_ptr<OcrEngine>(new OcrEngine(std::move(rep)));
 }
 

@@ -5,7 +5,7 @@
 // than it was given and cannot starve the crawl's own workers.
 //
 // Usage:
-//   auto engine = OcrEngine::Create(OcrOptions{});          // once: loads the language models
+//   auto engine = OcrEngine::Create(OcrOptions{});          // once: checks the language models
 //   auto image = DecodeImage(bytes, DecodeOptions{});        // image.h: caps checked first
 //   Result<OcrResult> read = engine->Read(*image);           // any thread
 #ifndef ADWATCH_OCR_OCR_H_
@@ -66,7 +66,8 @@ struct OcrResult {
 
 class OcrEngine {
  public:
-  // Loads the models into the first instance (the rest are made when first needed). Returns
+  // Checks that every language's model is installed; instances (and their models, about 30 MB)
+  // are made when first needed, so an engine that reads nothing costs nothing. Returns
   // InvalidArgument for bad options, Unavailable ("tesseract: cannot load …") when a language's
   // model is not installed.
   static Result<std::unique_ptr<OcrEngine>> Create(OcrOptions options);
