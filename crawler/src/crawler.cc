@@ -387,7 +387,12 @@ struct Crawler::Impl {
       if (content.index) {
         run->sitemaps.AddFromIndex(h.key, content.urls, d.request.source);
       } else {
+        // Added a thousand at a time: a sitemap lists up to 50,000 URLs, and adding them in one
+        // batch held every URL four times over (the tasks, the frontier's batch, its dedup set
+        // and its new entries), 27 MB at the peak of a 52,000-page crawl.
+        constexpr size_t kChunk = 1000;
         std::vector<FetchTask> tasks;
+        tasks.reserve(std::min(kChunk, content.urls.size()));
         for (std::string& url : content.urls) {
           auto src = scope.SourceFor(url, d.request.source);
           if (!src) continue;
@@ -397,6 +402,10 @@ struct Crawler::Impl {
           t.depth = 1;
           t.external = src->external;
           tasks.push_back(std::move(t));
+          if (tasks.size() == kChunk) {
+            AddLinks(tasks);
+            tasks.clear();
+          }
         }
         AddLinks(tasks);
       }
