@@ -122,6 +122,13 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(int cf, const StoreOptions& o,
   c.write_buffer_size = static_cast<size_t>(cf == Cf::kBodies ? m.bodies_write_buffer_bytes
                                                               : m.table_write_buffer_bytes);
   c.level_compaction_dynamic_level_bytes = true;
+  // Tables keyed by hash: a new key lands anywhere, so under levelled compaction every flush
+  // overlapped the whole table and each compaction rewrote all of it, and a crawl's CPU per
+  // page grew with the database. Universal compaction merges runs of similar size instead
+  // (docs/storage.md, "Compaction"). RocksDB opens a levelled database this way as it is.
+  if (cf == Cf::kAds || cf == Cf::kVerdicts || cf == Cf::kPages || cf == Cf::kBodies) {
+    c.compaction_style = rocksdb::kCompactionStyleUniversal;
+  }
   return c;
 }
 
