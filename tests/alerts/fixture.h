@@ -48,33 +48,6 @@ inline watch::Alert SampleAlert(int n, std::string org = kOrg) {
   return a;
 }
 
-// The decoded body of the first MIME part of a sent mail whose headers contain `header`.
-inline std::string MailPart(const std::string& data, const std::string& header) {
-  const size_t h = data.find(header);
-  if (h == std::string::npos) return "";
-  const size_t body = data.find("\r\n\r\n", h);
-  if (body == std::string::npos) return "";
-  const size_t end = data.find("\r\n--", body + 4);
-  std::string out;
-  int bits = 0;
-  uint32_t acc = 0;
-  for (char c : data.substr(body + 4, end - body - 4)) {
-    int v = -1;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    if (c >= '0' && c <= '9') v = c - '0' + 52;
-    if (c == '+') v = 62;
-    if (c == '/') v = 63;
-    if (v < 0) continue;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
 // The plain-text and the HTML alternative of a sent mail.
 inline std::string MailText(const std::string& data) {
   return MailPart(data, "Content-Type: text/plain");

@@ -99,7 +99,8 @@ void SmtpSink::RejectRecipient(const std::string& address) {
 
 bool SmtpSink::WaitForMessages(size_t n, int timeout_ms) {
   std::unique_lock<std::mutex> lock(mu_);
-  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return messages_.size() >= n; });
+  return cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                      [&] { return messages_.size() >= n; });
 }
 
 std::vector<SmtpSink::Message> SmtpSink::messages() const {
@@ -187,6 +188,40 @@ void SmtpSink::Session(int fd) {
     }
     if (!SendAll(fd, reply)) return;
   }
+}
+
+std::string Base64Decode(const std::string& in) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  int bits = 0;
+  uint32_t acc = 0;
+  for (char c : in) {
+    const int v = value(c);
+    if (v < 0) continue;
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+std::string MailPart(const std::string& data, const std::string& header) {
+  const size_t h = data.find(header);
+  if (h == std::string::npos) return "";
+  const size_t body = data.find("\r\n\r\n", h);
+  if (body == std::string::npos) return "";
+  const size_t end = data.find("\r\n--", body + 4);
+  return Base64Decode(data.substr(body + 4, end - body - 4));
 }
 
 }  // namespace adwatch::testing

@@ -60,6 +60,14 @@ class SmtpSink {
   std::set<std::string> rejected_;
 };
 
+// Decodes base64 (a MIME part's body, an RFC 2047 "=?UTF-8?B?…?=" word), skipping line breaks
+// and padding.
+std::string Base64Decode(const std::string& in);
+
+// The decoded body of the first MIME part of a sent message whose headers contain `header`
+// (exporter::MailSender sends every part base64-encoded); "" when there is none.
+std::string MailPart(const std::string& data, const std::string& header);
+
 }  // namespace adwatch::testing
 
 #endif  // ADWATCH_TESTS_EXPORT_SMTP_SINK_H_

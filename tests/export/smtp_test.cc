@@ -9,40 +9,8 @@
 namespace adwatch::exporter {
 namespace {
 
-std::string Base64Decode(const std::string& in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  int bits = 0;
-  uint32_t acc = 0;
-  for (char c : in) {
-    const int v = value(c);
-    if (v < 0) continue;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
-
-// The decoded body of the first MIME part whose headers contain `header`.
-std::string Part(const std::string& data, const std::string& header) {
-  const size_t h = data.find(header);
-  if (h == std::string::npos) return "";
-  const size_t body = data.find("\r\n\r\n", h);
-  if (body == std::string::npos) return "";
-  const size_t end = data.find("\r\n--", body + 4);
-  return Base64Decode(data.substr(body + 4, end - body - 4));
-}
+using testing::Base64Decode;
+using testing::MailPart;
 
 // The value of the top-level header `name` (the first one in the message).
 std::string HeaderValue(const std::string& data, const std::string& name) {
@@ -69,7 +37,8 @@ TEST_CASE("A digest is mailed with the HTML as body and the CSV attached", "[exp
   testing::FixtureStore f;
   Subscription s = testing::Kepri();
   s.title = "Gugus Tugas TPPO — Kepulauan Riau";
-  auto d = MakeDigest(f.store(), s, testing::kDay, testing::kNoonJakarta, testing::TestContext(), {});
+  auto d =
+      MakeDigest(f.store(), s, testing::kDay, testing::kNoonJakarta, testing::TestContext(), {});
   REQUIRE(d);
   auto sender = NewSmtpSender(SinkOptions(*sink));
   REQUIRE(sender);
@@ -81,7 +50,8 @@ TEST_CASE("A digest is mailed with the HTML as body and the CSV attached", "[exp
   REQUIRE(sink->WaitForMessages(1, 5000));
   const auto got = sink->messages().at(0);
   CHECK(got.mail_from == "adwatch@tppo.example");
-  CHECK(got.rcpt == std::vector<std::string>{"sekretariat@tppo-kepri.example", "polda@kepri.example"});
+  CHECK(got.rcpt ==
+        std::vector<std::string>{"sekretariat@tppo-kepri.example", "polda@kepri.example"});
   const std::string& data = got.data;
   CHECK(HeaderValue(data, "From") == "adwatch <adwatch@tppo.example>");
   CHECK(HeaderValue(data, "To") == "sekretariat@tppo-kepri.example, polda@kepri.example");
@@ -97,10 +67,10 @@ TEST_CASE("A digest is mailed with the HTML as body and the CSV attached", "[exp
   CHECK(decoded == MailSubject(*d));
   CHECK(data.find("multipart/mixed") != std::string::npos);
   CHECK(data.find("multipart/alternative") != std::string::npos);
-  CHECK(Part(data, "Content-Type: text/html; charset=utf-8") == RenderHtmlDigest(*d));
-  CHECK(Part(data, "Content-Type: text/plain; charset=utf-8") == PlainTextSummary(*d));
+  CHECK(MailPart(data, "Content-Type: text/html; charset=utf-8") == RenderHtmlDigest(*d));
+  CHECK(MailPart(data, "Content-Type: text/plain; charset=utf-8") == PlainTextSummary(*d));
   CHECK(data.find("filename=\"adwatch-digest-2026-11-22-kepri.csv\"") != std::string::npos);
-  CHECK(Part(data, "Content-Type: text/csv; charset=utf-8") == RenderCsv(*d));
+  CHECK(MailPart(data, "Content-Type: text/csv; charset=utf-8") == RenderCsv(*d));
 }
 
 TEST_CASE("A refused recipient fails the delivery with the server's reply", "[export][smtp]") {

@@ -6,6 +6,7 @@
 
 #include "adwatch/storage/keys.h"
 #include "adwatch/storage/store.h"
+#include "support/raw_db.h"
 #include "test_util.h"
 
 namespace adwatch::storage {
@@ -18,21 +19,9 @@ using testing::TestOptions;
 
 // Opens the database with plain RocksDB and puts meta[key] = value.
 void PutMeta(const std::string& path, const std::string& key, const std::string& value) {
-  rocksdb::DBOptions o;
-  std::vector<std::string> names;
-  REQUIRE(rocksdb::DB::ListColumnFamilies(o, path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (const auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  REQUIRE(rocksdb::DB::Open(o, path, descs, &handles, &db).ok());
-  size_t meta = 0;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "meta") meta = i;
-  }
-  REQUIRE(db->Put(rocksdb::WriteOptions(), handles[meta], key, value).ok());
-  for (auto* h : handles) REQUIRE(db->DestroyColumnFamilyHandle(h).ok());
-  delete db;
+  adwatch::testing::RawEdit(path, [&](rocksdb::DB& db, auto& cf) {
+    REQUIRE(db.Put(rocksdb::WriteOptions(), cf.at("meta"), key, value).ok());
+  });
 }
 
 TEST_CASE("A new database records its schema version and reopens", "[storage]") {
