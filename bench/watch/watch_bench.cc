@@ -6,38 +6,21 @@
 //
 //   build/bench/watch/watch_bench
 #include <benchmark/benchmark.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <memory>
 
 #include "adwatch/common/clock.h"
 #include "adwatch/storage/store.h"
 #include "adwatch/watch/entry.h"
 #include "adwatch/watch/matcher.h"
+#include "support/temp_dir.h"
 #include "synthetic.h"
 
 namespace adwatch::watch::bench {
 namespace {
 
-namespace fs = std::filesystem;
 using storage::bench::SyntheticPage;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "adwatch-bench-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 const SystemClock& Clock() {
   static const SystemClock kClock;
@@ -82,7 +65,7 @@ void AddEntries(storage::Store& store, int count) {
 void BM_IngestWithWatch(benchmark::State& state) {
   TempDir dir;
   storage::StoreOptions o;
-  o.path = dir.path() + "/db";
+  o.path = dir / "db";
   o.sync = storage::SyncPolicy::kInterval;
   o.retention_days = 0;
   auto opened = storage::Store::Open(o, Clock());
