@@ -23,13 +23,15 @@ using adwatch::ocr::ReadImageBytes;
 using adwatch::testing::Poster;
 using Catch::Contains;
 
+// Shared by the test cases and never destroyed: an engine destroyed after static destruction
+// began would outlive Tesseract's own caches (ocr.h says why).
 const OcrEngine& Engine() {
-  static std::unique_ptr<OcrEngine> engine = [] {
+  static const OcrEngine* engine = [] {
     OcrOptions options;
     options.max_concurrent = 2;
     auto e = OcrEngine::Create(options);
     REQUIRE(e.has_value());
-    return std::move(e.value());
+    return e.value().release();
   }();
   return *engine;
 }

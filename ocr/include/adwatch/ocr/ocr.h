@@ -69,7 +69,9 @@ class OcrEngine {
   // Checks that every language's model is installed; instances (and their models, about 30 MB)
   // are made when first needed, so an engine that reads nothing costs nothing. Returns
   // InvalidArgument for bad options, Unavailable ("tesseract: cannot load …") when a language's
-  // model is not installed.
+  // model is not installed. Destroy the engine before main returns, not in static
+  // destruction: Tesseract keeps its dictionaries in statics of its own, made on the first Read
+  // and so destroyed before an engine made earlier; that engine would leak its models.
   static Result<std::unique_ptr<OcrEngine>> Create(OcrOptions options);
   ~OcrEngine();
   OcrEngine(const OcrEngine&) = delete;
