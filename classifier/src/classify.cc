@@ -150,6 +150,28 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       pos = end + close.size();
     }
   }
+  // ~Struck through~ as WhatsApp writes it: the marks hug the text (no space inside them) and
+  // stand outside words, so "usia 18~25, gaji 15~20 jt" is not read as struck.
+  auto word_byte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (size_t pos = 0; (pos = o.find('~', pos)) != std::string_view::npos;) {
+    const size_t start = pos + 1;
+    const bool opens = start < o.size() && o[start] != '~' && o[start] != ' ' && o[start] != '\n' &&
+                       (pos == 0 || (o[pos - 1] != '~' && !word_byte(o[pos - 1])));
+    if (!opens) {
+      pos = start;
+      continue;
+    }
+    const size_t end = o.find_first_of("~\n", start);
+    if (end == std::string_view::npos) break;
+    const bool closes = o[end] == '~' && o[end - 1] != ' ' &&
+                        (end + 1 >= o.size() || (o[end + 1] != '~' && !word_byte(o[end + 1])));
+    if (closes && end - start <= 400) {
+      out.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+      pos = end + 1;
+    } else {
+      pos = end;
+    }
+  }
   // Text struck through with combining overlays (U+0335, U+0336, U+0338 after each letter), as
   // awareness posts cross out the offer they warn about: "g̶a̶j̶i̶ 1̶5̶ ̶j̶u̶t̶a̶".
   size_t run_begin = std::string_view::npos, run_end = 0;
@@ -607,6 +629,8 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
   }
   // `warnings`: whether warning and quotation regions count, besides denials. A legitimate
   // marker is negated by a denial only ("tanpa EPS-TOPIK" is a lure's promise), never by a quote.
+  // Only risk evidence (`warnings`) can deny itself from within: a legitimate marker's phrase
+  // ("tidak ada pungutan") is a denial by design.
   auto negated_evidence = [&](const std::vector<Evidence>& ev, bool warnings = true) {
     return !ev.empty() && std::all_of(ev.begin(), ev.end(), [&](const Evidence& e) {
       const size_t fi = FieldIndex(e.field);
@@ -615,7 +639,8 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
           warnings && std::any_of(f.negated.begin(), f.negated.end(), [&](const Span& n) {
             return Inside(e.span, n) || (Overlaps(e.span, n) && e.span.begin >= n.begin);
           });
-      return warned || DeniedBefore(f.original, e.span.begin, covered[fi], kDenialWindowWords);
+      return warned || DeniedBefore(f.original, e.span.begin, covered[fi], kDenialWindowWords) ||
+             (warnings && DeniedWithin(f.original, e.span));
     });
   };
   // Risk rules and ad-structure evidence can be negated: a job ad quoted inside a warning is

@@ -6,25 +6,47 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
 namespace adwatch::classifier {
 namespace {
 
 // Denial words, lower case. Deliberately not "nol"/"zero" ("0 biaya" is itself a lure's
 // promise) nor "belum" ("belum punya KTP" is a child-recruitment marker matched whole).
-constexpr std::array<std::string_view, 46> kDenialWords{
-    "tidak",    "tdk",     "tak",   "gak",   "ga",      "gk",     "nggak",  "ngga",
-    "enggak",   "engga",   "ndak",  "nda",   "ndk",     "sonde",  "tra",    "trada",
-    "tiada",    "takde",   "bukan", "bkn",   "tanpa",   "tnp",    "jangan", "jgn",
-    "dilarang", "no",      "not",   "never", "without", "nor",    "dont",   "don't",
-    "doesnt",   "doesn't", "won't", "isn't", "aren't",  "cannot", "can't",  "hindi",
-    "wala",     "walang",  "huwag", "khong", "không",   "neither"};
+// Javanese "ora", "dudu", "mboten" and Sundanese "teu", "henteu", "sanes" deny as "tidak" and
+// "bukan" do ("ORA TAU njaluk DP", "DUDU potong gaji").
+constexpr std::array<std::string_view, 53> kDenialWords{
+    "tidak",   "tdk",     "tak",   "gak",    "ga",     "gk",     "nggak",    "ngga",  "enggak",
+    "engga",   "ndak",    "nda",   "ndk",    "sonde",  "tra",    "trada",    "tiada", "takde",
+    "bukan",   "bkn",     "tanpa", "tnp",    "jangan", "jgn",    "dilarang", "no",    "not",
+    "never",   "without", "nor",   "dont",   "don't",  "doesnt", "doesn't",  "won't", "isn't",
+    "aren't",  "cannot",  "can't", "hindi",  "wala",   "walang", "huwag",    "khong", "không",
+    "neither", "ora",     "dudu",  "mboten", "boten",  "teu",    "henteu",   "sanes"};
+
+// Inside a phrase, a denial word denies it when one of these comes next: "biaya pindah tidak
+// dipotong dari gaji", "biaya ditanggung perusahaan TANPA potong gaji", "gaji tidak ditahan".
+// Only deductions, withholding and demands: "tanpa paspor", "tidak perlu pengalaman" and "gaji
+// tidak dibayar" are what the phrase says, not a denial of it.
+constexpr std::array<std::string_view, 20> kDeniedActions{
+    "potong",   "dipotong",   "potongan", "ditahan", "tahan",     "dipungut", "pungut",
+    "pungutan", "dibebankan", "bebankan", "ditarik", "dikenakan", "kenakan",  "diminta",
+    "minta",    "meminta",    "njaluk",   "dijaluk", "ditolak",   "memotong"};
+// Words that may stand between the denial and the action: "tidak ada potongan", "ORA TAU njaluk".
+constexpr std::array<std::string_view, 7> kDenialFillers{"ada",  "pernah", "tau",  "tahu",
+                                                         "akan", "bakal",  "boleh"};
 
 // After a denial word, these make it a claim of legitimacy, not a denial of what follows:
 // "bukan penipuan, kerja admin di Kamboja" still offers the job.
 constexpr std::array<std::string_view, 15> kLegitimacyClaims{
     "penipuan", "scam",   "hoax",    "hoaks", "tipu",  "tipuan",  "abal", "abal-abal",
     "bodong",   "ilegal", "illegal", "fake",  "palsu", "scammer", "prank"};
+
+// "Don't worry about ...": after a denial and perhaps "usah"/"perlu", these turn it into a
+// reassurance about what follows ("ga usah pikir biaya berangkat, semua dibiayain", "sonde usah
+// pusing ongkos"), which is the lure's promise, not a denial of it.
+constexpr std::array<std::string_view, 14> kWorryWords{
+    "pikir", "pikirin", "mikir", "mikirin", "pusing",   "khawatir", "kuatir",
+    "risau", "bingung", "takut", "repot",   "mikirkan", "wedi",     "sieun"};
 
 // Chinese negators that deny the phrase right after them: 不收押金, 无需押金, 没有押金, 免押金.
 constexpr std::array<UChar32, 6> kCjkNegators{0x4E0D /*不*/, 0x65E0 /*无*/, 0x6CA1 /*没*/,
@@ -86,34 +108,95 @@ UChar32 PrevChar(const uint8_t* s, int32_t& i) {
   return c;
 }
 
+// The code point starting at byte `i` of `s`, moving `i` past it; negative for an invalid
+// sequence (U8_NEXT, written out, as PrevChar is).
+UChar32 NextChar(const uint8_t* s, int32_t& i, int32_t length) {
+  UChar32 c = s[i++];
+  if (c >= 0x80) c = utf8_nextCharSafeBody(s, &i, length, c, -1);
+  return c;
+}
+
 bool Covered(size_t b, size_t e, const std::vector<Span>& covered) {
   return std::any_of(covered.begin(), covered.end(),
                      [&](const Span& s) { return b >= s.begin && e <= s.end; });
 }
 
+// The words of `text` in [begin, end), lower case.
+std::vector<std::string> WordsIn(std::string_view text, size_t begin, size_t end) {
+  std::vector<std::string> words;
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  auto i = static_cast<int32_t>(std::min(begin, text.size()));
+  const auto stop = static_cast<int32_t>(std::min(end, text.size()));
+  int32_t word_begin = -1;
+  while (i < stop) {
+    const int32_t at = i;
+    const UChar32 c = NextChar(s, i, stop);
+    const bool word_char = c >= 0 && IsWordChar(c);
+    if (word_char && word_begin < 0) word_begin = at;
+    if (!word_char && word_begin >= 0) {
+      words.push_back(Lower(
+          text.substr(static_cast<size_t>(word_begin), static_cast<size_t>(at - word_begin))));
+      word_begin = -1;
+    }
+  }
+  if (word_begin >= 0) {
+    words.push_back(Lower(
+        text.substr(static_cast<size_t>(word_begin), static_cast<size_t>(stop - word_begin))));
+  }
+  return words;
+}
+
+template <size_t N>
+bool OneOf(const std::array<std::string_view, N>& list, std::string_view word) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
 }  // namespace
+
+bool DeniedWithin(std::string_view text, Span span) {
+  const std::vector<std::string> words = WordsIn(text, span.begin, span.end);
+  for (size_t w = 1; w + 1 < words.size(); ++w) {
+    if (!OneOf(kDenialWords, words[w])) continue;
+    size_t next = w + 1;
+    while (next + 1 < words.size() && OneOf(kDenialFillers, words[next])) ++next;
+    if (OneOf(kDeniedActions, words[next])) return true;
+  }
+  return false;
+}
 
 bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& covered,
                   int window_words) {
   const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   auto i = static_cast<int32_t>(std::min(begin, text.size()));
-  // A Chinese negator or a cross mark directly before the phrase (spaces skipped).
+  // A Chinese negator directly before the phrase (spaces skipped), or 不 无 没 非 禁 up to three
+  // ideographs before it in the same clause ("不收彩礼", "不做任何跨国婚姻介绍"), unless it reads
+  // "no need" (不用 不需 无需 不必: "不需要经验" is the lure's promise, not a denial).
   int32_t j = i;
-  while (j > 0) {
+  int han_between = 0;
+  UChar32 after = 0;  // the character after the one being looked at
+  while (j > 0 && han_between <= 3) {
     int32_t k = j;
     const UChar32 c = PrevChar(s, k);
     if (c == ' ' || c == 0x3000) {
       j = k;
       continue;
     }
-    if (std::find(kCjkNegators.begin(), kCjkNegators.end(), c) != kCjkNegators.end() &&
+    const bool negator =
+        std::find(kCjkNegators.begin(), kCjkNegators.end(), c) != kCjkNegators.end();
+    const bool no_need = after == 0x7528 /*用*/ || after == 0x9700 /*需*/ ||
+                         after == 0x5FC5 /*必*/ || after == 0x8981 /*要*/;
+    if (negator && (han_between == 0 || (c != 0x514D /*免*/ && !no_need)) &&
         !Covered(static_cast<size_t>(k), static_cast<size_t>(j), covered)) {
       return true;
     }
-    break;
+    if (c < 0x3400 || c > 0x9FFF) break;  // only ideographs lie between a negator and its phrase
+    ++han_between;
+    after = c;
+    j = k;
   }
   // Words of the same clause, nearest first.
   std::string_view next_word;  // the word after the one being looked at (towards the phrase)
+  std::string_view after_next_word;
   int words = 0;
   while (i > 0 && words < window_words) {
     int32_t k = i;
@@ -136,12 +219,13 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
       const std::string_view word =
           text.substr(static_cast<size_t>(word_begin), static_cast<size_t>(word_end - word_begin));
       const std::string lower = Lower(word);
-      if (std::find(kDenialWords.begin(), kDenialWords.end(), lower) != kDenialWords.end() &&
+      if (OneOf(kDenialWords, lower) &&
           !Covered(static_cast<size_t>(word_begin), static_cast<size_t>(word_end), covered) &&
-          std::find(kLegitimacyClaims.begin(), kLegitimacyClaims.end(), Lower(next_word)) ==
-              kLegitimacyClaims.end()) {
+          !OneOf(kLegitimacyClaims, Lower(next_word)) && !OneOf(kWorryWords, Lower(next_word)) &&
+          !OneOf(kWorryWords, Lower(after_next_word))) {
         return true;
       }
+      after_next_word = next_word;
       next_word = word;
       ++words;
       continue;

@@ -21,6 +21,13 @@ namespace adwatch::classifier {
 bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& covered,
                   int window_words);
 
+// Whether a phrase denies itself from within: after its first word, a denial word (as above)
+// followed, perhaps past "ada", "pernah" or "tau", by a deduction or a demand ("biaya pindah
+// tidak dipotong dari gaji", "biaya ditanggung perusahaan tanpa potong gaji"). Patterns that
+// allow a few words of filler between a cost and its deduction take in the denial with them.
+// REQUIRES: `span` lies in `text`.
+bool DeniedWithin(std::string_view text, Span span);
+
 }  // namespace adwatch::classifier
 
 #endif  // ADWATCH_CLASSIFIER_DENIAL_H_

@@ -1,12 +1,15 @@
 #include "adwatch/classifier/normalize.h"
 
 #include <unicode/normalizer2.h>
+#include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,6 +40,35 @@ const icu::Normalizer2* Nfd() {
 }
 
 bool IsCombiningDiacritic(UChar32 c) { return c >= 0x0300 && c <= 0x036F; }
+
+// Traditional Chinese characters folded to their simplified form (給 → 给, 親 → 亲, 團 → 团), so
+// rules written in simplified Chinese read Taiwanese and Hong Kong posts too. The table is ICU's
+// Traditional-Simplified transliteration of each ideograph alone, built on first use (about
+// 20,000 characters, a few tens of milliseconds); words whose conversion depends on their
+// neighbours keep the per-character form, which is what the rules are written in anyway.
+constexpr UChar32 kHanFirst = 0x3400;
+constexpr UChar32 kHanLast = 0x9FFF;
+
+UChar32 Simplified(UChar32 c) {
+  if (c < kHanFirst || c > kHanLast) return c;
+  static const std::vector<UChar32> table = [] {
+    std::vector<UChar32> t(static_cast<size_t>(kHanLast - kHanFirst + 1));
+    for (UChar32 h = kHanFirst; h <= kHanLast; ++h) t[static_cast<size_t>(h - kHanFirst)] = h;
+    UErrorCode err = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> hans(
+        icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, err));
+    if (U_FAILURE(err) || hans == nullptr) return t;
+    for (UChar32 h = kHanFirst; h <= kHanLast; ++h) {
+      icu::UnicodeString one(h);
+      hans->transliterate(one);
+      if (one.countChar32() == 1 && one.char32At(0) != h) {
+        t[static_cast<size_t>(h - kHanFirst)] = one.char32At(0);
+      }
+    }
+    return t;
+  }();
+  return table[static_cast<size_t>(c - kHanFirst)];
+}
 
 // Latin letters whose diacritic is not a combining mark after NFD.
 UChar32 StripStroke(UChar32 c) {
@@ -96,6 +128,15 @@ class Folder {
           continue;
         }
         if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+        // WhatsApp *bold* and _italic_ marks at a word's edge are formatting, read as a space
+        // ("sebesar *Rp3.750.000*"); inside a word ("k*mboja") they may mask a letter and stay
+        // for the skeleton.
+        if ((c == '*' || c == '_') &&
+            !(start > 0 && std::isalnum(s[start - 1]) != 0 && i < n && std::isalnum(s[i]) != 0)) {
+          pending_zero_width = false;
+          Emit(' ', start, i);
+          continue;
+        }
         if (pending_zero_width && IsAsciiLetter(c)) {
           obfuscations.push_back({zero_width_at, static_cast<uint32_t>(start)});
         }
@@ -204,7 +245,7 @@ class Folder {
     }
     const int8_t type = u_charType(c);
     if (type == U_FORMAT_CHAR || type == U_CONTROL_CHAR) return;
-    Emit(StripStroke(c), begin, end);
+    Emit(Simplified(StripStroke(c)), begin, end);
   }
 
   std::string_view text_;

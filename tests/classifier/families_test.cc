@@ -146,6 +146,51 @@ TEST_CASE("A legitimate ad that rules out a lure's terms is not read as the lure
   CHECK_FALSE(cost->negated);
 }
 
+TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's term out",
+          "[classifier][families]") {
+  // "biaya ... tidak dipotong dari gaji": the filler words of the pattern took the denial in.
+  const auto moved = Classify(
+      "Spa Therapist hotel Batam, gaji pokok 4,2 jt. Jika diterima dari luar Batam, biaya pindah "
+      "tidak dipotong dari gaji.");
+  const auto* wages = FindHit(moved, "ID_COST_FROM_WAGES");
+  REQUIRE(wages != nullptr);
+  CHECK(wages->negated);
+  // The same phrase without the denial is the lure's.
+  const auto lure = Classify("Kerja kebun di Sabah, biaya tiket nanti dipotong dari gaji.");
+  const auto* cut = FindHit(lure, "ID_COST_FROM_WAGES");
+  REQUIRE(cut != nullptr);
+  CHECK_FALSE(cut->negated);
+
+  const auto javanese = Classify("Job HK resmi, biaya ditanggung majikan, DUDU potong gaji.");
+  const auto* fees = FindHit(javanese, "ID_FEES_PENALTY");
+  REQUIRE(fees != nullptr);
+  CHECK(fees->negated);
+
+  // "Don't worry about the cost" reassures; it denies nothing.
+  const auto reassured =
+      Classify("Donor ginjal, bayaran besar, ga usah pikir biaya berangkat semua dibiayain");
+  const auto* paid = FindHit(reassured, "ID_COST_TRAVEL_PAID");
+  REQUIRE(paid != nullptr);
+  CHECK_FALSE(paid->negated);
+
+  // 不 a few ideographs before the phrase denies it; 免费 ("free") and 不需要 ("no need") do not.
+  const auto club = Classify("青年联谊交友会，本会不做任何跨国婚姻介绍，不收彩礼。");
+  const auto* broker = FindHit(club, "ZH_MARRIAGE_BROKER");
+  REQUIRE(broker != nullptr);
+  CHECK(broker->negated);
+}
+
+TEST_CASE("Traditional Chinese reads as the simplified rules are written",
+          "[classifier][families]") {
+  const auto v = Classify(
+      "【印尼新娘 相親團】本月出團，聘金直接給父母，護照、機票全程包辦。LINE：@example_555");
+  INFO(v.score << " " << adwatch::Name(v.pattern));
+  CHECK(FindHit(v, "ZH_MARRIAGE_BROKER") != nullptr);
+  CHECK(FindHit(v, "ZH_CASH_TO_FAMILY") != nullptr);
+  CHECK(v.level >= Level::kMedium);
+  CHECK(v.pattern == Pattern::kBride);
+}
+
 TEST_CASE("An awareness post that crosses out or quotes the offer reads as a warning",
           "[classifier][families]") {
   const auto struck = Classify(
@@ -166,6 +211,18 @@ TEST_CASE("An awareness post that crosses out or quotes the offer reads as a war
       "Itu jual beli organ. Donor ginjal yang sah hanya lewat rumah sakit, tanpa bayaran.");
   INFO(adwatch::Name(quoted.kind) << " " << quoted.score);
   CHECK_FALSE((quoted.kind == DocKind::kRecruitmentAd && quoted.level >= Level::kMedium));
+
+  // WhatsApp strikes text through with single tildes; a range such as "18~25" is no strike.
+  const auto tilde = Classify(
+      "💔 DAPAT SUAMI KAYA DI CHINA? 💔\n❌ ~Mahar puluhan juta langsung buat orang tua~\n"
+      "❌ ~Semua biaya ditanggung, nikah siri dulu~\nItu pengantin pesanan = perdagangan orang. "
+      "Konsultasi: 0811 5552 7710");
+  INFO(adwatch::Name(tilde.kind) << " " << tilde.score);
+  CHECK_FALSE((tilde.kind == DocKind::kRecruitmentAd && tilde.level >= Level::kMedium));
+  const auto range = Classify("Dicari LC karaoke usia 18~25, tiket~mess ditanggung, bisa kasbon");
+  const auto* kasbon = FindHit(range, "ID_DEBT_KASBON");
+  REQUIRE(kasbon != nullptr);
+  CHECK_FALSE(kasbon->negated);
 
   // A name in quotes is not a quotation: the lure keeps its evidence.
   const auto named = Classify(

@@ -9,7 +9,8 @@ using adwatch::classifier::ToOriginal;
 namespace {
 
 // The original text behind a view substring, found through the offset map.
-std::string Behind(const std::string& original, const adwatch::TextView& view, const std::string& needle) {
+std::string Behind(const std::string& original, const adwatch::TextView& view,
+                   const std::string& needle) {
   const size_t at = view.text.find(needle);
   REQUIRE(at != std::string::npos);
   const Span s = ToOriginal(view, at, at + needle.size());
@@ -18,7 +19,8 @@ std::string Behind(const std::string& original, const adwatch::TextView& view, c
 
 }  // namespace
 
-TEST_CASE("Folded view lower-cases, maps styled letters and drops zero-width characters", "[classifier]") {
+TEST_CASE("Folded view lower-cases, maps styled letters and drops zero-width characters",
+          "[classifier]") {
   const std::string text = "𝗚𝗔𝗝𝗜 ｂｅｓａｒ, Kam\u200Bboja, Lương CAO";
   const auto n = Normalize(text);
   CHECK(n.folded.text == "gaji besar, kamboja, luong cao");
@@ -26,6 +28,17 @@ TEST_CASE("Folded view lower-cases, maps styled letters and drops zero-width cha
   CHECK(Behind(text, n.folded, "besar") == "ｂｅｓａｒ");
   CHECK(Behind(text, n.folded, "kamboja") == "Kam\u200Bboja");
   CHECK(Behind(text, n.folded, "luong") == "Lương");
+}
+
+TEST_CASE(
+    "Folded view reads WhatsApp bold and italic marks as spaces, and traditional Chinese as "
+    "simplified",
+    "[classifier]") {
+  const std::string text = "biaya proses sebesar *Rp3.750.000* _segera_, j*di, 聘金給父母";
+  const auto n = Normalize(text);
+  CHECK(n.folded.text == "biaya proses sebesar rp3.750.000 segera , j*di, 聘金给父母");
+  CHECK(Behind(text, n.folded, "rp3.750.000") == "Rp3.750.000");
+  CHECK(Behind(text, n.folded, "给父母") == "給父母");
 }
 
 TEST_CASE("Skeleton undoes leet, spacing, masks, homoglyphs and flags", "[classifier]") {
@@ -37,7 +50,8 @@ TEST_CASE("Skeleton undoes leet, spacing, masks, homoglyphs and flags", "[classi
   CHECK_FALSE(n.obfuscations.empty());
 }
 
-TEST_CASE("The skeleton of a passage does not depend on words elsewhere in the text", "[classifier]") {
+TEST_CASE("The skeleton of a passage does not depend on words elsewhere in the text",
+          "[classifier]") {
   // The shortcut that skips the skeleton passes must never skip text a pass would change: spaced
   // CJK characters are joined whether or not another word is obfuscated.
   const auto plain = Normalize("高 薪 诚 聘 工 作 di kamboja");
@@ -54,7 +68,9 @@ TEST_CASE("Skeleton leaves figures such as salaries and years alone", "[classifi
 }
 
 TEST_CASE("Invalid UTF-8 and control bytes never break the offset map", "[classifier]") {
-  std::string text = "ab\xff\xfe" "cd\x01\nef\xe2\x82";
+  std::string text =
+      "ab\xff\xfe"
+      "cd\x01\nef\xe2\x82";
   const auto n = Normalize(text);
   CHECK(n.folded.text == "abcd ef");
   REQUIRE(n.folded.origin.size() == n.folded.text.size());
@@ -66,7 +82,8 @@ TEST_CASE("Exclamation marks, currency signs and agency acronyms are not leet", 
   const auto n = Normalize("Kerja di Kamboja! Gaji NT$ 27.470 atau RM5k, rp8jt, lewat P3MI resmi");
   CHECK(n.skeleton.text == "kerja di kamboja! gaji nt$ 27.470 atau rm5k, rp8jt, lewat p3mi resmi");
   CHECK(n.obfuscations.empty());
-  CHECK(Normalize("Kirim CV ke hrd.toko@contoh.co.id atau hr@toko-baju.com, info BP3MI").obfuscations.empty());
+  CHECK(Normalize("Kirim CV ke hrd.toko@contoh.co.id atau hr@toko-baju.com, info BP3MI")
+            .obfuscations.empty());
   // Inside a word they still are.
   CHECK(Normalize("k!mboja sl0t g@ji").skeleton.text == "kimboja slot gaji");
 }
@@ -104,7 +121,8 @@ TEST_CASE("The ASCII fast path gives the views the general path gives", "[classi
     CHECK(general.folded.text == ascii.folded.text + " eee");
     CHECK(general.skeleton.text == ascii.skeleton.text + " eee");
     REQUIRE(general.folded.origin.size() >= ascii.folded.origin.size());
-    for (size_t i = 0; i < ascii.folded.origin.size(); ++i) CHECK(general.folded.origin[i] == ascii.folded.origin[i]);
+    for (size_t i = 0; i < ascii.folded.origin.size(); ++i)
+      CHECK(general.folded.origin[i] == ascii.folded.origin[i]);
     CHECK(general.obfuscations == ascii.obfuscations);
   }
 }
