@@ -121,13 +121,15 @@ rocksdb::ColumnFamilyOptions MakeCfOptions(int cf, const StoreOptions& o,
   c.bottommost_compression_opts.enabled = true;
   c.write_buffer_size = static_cast<size_t>(cf == Cf::kBodies ? m.bodies_write_buffer_bytes
                                                               : m.table_write_buffer_bytes);
-  c.level_compaction_dynamic_level_bytes = true;
   // Tables keyed by hash: a new key lands anywhere, so under levelled compaction every flush
   // overlapped the whole table and each compaction rewrote all of it, and a crawl's CPU per
   // page grew with the database. Universal compaction merges runs of similar size instead
   // (docs/storage.md, "Compaction"). RocksDB opens a levelled database this way as it is.
+  // The other tables stay levelled, with level sizes set from the last level up.
   if (cf == Cf::kAds || cf == Cf::kVerdicts || cf == Cf::kPages || cf == Cf::kBodies) {
     c.compaction_style = rocksdb::kCompactionStyleUniversal;
+  } else {
+    c.level_compaction_dynamic_level_bytes = true;
   }
   return c;
 }
