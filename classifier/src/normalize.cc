@@ -8,8 +8,10 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -42,32 +44,36 @@ const icu::Normalizer2* Nfd() {
 bool IsCombiningDiacritic(UChar32 c) { return c >= 0x0300 && c <= 0x036F; }
 
 // Traditional Chinese characters folded to their simplified form (給 → 给, 親 → 亲, 團 → 团), so
-// rules written in simplified Chinese read Taiwanese and Hong Kong posts too. The table is ICU's
-// Traditional-Simplified transliteration of each ideograph alone, built on first use (about
-// 20,000 characters, a few tens of milliseconds); words whose conversion depends on their
-// neighbours keep the per-character form, which is what the rules are written in anyway.
+// rules written in simplified Chinese read Taiwanese and Hong Kong posts too. Each ideograph is
+// looked up once, on first sight, with ICU's Traditional-Simplified transliteration of it alone,
+// and remembered; words whose conversion depends on their neighbours keep the per-character
+// form, which is what the rules are written in anyway.
 constexpr UChar32 kHanFirst = 0x3400;
 constexpr UChar32 kHanLast = 0x9FFF;
 
 UChar32 Simplified(UChar32 c) {
   if (c < kHanFirst || c > kHanLast) return c;
-  static const std::vector<UChar32> table = [] {
-    std::vector<UChar32> t(static_cast<size_t>(kHanLast - kHanFirst + 1));
-    for (UChar32 h = kHanFirst; h <= kHanLast; ++h) t[static_cast<size_t>(h - kHanFirst)] = h;
+  // 0: not looked up yet. Lookups race harmlessly (the same answer is stored); the
+  // transliterator itself is used under the mutex.
+  static std::array<std::atomic<UChar32>, kHanLast - kHanFirst + 1> seen{};
+  std::atomic<UChar32>& slot = seen[static_cast<size_t>(c - kHanFirst)];
+  if (const UChar32 known = slot.load(std::memory_order_relaxed); known != 0) return known;
+  static std::mutex mu;
+  static std::unique_ptr<icu::Transliterator> hans = [] {
     UErrorCode err = U_ZERO_ERROR;
-    std::unique_ptr<icu::Transliterator> hans(
+    std::unique_ptr<icu::Transliterator> t(
         icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, err));
-    if (U_FAILURE(err) || hans == nullptr) return t;
-    for (UChar32 h = kHanFirst; h <= kHanLast; ++h) {
-      icu::UnicodeString one(h);
-      hans->transliterate(one);
-      if (one.countChar32() == 1 && one.char32At(0) != h) {
-        t[static_cast<size_t>(h - kHanFirst)] = one.char32At(0);
-      }
-    }
-    return t;
+    return U_SUCCESS(err) ? std::move(t) : nullptr;
   }();
-  return table[static_cast<size_t>(c - kHanFirst)];
+  UChar32 simple = c;
+  if (hans != nullptr) {
+    std::lock_guard<std::mutex> lock(mu);
+    icu::UnicodeString one(c);
+    hans->transliterate(one);
+    if (one.countChar32() == 1) simple = one.char32At(0);
+  }
+  slot.store(simple, std::memory_order_relaxed);
+  return simple;
 }
 
 // Latin letters whose diacritic is not a combining mark after NFD.
