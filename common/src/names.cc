@@ -73,6 +73,10 @@ constexpr std::array kSubmissionStatus{"queued", "fetching", "done", "failed"};
 static_assert(kSubmissionStatus.size() == static_cast<size_t>(SubmissionStatus::kFailed) + 1);
 constexpr std::array kWatchKind{"phone", "whatsapp", "telegram", "email", "domain", "keyword"};
 static_assert(kWatchKind.size() == static_cast<size_t>(WatchKind::kKeyword) + 1);
+constexpr std::array kOutcome{"queued",        "fetched",      "not_modified",
+                              "robots_denied", "out_of_scope", "too_large",
+                              "failed",        "redirected",   "blocked"};
+static_assert(kOutcome.size() == static_cast<size_t>(Outcome::kBlocked) + 1);
 static_assert(kPatternId.size() == kPattern.size() && kPatternEn.size() == kPattern.size());
 
 template <typename E, typename Table>
@@ -105,6 +109,7 @@ std::string_view Name(Pattern v) { return NameIn(kPattern, v); }
 std::string_view Name(Role v) { return NameIn(kRole, v); }
 std::string_view Name(SubmissionStatus v) { return NameIn(kSubmissionStatus, v); }
 std::string_view Name(WatchKind v) { return NameIn(kWatchKind, v); }
+std::string_view Name(Outcome v) { return NameIn(kOutcome, v); }
 
 std::string_view PatternTitle(Pattern v, bool english) {
   return english ? NameIn(kPatternEn, v) : NameIn(kPatternId, v);
@@ -151,5 +156,6 @@ std::optional<SubmissionStatus> ParseSubmissionStatus(std::string_view s) {
 std::optional<WatchKind> ParseWatchKind(std::string_view s) {
   return ParseIn<WatchKind>(kWatchKind, s);
 }
+std::optional<Outcome> ParseOutcome(std::string_view s) { return ParseIn<Outcome>(kOutcome, s); }
 
 }  // namespace adwatch

@@ -1,13 +1,11 @@
 #include "adwatch/crawler/local_frontier.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 #include "adwatch/common/escape.h"
-#include "adwatch/common/json.h"
 #include "adwatch/crawler/url.h"
+#include "adwatch/storage/crawl_codec.h"
 #include "adwatch/storage/keys.h"
-#include "adwatch/storage/value_codec.h"
 
 namespace adwatch::crawler {
 namespace {
@@ -20,17 +18,13 @@ using storage::TableBatch;
 //             "r|" due_ms(8 bytes BE) "|" url                             → "" (revisit index)
 //   seen      canonical url                                               → UrlRecord
 //   hosts     host key                                                    → RobotsRecord
-// Values are written in storage's binary value format (adwatch/storage/value_codec.h), one
-// written per URL fetched or discovered: no JSON tree to build. Values of earlier versions are
-// untagged JSON objects (they start with '{') and are still read.
+// Values are laid out by storage (adwatch/storage/crawl_codec.h), in its binary value format: one
+// is written per URL fetched or discovered, with no JSON tree to build. Values of earlier versions
+// are untagged JSON objects (they start with '{') and are still read.
 constexpr std::string_view kQueuePrefix = "q|";
 constexpr std::string_view kRevisitPrefix = "r|";
 // "|" priority "|" seq after the host.
 constexpr size_t kQueueKeyTail = 1 + 1 + 1 + 8;
-
-constexpr std::string_view kOutcomeNames[] = {"queued",        "fetched",      "not_modified",
-                                              "robots_denied", "out_of_scope", "too_large",
-                                              "failed",        "redirected",   "blocked"};
 
 // A queue key as text for messages: the binary sequence number written as a decimal.
 std::string ShowQueueKey(std::string_view key) {
@@ -58,168 +52,19 @@ std::string RevisitKey(int64_t due_ms, const std::string& url) {
          storage::EncodeU64(static_cast<uint64_t>(std::max<int64_t>(due_ms, 0))) + "|" + url;
 }
 
-// Typed reads of a JSON object's fields that never throw: a missing field keeps its default, a
-// field of another type is Corruption naming it.
-class FieldReader {
- public:
-  FieldReader(const nlohmann::json& j, std::string context) : j_(j), context_(std::move(context)) {}
+// The layouts are storage's (adwatch/storage/crawl_codec.h); these name what a value is for
+// its errors.
+std::string EncodeRecord(const UrlRecord& r) { return storage::EncodeUrlRecord(r); }
 
-  Status Read(const char* key, std::string& out) const {
-    auto it = j_.find(key);
-    if (it == j_.end() || it->is_null()) return Status::OK();
-    if (!it->is_string()) return Wrong(key, "a string");
-    out = it->get<std::string>();
-    return Status::OK();
-  }
-  Status Read(const char* key, int64_t& out) const {
-    auto it = j_.find(key);
-    if (it == j_.end() || it->is_null()) return Status::OK();
-    if (!it->is_number_integer()) return Wrong(key, "an integer");
-    out = it->get<int64_t>();
-    return Status::OK();
-  }
-  Status Read(const char* key, int& out) const {
-    int64_t v = out;
-    ADWATCH_RETURN_IF_ERROR(Read(key, v));
-    if (v < INT32_MIN || v > INT32_MAX) return Wrong(key, "a 32-bit integer");
-    out = static_cast<int>(v);
-    return Status::OK();
-  }
-  Status Read(const char* key, std::vector<std::string>& out) const {
-    auto it = j_.find(key);
-    if (it == j_.end() || it->is_null()) return Status::OK();
-    if (!it->is_array()) return Wrong(key, "an array of strings");
-    for (const auto& v : *it) {
-      if (!v.is_string()) return Wrong(key, "an array of strings");
-      out.push_back(v.get<std::string>());
-    }
-    return Status::OK();
-  }
-
- private:
-  Status Wrong(const char* key, const char* want) const {
-    return Status::Corruption(context_, std::string("field \"") + key + "\" is " +
-                                            j_.find(key)->type_name() + ", not " + want);
-  }
-  const nlohmann::json& j_;
-  std::string context_;
-};
-
-std::string EncodeRecord(const UrlRecord& r) {
-  storage::ValueWriter w;
-  w.Reserve(64 + r.source.size() + r.reason.size() + r.etag.size() + 24 * r.ad_ids.size());
-  w.U64(static_cast<uint64_t>(r.outcome));
-  w.Str(r.reason);
-  w.I64(r.http_status);
-  w.I64(r.attempts);
-  w.I64(r.at_ms);
-  w.Str(r.source);
-  w.I64(r.depth);
-  w.Str(r.etag);
-  w.Str(r.last_modified);
-  w.I64(r.next_revisit_ms);
-  w.Count(r.ad_ids.size());
-  for (const auto& id : r.ad_ids) w.Str(id);
-  w.Str(r.remote_ip);
-  w.Str(r.redirect_to);
-  return w.Release();
+Result<UrlRecord> DecodeRecord(std::string_view value, const std::string& url) {
+  return storage::DecodeUrlRecord(value, "seen record of " + EscapeControl(url, 200));
 }
 
-bool IsOldJson(std::string_view value) { return !value.empty() && value.front() == '{'; }
-
-Result<UrlRecord> DecodeRecord(std::string_view text, const std::string& url) {
-  const std::string context = "seen record of " + EscapeControl(url, 200);
-  if (storage::FormatOf(text) == storage::kFormatBinary) {
-    storage::ValueReader v(text);
-    UrlRecord r;
-    r.outcome = v.Enum(Outcome::kBlocked);
-    r.reason = v.Str();
-    r.http_status = v.I32();
-    r.attempts = v.I32();
-    r.at_ms = v.I64();
-    r.source = v.Str();
-    r.depth = v.I32();
-    r.etag = v.Str();
-    r.last_modified = v.Str();
-    r.next_revisit_ms = v.I64();
-    const size_t n = v.Count();
-    r.ad_ids.reserve(n);
-    for (size_t i = 0; i < n && v.ok(); ++i) r.ad_ids.push_back(v.Str());
-    r.remote_ip = v.Str();
-    r.redirect_to = v.Str();
-    ADWATCH_RETURN_IF_ERROR(v.Finish(context));
-    return r;
-  }
-  if (!IsOldJson(text)) {
-    return Status::Corruption(context, "unknown value format (written by a newer adwatch?)");
-  }
-  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return Status::Corruption(context, "not a JSON object");
-  const FieldReader f(j, context);
-  UrlRecord r;
-  std::string outcome = "queued";
-  ADWATCH_RETURN_IF_ERROR(f.Read("outcome", outcome));
-  if (auto o = ParseOutcome(outcome)) {
-    r.outcome = *o;
-  } else {
-    return Status::Corruption(context, "unknown outcome \"" + EscapeControl(outcome, 40) +
-                                           "\" (written by a newer adwatch?)");
-  }
-  ADWATCH_RETURN_IF_ERROR(f.Read("reason", r.reason));
-  ADWATCH_RETURN_IF_ERROR(f.Read("http_status", r.http_status));
-  ADWATCH_RETURN_IF_ERROR(f.Read("attempts", r.attempts));
-  ADWATCH_RETURN_IF_ERROR(f.Read("at_ms", r.at_ms));
-  ADWATCH_RETURN_IF_ERROR(f.Read("source", r.source));
-  ADWATCH_RETURN_IF_ERROR(f.Read("depth", r.depth));
-  ADWATCH_RETURN_IF_ERROR(f.Read("etag", r.etag));
-  ADWATCH_RETURN_IF_ERROR(f.Read("last_modified", r.last_modified));
-  ADWATCH_RETURN_IF_ERROR(f.Read("next_revisit_ms", r.next_revisit_ms));
-  ADWATCH_RETURN_IF_ERROR(f.Read("ad_ids", r.ad_ids));
-  ADWATCH_RETURN_IF_ERROR(f.Read("remote_ip", r.remote_ip));
-  ADWATCH_RETURN_IF_ERROR(f.Read("redirect_to", r.redirect_to));
-  return r;
-}
-
-std::string EncodeTask(const FetchTask& t) {
-  storage::ValueWriter w;
-  w.Reserve(32 + t.url.size() + t.source.size() + t.etag.size() + t.last_modified.size());
-  w.Str(t.url);
-  w.Str(t.source);
-  w.I64(t.depth);
-  w.U64(static_cast<uint64_t>(t.priority));
-  w.I64(t.attempt);
-  w.I64(t.not_before_ms);
-  w.Bool(t.external);
-  w.Str(t.etag);
-  w.Str(t.last_modified);
-  w.I64(t.redirects);
-  return w.Release();
-}
-
-Result<FetchTask> DecodeTaskValue(std::string_view value, const std::string& context) {
-  if (IsOldJson(value)) return FromJsonText<FetchTask>(value, context);
-  if (storage::FormatOf(value) != storage::kFormatBinary) {
-    return Status::Corruption(context, "unknown value format (written by a newer adwatch?)");
-  }
-  storage::ValueReader v(value);
-  FetchTask t;
-  t.url = v.Str();
-  t.source = v.Str();
-  t.depth = v.I32();
-  t.priority = v.Enum(FetchPriority::kDiscovered);
-  t.attempt = v.I32();
-  t.not_before_ms = v.I64();
-  t.external = v.Bool();
-  t.etag = v.Str();
-  t.last_modified = v.Str();
-  t.redirects = v.I32();
-  ADWATCH_RETURN_IF_ERROR(v.Finish(context));
-  return t;
-}
+std::string EncodeTask(const FetchTask& t) { return storage::EncodeFetchTask(t); }
 
 Result<FetchTask> DecodeTask(std::string_view key, std::string_view value, std::string_view host) {
   const std::string context = "task " + ShowQueueKey(key);
-  auto task = DecodeTaskValue(value, context);
+  auto task = storage::DecodeFetchTask(value, context);
   if (!task) return task.error();
   if (HostKey(task->url) != host) {
     return Status::Corruption(context, "its URL \"" + EscapeControl(task->url, 200) +
@@ -234,18 +79,6 @@ bool KeyLess(const std::pair<std::string, FetchTask>& a,
 }
 
 }  // namespace
-
-std::string_view Name(Outcome o) {
-  const auto i = static_cast<size_t>(o);
-  return i < std::size(kOutcomeNames) ? kOutcomeNames[i] : "unknown";
-}
-
-std::optional<Outcome> ParseOutcome(std::string_view name) {
-  for (size_t i = 0; i < std::size(kOutcomeNames); ++i) {
-    if (name == kOutcomeNames[i]) return static_cast<Outcome>(i);
-  }
-  return std::nullopt;
-}
 
 LocalFrontier::LocalFrontier(storage::Store& store, const Clock& clock,
                              LocalFrontierOptions options)
@@ -623,36 +456,12 @@ Result<RevisitsQueued> LocalFrontier::QueueDueRevisits(int64_t now_ms) {
 Result<RobotsRecord> LocalFrontier::GetRobots(const std::string& host) {
   auto v = store_.Get(Table::kHosts, host);
   if (!v) return v.error();
-  const std::string context = "hosts record of " + EscapeControl(host, 200);
-  if (storage::FormatOf(v.value()) == storage::kFormatBinary) {
-    storage::ValueReader in(v.value());
-    RobotsRecord r;
-    r.text = in.Str();
-    r.fetched_ms = in.I64();
-    r.http_status = in.I32();
-    ADWATCH_RETURN_IF_ERROR(in.Finish(context));
-    return r;
-  }
-  if (!IsOldJson(v.value())) {
-    return Status::Corruption(context, "unknown value format (written by a newer adwatch?)");
-  }
-  auto j = nlohmann::json::parse(v.value(), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return Status::Corruption(context, "not a JSON object");
-  const FieldReader f(j, context);
-  RobotsRecord r;
-  ADWATCH_RETURN_IF_ERROR(f.Read("robots", r.text));
-  ADWATCH_RETURN_IF_ERROR(f.Read("robots_fetched_ms", r.fetched_ms));
-  ADWATCH_RETURN_IF_ERROR(f.Read("robots_status", r.http_status));
-  return r;
+  return storage::DecodeRobotsRecord(v.value(), "hosts record of " + EscapeControl(host, 200));
 }
 
 Status LocalFrontier::PutRobots(const std::string& host, const RobotsRecord& robots) {
-  storage::ValueWriter w;
-  w.Str(robots.text);
-  w.I64(robots.fetched_ms);
-  w.I64(robots.http_status);
   TableBatch b;
-  b.Put(Table::kHosts, host, w.value());
+  b.Put(Table::kHosts, host, storage::EncodeRobotsRecord(robots));
   return store_.Apply(b);
 }
 

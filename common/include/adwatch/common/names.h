@@ -26,7 +26,9 @@ std::string_view Name(Pattern v);           // "other" "compound_scam" "irregula
 std::string_view Name(Role v);              // "ngo" "police" "taskforce"
 std::string_view Name(SubmissionStatus v);  // "queued" "fetching" "done" "failed"
 std::string_view Name(WatchKind v);         // "phone" "whatsapp" "telegram" "email" "domain" ...
-std::string_view Name(ImageOrigin v);       // "img" "open_graph" "background" "json_ld" "upload"
+std::string_view Name(
+    Outcome v);  // "queued" "fetched" "not_modified" "robots_denied" ... "blocked"
+std::string_view Name(ImageOrigin v);  // "img" "open_graph" "background" "json_ld" "upload"
 
 std::optional<Level> ParseLevel(std::string_view s);
 std::optional<DocKind> ParseDocKind(std::string_view s);
@@ -41,6 +43,7 @@ std::optional<Pattern> ParsePattern(std::string_view s);
 std::optional<Role> ParseRole(std::string_view s);
 std::optional<SubmissionStatus> ParseSubmissionStatus(std::string_view s);
 std::optional<WatchKind> ParseWatchKind(std::string_view s);
+std::optional<Outcome> ParseOutcome(std::string_view s);
 
 // Every pattern, kOther first, in enumerator order.
 const std::vector<Pattern>& AllPatterns();

@@ -25,52 +25,20 @@
 #include <string_view>
 #include <vector>
 
+#include "adwatch/common/names.h"
 #include "adwatch/common/records.h"
 #include "adwatch/common/status.h"
 
 namespace adwatch::crawler {
 
-// How a URL ended, as recorded in the seen-set.
-enum class Outcome : uint8_t {
-  kQueued = 0,    // not ended yet
-  kFetched,       // fetched and processed
-  kNotModified,   // a revisit answered 304
-  kRobotsDenied,  // robots.txt disallows it
-  kOutOfScope,    // outside every source's scope
-  kTooLarge,      // the body exceeded the size cap
-  kFailed,        // a permanent HTTP status, or a transient error after the last retry
-  kRedirected,    // answered with a redirect; the target went through scope, robots and dedup
-  kBlocked,       // the SSRF guard refused its address
-};
-// "queued", "fetched", "not_modified", "robots_denied", "out_of_scope", "too_large", "failed",
-// "redirected", "blocked"; "unknown" for a value outside the enum.
-std::string_view Name(Outcome o);
-// The outcome named `name`, or nullopt.
-std::optional<Outcome> ParseOutcome(std::string_view name);
-
-// What the seen-set holds for one canonical URL.
-struct UrlRecord {
-  Outcome outcome = Outcome::kQueued;
-  std::string reason;  // e.g. "HTTP 404", "timeout after 3 attempts", "robots.txt"
-  int http_status = 0;
-  int attempts = 0;
-  int64_t at_ms = 0;  // when it was queued or ended
-  std::string source;
-  int depth = 0;
-  std::string etag;                 // from the last 2xx, for If-None-Match on revisits
-  std::string last_modified;        // from the last 2xx, for If-Modified-Since
-  int64_t next_revisit_ms = 0;      // 0: never
-  std::vector<std::string> ad_ids;  // ads the last 2xx produced; a 304 marks them seen again
-  std::string remote_ip;            // the address that answered, "" when none did
-  std::string redirect_to;  // kRedirected: the target (canonical), the next hop of the chain
-};
-
-// A host's robots.txt as cached between runs.
-struct RobotsRecord {
-  std::string text;        // the body, at most CrawlerOptions::max_robots_bytes; "" for a 4xx
-  int64_t fetched_ms = 0;  // when it was fetched
-  int http_status = 0;     // the answer's status (2xx, or the 4xx that allowed everything)
-};
+// The seen-set's records (Outcome, UrlRecord, RobotsRecord) are in adwatch/common/records.h,
+// their names in adwatch/common/names.h and their stored layout in
+// adwatch/storage/crawl_codec.h.
+using adwatch::Name;
+using adwatch::Outcome;
+using adwatch::ParseOutcome;
+using adwatch::RobotsRecord;
+using adwatch::UrlRecord;
 
 // Whether Add queues a URL the seen-set already holds.
 enum class AddMode : uint8_t {
