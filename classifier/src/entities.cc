@@ -55,8 +55,24 @@ int DigitWord(std::string_view w) {
       {"six", 6},   {"tujuh", 7},    {"seven", 7}, {"delapan", 8}, {"lapan", 8},
       {"eight", 8}, {"sembilan", 9}, {"nine", 9},  {"oh", 0},      {"kosng", 0},
   }};
+  // Every text's every word comes here: most start with a letter no digit word starts with.
+  switch (w.front()) {
+    case 'd':
+    case 'e':
+    case 'f':
+    case 'k':
+    case 'l':
+    case 'n':
+    case 'o':
+    case 's':
+    case 't':
+    case 'z':
+      break;
+    default:
+      return -1;
+  }
   for (const auto& [word, digit] : kWords) {
-    if (w == word) return digit;
+    if (w.size() == word.size() && w == word) return digit;
   }
   return -1;
 }
