@@ -41,6 +41,13 @@ constexpr std::array<std::string_view, 15> kLegitimacyClaims{
     "penipuan", "scam",   "hoax",    "hoaks", "tipu",  "tipuan",  "abal", "abal-abal",
     "bodong",   "ilegal", "illegal", "fake",  "palsu", "scammer", "prank"};
 
+// Denials that reach back over a list's commas, when "ada" follows all but the Malay ones.
+constexpr std::array<std::string_view, 12> kListDenials{
+    "tidak", "tdk", "tak", "gak", "ga", "gk", "nggak", "ndak", "tiada", "takde", "bukan", "ora"};
+// Words that open the last item of a list.
+constexpr std::array<std::string_view, 9> kListConjunctions{
+    "atau", "dan", "maupun", "serta", "ataupun", "or", "and", "nor", "apalagi"};
+
 // "Don't worry about ...": after a denial and perhaps "usah"/"perlu", these turn it into a
 // reassurance about what follows ("ga usah pikir biaya berangkat, semua dibiayain", "sonde usah
 // pusing ongkos"), which is the lure's promise, not a denial of it.
@@ -194,11 +201,17 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
     after = c;
     j = k;
   }
-  // Words of the same clause, nearest first.
+  // Words of the same clause, nearest first. A list continues across commas ("Tidak ada "DP
+  // kuota", "uang pelicin", atau transfer ke rekening orang"): from an item that is the phrase
+  // itself or opens with a conjunction, the reader goes on through items of at most four words,
+  // and there only "tidak ada", "tiada" and the like deny, so that "gak ribet, tiket gratis" and
+  // "ga ada moratorium, aku berangkatin pake visa kunjungan" keep their promise.
   std::string_view next_word;  // the word after the one being looked at (towards the phrase)
   std::string_view after_next_word;
   int words = 0;
-  while (i > 0 && words < window_words) {
+  int item_words = 0;  // words of the list item being read
+  bool in_list = false;
+  while (i > 0 && words < (in_list ? 2 * window_words : window_words)) {
     int32_t k = i;
     const UChar32 c = PrevChar(s, k);
     if (c < 0) {  // invalid byte: read it as a separator
@@ -219,15 +232,31 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
       const std::string_view word =
           text.substr(static_cast<size_t>(word_begin), static_cast<size_t>(word_end - word_begin));
       const std::string lower = Lower(word);
-      if (OneOf(kDenialWords, lower) &&
-          !Covered(static_cast<size_t>(word_begin), static_cast<size_t>(word_end), covered) &&
-          !OneOf(kLegitimacyClaims, Lower(next_word)) && !OneOf(kWorryWords, Lower(next_word)) &&
-          !OneOf(kWorryWords, Lower(after_next_word))) {
+      const bool denies =
+          in_list ? OneOf(kListDenials, lower) &&
+                        (lower == "tiada" || lower == "takde" || Lower(next_word) == "ada")
+                  : OneOf(kDenialWords, lower) && !OneOf(kLegitimacyClaims, Lower(next_word)) &&
+                        !OneOf(kWorryWords, Lower(next_word)) &&
+                        !OneOf(kWorryWords, Lower(after_next_word));
+      if (denies &&
+          !Covered(static_cast<size_t>(word_begin), static_cast<size_t>(word_end), covered)) {
         return true;
       }
       after_next_word = next_word;
       next_word = word;
       ++words;
+      ++item_words;
+      continue;
+    }
+    if (c == ',' || c == 0x3001 /*、*/ || c == 0xFF0C /*，*/) {
+      // Into a list from its last item ("atau transfer ke rekening") or from an item that is
+      // the phrase itself; then through items of one to four words.
+      const bool enters =
+          item_words == 0 || (item_words <= 2 && OneOf(kListConjunctions, Lower(next_word)));
+      if (in_list ? item_words == 0 || item_words > 4 : !enters) return false;
+      in_list = true;
+      item_words = 0;
+      i = k;
       continue;
     }
     if (EndsClause(c)) return false;

@@ -173,6 +173,19 @@ TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's
   REQUIRE(paid != nullptr);
   CHECK_FALSE(paid->negated);
 
+  // "Tidak ada" reaches over a list's commas; a denial in a clause of its own does not.
+  const auto listed = Classify(
+      "Biaya penempatan 0 rupiah. Semua pembayaran punya kuitansi resmi. Tidak ada \"DP kuota\", "
+      "\"uang pelicin\", atau transfer ke rekening orang.");
+  const auto* upfront = FindHit(listed, "ID_FEE_UPFRONT");
+  REQUIRE(upfront != nullptr);
+  CHECK(upfront->negated);
+  const auto clause = Classify(
+      "Yang mau ke Qatar jd ART dm aku, ga ada moratorium an, aku berangkatin pake visa kunjungan");
+  const auto* visit = FindHit(clause, "ID_VISA_TOURIST");
+  REQUIRE(visit != nullptr);
+  CHECK_FALSE(visit->negated);
+
   // 不 a few ideographs before the phrase denies it; 免费 ("free") and 不需要 ("no need") do not.
   const auto club = Classify("青年联谊交友会，本会不做任何跨国婚姻介绍，不收彩礼。");
   const auto* broker = FindHit(club, "ZH_MARRIAGE_BROKER");
