@@ -15,13 +15,15 @@ namespace {
 // promise) nor "belum" ("belum punya KTP" is a child-recruitment marker matched whole).
 // Javanese "ora", "dudu", "mboten" and Sundanese "teu", "henteu", "sanes" deny as "tidak" and
 // "bukan" do ("ORA TAU njaluk DP", "DUDU potong gaji").
-constexpr std::array<std::string_view, 53> kDenialWords{
-    "tidak",   "tdk",     "tak",   "gak",    "ga",     "gk",     "nggak",    "ngga",  "enggak",
-    "engga",   "ndak",    "nda",   "ndk",    "sonde",  "tra",    "trada",    "tiada", "takde",
-    "bukan",   "bkn",     "tanpa", "tnp",    "jangan", "jgn",    "dilarang", "no",    "not",
-    "never",   "without", "nor",   "dont",   "don't",  "doesnt", "doesn't",  "won't", "isn't",
-    "aren't",  "cannot",  "can't", "hindi",  "wala",   "walang", "huwag",    "khong", "không",
-    "neither", "ora",     "dudu",  "mboten", "boten",  "teu",    "henteu",   "sanes"};
+// Betawi "kagak", "kaga" and Palembang/Jambi Malay "dak" too.
+constexpr std::array<std::string_view, 56> kDenialWords{
+    "tidak",    "tdk",     "tak",   "gak",    "ga",      "gk",      "nggak",  "ngga",
+    "enggak",   "engga",   "ndak",  "nda",    "ndk",     "sonde",   "tra",    "trada",
+    "tiada",    "takde",   "bukan", "bkn",    "tanpa",   "tnp",     "jangan", "jgn",
+    "dilarang", "no",      "not",   "never",  "without", "nor",     "dont",   "don't",
+    "doesnt",   "doesn't", "won't", "isn't",  "aren't",  "cannot",  "can't",  "hindi",
+    "wala",     "walang",  "huwag", "khong",  "không",   "neither", "ora",    "dudu",
+    "mboten",   "boten",   "teu",   "henteu", "sanes",   "kagak",   "kaga",   "dak"};
 
 // Inside a phrase, a denial word denies it when one of these comes next: "biaya pindah tidak
 // dipotong dari gaji", "biaya ditanggung perusahaan TANPA potong gaji", "gaji tidak ditahan".
@@ -42,8 +44,9 @@ constexpr std::array<std::string_view, 15> kLegitimacyClaims{
     "bodong",   "ilegal", "illegal", "fake",  "palsu", "scammer", "prank"};
 
 // Denials that reach back over a list's commas, when "ada" follows all but the Malay ones.
-constexpr std::array<std::string_view, 12> kListDenials{
-    "tidak", "tdk", "tak", "gak", "ga", "gk", "nggak", "ndak", "tiada", "takde", "bukan", "ora"};
+constexpr std::array<std::string_view, 15> kListDenials{"tidak", "tdk",   "tak",   "gak",   "ga",
+                                                        "gk",    "nggak", "ndak",  "tiada", "takde",
+                                                        "bukan", "ora",   "kagak", "kaga",  "dak"};
 // Words that open the last item of a list.
 constexpr std::array<std::string_view, 9> kListConjunctions{
     "atau", "dan", "maupun", "serta", "ataupun", "or", "and", "nor", "apalagi"};
@@ -232,12 +235,13 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
       const std::string_view word =
           text.substr(static_cast<size_t>(word_begin), static_cast<size_t>(word_end - word_begin));
       const std::string lower = Lower(word);
-      const bool denies =
-          in_list ? OneOf(kListDenials, lower) &&
-                        (lower == "tiada" || lower == "takde" || Lower(next_word) == "ada")
-                  : OneOf(kDenialWords, lower) && !OneOf(kLegitimacyClaims, Lower(next_word)) &&
-                        !OneOf(kWorryWords, Lower(next_word)) &&
-                        !OneOf(kWorryWords, Lower(after_next_word));
+      const bool denies = in_list ? OneOf(kListDenials, lower) &&
+                                        (lower == "tiada" || lower == "takde" ||
+                                         Lower(next_word) == "ada" || Lower(next_word) == "ado")
+                                  : OneOf(kDenialWords, lower) &&
+                                        !OneOf(kLegitimacyClaims, Lower(next_word)) &&
+                                        !OneOf(kWorryWords, Lower(next_word)) &&
+                                        !OneOf(kWorryWords, Lower(after_next_word));
       if (denies &&
           !Covered(static_cast<size_t>(word_begin), static_cast<size_t>(word_end), covered)) {
         return true;

@@ -166,6 +166,13 @@ TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's
   REQUIRE(fees != nullptr);
   CHECK(fees->negated);
 
+  // Palembang "dak ado" and Betawi "kagak" deny as "tidak ada" does.
+  const auto palembang =
+      Classify("Kopdar lajang di Palembang. Dak ado biro jodoh berbayar, dak ado tawaran nikah.");
+  const auto* broker_denied = FindHit(palembang, "ID_MARRIAGE_BROKER");
+  REQUIRE(broker_denied != nullptr);
+  CHECK(broker_denied->negated);
+
   // "Don't worry about the cost" reassures; it denies nothing.
   const auto reassured =
       Classify("Donor ginjal, bayaran besar, ga usah pikir biaya berangkat semua dibiayain");
