@@ -625,7 +625,12 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
   for (size_t i = 0; i < rules.size(); ++i) {
     if (!fired[i] || rules[i].meta || engine.compiled[i].weight <= 0) continue;
     if (!categories.at(rules[i].category).kind.empty()) continue;
-    for (const Evidence& e : evidence[i]) covered[FieldIndex(e.field)].push_back(e.span);
+    for (const Evidence& e : evidence[i]) {
+      // A phrase that denies itself ("biaya ditanggung perusahaan TANPA potong gaji") asserts
+      // nothing, so its denial still denies the phrases inside it.
+      const size_t fi = FieldIndex(e.field);
+      if (!DeniedWithin(fields[fi].original, e.span)) covered[fi].push_back(e.span);
+    }
   }
   // `warnings`: whether warning and quotation regions count, besides denials. A legitimate
   // marker is negated by a denial only ("tanpa EPS-TOPIK" is a lure's promise), never by a quote.

@@ -161,6 +161,13 @@ TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's
   REQUIRE(cut != nullptr);
   CHECK_FALSE(cut->negated);
 
+  // The denial inside that phrase still denies the shorter phrase it holds.
+  const auto nested = Classify(
+      "ABK kapal domestik Bitung, BST dibantu, biaya ditanggung perusahaan TANPA potong gaji");
+  const auto* nested_fee = FindHit(nested, "ID_FEES_PENALTY");
+  REQUIRE(nested_fee != nullptr);
+  CHECK(nested_fee->negated);
+
   const auto javanese = Classify("Job HK resmi, biaya ditanggung majikan, DUDU potong gaji.");
   const auto* fees = FindHit(javanese, "ID_FEES_PENALTY");
   REQUIRE(fees != nullptr);
