@@ -168,18 +168,28 @@ TEST_CASE("Quality per family on the writers held out stays at its floor",
     std::cout << "issue gate (90% lures, 2% legit, 2% news) " << std::left << std::setw(20)
               << family << (met ? "met" : "NOT MET") << "\n";
   }
-  // Floors: the measured figures (182/198 lures, 3/198 legit, 3/105 news and gambling as ad; no
-  // family under 15/18 lures) rounded down.
+  // Floors: the measured figures on the nine test voices (554/594 lures, 10/594 legit, 3/315
+  // news and gambling as ad; no family under 49/54 lures) rounded down.
   const QualityCounts& all = q.all;
   INFO("all: lures " << Pct(all.lures_caught, all.lures) << ", legit flagged "
                      << Pct(all.legit_flagged, all.legit) << ", news as ad "
                      << Pct(all.other_as_ad, all.other));
-  CHECK(all.lures_caught >= 0.91 * all.lures);
+  CHECK(all.lures_caught >= 0.92 * all.lures);
   CHECK(all.legit_flagged <= 0.02 * all.legit);
-  CHECK(all.other_as_ad <= 0.03 * all.other);
+  CHECK(all.other_as_ad <= 0.02 * all.other);
   for (const auto& [family, c] : q.by_family) {
     INFO(family << ": lures " << Pct(c.lures_caught, c.lures));
-    CHECK(c.lures_caught >= 0.80 * c.lures);
+    CHECK(c.lures_caught >= 0.88 * c.lures);
+  }
+  // A ratchet: the families that meet the issue's gate keep meeting it.
+  for (const char* family : {"baby_sale", "bride", "child", "compound", "fishing_crew",
+                             "irregular_migration", "sexual_exploitation"}) {
+    const QualityCounts& c = q.by_family.at(family);
+    INFO(family << ": lures " << Pct(c.lures_caught, c.lures) << ", legit flagged "
+                << Pct(c.legit_flagged, c.legit) << ", news as ad " << Pct(c.other_as_ad, c.other));
+    CHECK(c.lures_caught >= 0.90 * c.lures);
+    CHECK(c.legit_flagged <= 0.02 * c.legit);
+    CHECK(c.other_as_ad <= 0.02 * c.other);
   }
 }
 
@@ -189,7 +199,7 @@ TEST_CASE("Quality per family on the writers the rules were tuned on",
   std::cout << "\n=== FAMILIES, DEV split (tuning) ===" << Confusion(q)
             << Table("family", q.by_family) << Table("writer", q.by_writer)
             << Table("all", {{"", q.all}});
-  CHECK(q.all.lures_caught >= 0.95 * q.all.lures);
-  CHECK(q.all.legit_flagged <= 0.02 * q.all.legit);
-  CHECK(q.all.other_as_ad <= 0.02 * q.all.other);
+  CHECK(q.all.lures_caught >= 0.98 * q.all.lures);
+  CHECK(q.all.legit_flagged <= 0.01 * q.all.legit);
+  CHECK(q.all.other_as_ad <= 0.01 * q.all.other);
 }
