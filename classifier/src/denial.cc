@@ -15,15 +15,15 @@ namespace {
 // promise) nor "belum" ("belum punya KTP" is a child-recruitment marker matched whole).
 // Javanese "ora", "dudu", "mboten" and Sundanese "teu", "henteu", "sanes" deny as "tidak" and
 // "bukan" do ("ORA TAU njaluk DP", "DUDU potong gaji").
-// Betawi "kagak", "kaga" and Palembang/Jambi Malay "dak" too.
-constexpr std::array<std::string_view, 56> kDenialWords{
-    "tidak",    "tdk",     "tak",   "gak",    "ga",      "gk",      "nggak",  "ngga",
-    "enggak",   "engga",   "ndak",  "nda",    "ndk",     "sonde",   "tra",    "trada",
-    "tiada",    "takde",   "bukan", "bkn",    "tanpa",   "tnp",     "jangan", "jgn",
-    "dilarang", "no",      "not",   "never",  "without", "nor",     "dont",   "don't",
-    "doesnt",   "doesn't", "won't", "isn't",  "aren't",  "cannot",  "can't",  "hindi",
-    "wala",     "walang",  "huwag", "khong",  "không",   "neither", "ora",    "dudu",
-    "mboten",   "boten",   "teu",   "henteu", "sanes",   "kagak",   "kaga",   "dak"};
+// Betawi "kagak", "kaga", Palembang/Jambi Malay "dak" and Minang "indak" too.
+constexpr std::array<std::string_view, 57> kDenialWords{
+    "tidak",   "tdk",     "tak",   "gak",    "ga",     "gk",     "nggak",    "ngga",  "enggak",
+    "engga",   "ndak",    "nda",   "ndk",    "sonde",  "tra",    "trada",    "tiada", "takde",
+    "bukan",   "bkn",     "tanpa", "tnp",    "jangan", "jgn",    "dilarang", "no",    "not",
+    "never",   "without", "nor",   "dont",   "don't",  "doesnt", "doesn't",  "won't", "isn't",
+    "aren't",  "cannot",  "can't", "hindi",  "wala",   "walang", "huwag",    "khong", "không",
+    "neither", "ora",     "dudu",  "mboten", "boten",  "teu",    "henteu",   "sanes", "kagak",
+    "kaga",    "dak",     "indak"};
 
 // Inside a phrase, a denial word denies it when one of these comes next: "biaya pindah tidak
 // dipotong dari gaji", "biaya ditanggung perusahaan TANPA potong gaji", "gaji tidak ditahan".
@@ -44,9 +44,9 @@ constexpr std::array<std::string_view, 15> kLegitimacyClaims{
     "bodong",   "ilegal", "illegal", "fake",  "palsu", "scammer", "prank"};
 
 // Denials that reach back over a list's commas, when "ada" follows all but the Malay ones.
-constexpr std::array<std::string_view, 15> kListDenials{"tidak", "tdk",   "tak",   "gak",   "ga",
-                                                        "gk",    "nggak", "ndak",  "tiada", "takde",
-                                                        "bukan", "ora",   "kagak", "kaga",  "dak"};
+constexpr std::array<std::string_view, 16> kListDenials{
+    "tidak", "tdk",   "tak",   "gak", "ga",    "gk",   "nggak", "ndak",
+    "tiada", "takde", "bukan", "ora", "kagak", "kaga", "dak",   "indak"};
 // Words that open the last item of a list.
 constexpr std::array<std::string_view, 9> kListConjunctions{
     "atau", "dan", "maupun", "serta", "ataupun", "or", "and", "nor", "apalagi"};

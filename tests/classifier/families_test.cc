@@ -173,12 +173,18 @@ TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's
   REQUIRE(fees != nullptr);
   CHECK(fees->negated);
 
-  // Palembang "dak ado" and Betawi "kagak" deny as "tidak ada" does.
+  // Palembang "dak ado", Minang "indak" and Betawi "kagak" deny as "tidak ada" does.
   const auto palembang =
       Classify("Kopdar lajang di Palembang. Dak ado biro jodoh berbayar, dak ado tawaran nikah.");
   const auto* broker_denied = FindHit(palembang, "ID_MARRIAGE_BROKER");
   REQUIRE(broker_denied != nullptr);
   CHECK(broker_denied->negated);
+  const auto minang = Classify(
+      "Rumah makan di KL mambutuahkan tukang masak. Indak pakai visa pelancong, indak ado potong "
+      "gaji untuak ongkos.");
+  const auto* visitor = FindHit(minang, "ID_VISA_TOURIST");
+  REQUIRE(visitor != nullptr);
+  CHECK(visitor->negated);
 
   // "Don't worry about the cost" reassures; it denies nothing.
   const auto reassured =
