@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace adwatch::classifier {
@@ -131,31 +132,6 @@ bool Covered(size_t b, size_t e, const std::vector<Span>& covered) {
                      [&](const Span& s) { return b >= s.begin && e <= s.end; });
 }
 
-// The words of `text` in [begin, end), lower case.
-std::vector<std::string> WordsIn(std::string_view text, size_t begin, size_t end) {
-  std::vector<std::string> words;
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  auto i = static_cast<int32_t>(std::min(begin, text.size()));
-  const auto stop = static_cast<int32_t>(std::min(end, text.size()));
-  int32_t word_begin = -1;
-  while (i < stop) {
-    const int32_t at = i;
-    const UChar32 c = NextChar(s, i, stop);
-    const bool word_char = c >= 0 && IsWordChar(c);
-    if (word_char && word_begin < 0) word_begin = at;
-    if (!word_char && word_begin >= 0) {
-      words.push_back(Lower(
-          text.substr(static_cast<size_t>(word_begin), static_cast<size_t>(at - word_begin))));
-      word_begin = -1;
-    }
-  }
-  if (word_begin >= 0) {
-    words.push_back(Lower(
-        text.substr(static_cast<size_t>(word_begin), static_cast<size_t>(stop - word_begin))));
-  }
-  return words;
-}
-
 template <size_t N>
 bool OneOf(const std::array<std::string_view, N>& list, std::string_view word) {
   return std::find(list.begin(), list.end(), word) != list.end();
@@ -164,14 +140,34 @@ bool OneOf(const std::array<std::string_view, N>& list, std::string_view word) {
 }  // namespace
 
 bool DeniedWithin(std::string_view text, Span span) {
-  const std::vector<std::string> words = WordsIn(text, span.begin, span.end);
-  for (size_t w = 1; w + 1 < words.size(); ++w) {
-    if (!OneOf(kDenialWords, words[w])) continue;
-    size_t next = w + 1;
-    while (next + 1 < words.size() && OneOf(kDenialFillers, words[next])) ++next;
-    if (OneOf(kDeniedActions, words[next])) return true;
+  // One pass over the phrase's words: after a denial (not the first word), skip fillers and
+  // look at the next word.
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  auto i = static_cast<int32_t>(std::min<size_t>(span.begin, text.size()));
+  const auto stop = static_cast<int32_t>(std::min<size_t>(span.end, text.size()));
+  int32_t word_begin = -1;
+  int words = 0;
+  bool after_denial = false;
+  auto take = [&](int32_t word_end) {
+    const std::string word = Lower(
+        text.substr(static_cast<size_t>(word_begin), static_cast<size_t>(word_end - word_begin)));
+    word_begin = -1;
+    if (after_denial) {
+      if (OneOf(kDeniedActions, word)) return true;
+      if (OneOf(kDenialFillers, word)) return false;
+      after_denial = false;
+    }
+    after_denial = words++ > 0 && OneOf(kDenialWords, word);
+    return false;
+  };
+  while (i < stop) {
+    const int32_t at = i;
+    const UChar32 c = NextChar(s, i, stop);
+    const bool word_char = c >= 0 && IsWordChar(c);
+    if (word_char && word_begin < 0) word_begin = at;
+    if (!word_char && word_begin >= 0 && take(at)) return true;
   }
-  return false;
+  return word_begin >= 0 && take(stop);
 }
 
 bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& covered,
@@ -209,8 +205,8 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
   // itself or opens with a conjunction, the reader goes on through items of at most four words,
   // and there only "tidak ada", "tiada" and the like deny, so that "gak ribet, tiket gratis" and
   // "ga ada moratorium, aku berangkatin pake visa kunjungan" keep their promise.
-  std::string_view next_word;  // the word after the one being looked at (towards the phrase)
-  std::string_view after_next_word;
+  // The two words after the one being looked at (towards the phrase), lower case.
+  std::string next_word, after_next_word;
   int words = 0;
   int item_words = 0;  // words of the list item being read
   bool in_list = false;
@@ -234,20 +230,18 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
       }
       const std::string_view word =
           text.substr(static_cast<size_t>(word_begin), static_cast<size_t>(word_end - word_begin));
-      const std::string lower = Lower(word);
-      const bool denies = in_list ? OneOf(kListDenials, lower) &&
-                                        (lower == "tiada" || lower == "takde" ||
-                                         Lower(next_word) == "ada" || Lower(next_word) == "ado")
-                                  : OneOf(kDenialWords, lower) &&
-                                        !OneOf(kLegitimacyClaims, Lower(next_word)) &&
-                                        !OneOf(kWorryWords, Lower(next_word)) &&
-                                        !OneOf(kWorryWords, Lower(after_next_word));
+      std::string lower = Lower(word);
+      const bool denies =
+          in_list ? OneOf(kListDenials, lower) && (lower == "tiada" || lower == "takde" ||
+                                                   next_word == "ada" || next_word == "ado")
+                  : OneOf(kDenialWords, lower) && !OneOf(kLegitimacyClaims, next_word) &&
+                        !OneOf(kWorryWords, next_word) && !OneOf(kWorryWords, after_next_word);
       if (denies &&
           !Covered(static_cast<size_t>(word_begin), static_cast<size_t>(word_end), covered)) {
         return true;
       }
-      after_next_word = next_word;
-      next_word = word;
+      after_next_word = std::move(next_word);
+      next_word = std::move(lower);
       ++words;
       ++item_words;
       continue;
@@ -256,7 +250,7 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
       // Into a list from its last item ("atau transfer ke rekening") or from an item that is
       // the phrase itself; then through items of one to four words.
       const bool enters =
-          item_words == 0 || (item_words <= 2 && OneOf(kListConjunctions, Lower(next_word)));
+          item_words == 0 || (item_words <= 2 && OneOf(kListConjunctions, next_word));
       if (in_list ? item_words == 0 || item_words > 4 : !enters) return false;
       in_list = true;
       item_words = 0;
