@@ -48,7 +48,7 @@ std::string Lower(std::string_view s) {
 
 // Digits spelled as words (Indonesian, Malay, English), as recruiters write them to dodge filters.
 int DigitWord(std::string_view w) {
-  static const std::array<std::pair<std::string_view, int>, 25> kWords{{
+  static constexpr std::array<std::pair<std::string_view, int>, 25> kWords{{
       {"nol", 0},   {"kosong", 0},   {"sifar", 0}, {"zero", 0},    {"satu", 1},
       {"one", 1},   {"dua", 2},      {"two", 2},   {"tiga", 3},    {"three", 3},
       {"empat", 4}, {"four", 4},     {"lima", 5},  {"five", 5},    {"enam", 6},
@@ -56,21 +56,12 @@ int DigitWord(std::string_view w) {
       {"eight", 8}, {"sembilan", 9}, {"nine", 9},  {"oh", 0},      {"kosng", 0},
   }};
   // Every text's every word comes here: most start with a letter no digit word starts with.
-  switch (w.front()) {
-    case 'd':
-    case 'e':
-    case 'f':
-    case 'k':
-    case 'l':
-    case 'n':
-    case 'o':
-    case 's':
-    case 't':
-    case 'z':
-      break;
-    default:
-      return -1;
-  }
+  static constexpr std::array<bool, 256> kFirstLetters = [] {
+    std::array<bool, 256> first{};
+    for (const auto& entry : kWords) first[static_cast<unsigned char>(entry.first.front())] = true;
+    return first;
+  }();
+  if (!kFirstLetters[static_cast<unsigned char>(w.front())]) return -1;
   for (const auto& [word, digit] : kWords) {
     if (w.size() == word.size() && w == word) return digit;
   }
