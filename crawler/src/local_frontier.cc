@@ -52,15 +52,11 @@ std::string RevisitKey(int64_t due_ms, const std::string& url) {
          storage::EncodeU64(static_cast<uint64_t>(std::max<int64_t>(due_ms, 0))) + "|" + url;
 }
 
-// The layouts are storage's (adwatch/storage/crawl_codec.h); these name what a value is for
-// its errors.
-std::string EncodeRecord(const UrlRecord& r) { return storage::EncodeUrlRecord(r); }
-
+// The layouts are storage's (adwatch/storage/crawl_codec.h); this names what a value is for its
+// errors.
 Result<UrlRecord> DecodeRecord(std::string_view value, const std::string& url) {
   return storage::DecodeUrlRecord(value, "seen record of " + EscapeControl(url, 200));
 }
-
-std::string EncodeTask(const FetchTask& t) { return storage::EncodeFetchTask(t); }
 
 Result<FetchTask> DecodeTask(std::string_view key, std::string_view value, std::string_view host) {
   const std::string context = "task " + ShowQueueKey(key);
@@ -163,8 +159,8 @@ Result<int> LocalFrontier::Add(const std::vector<FetchTask>& tasks, AddMode mode
     r.source = t.source;
     r.depth = t.depth;
     std::string key = QueueKey(host, t.priority);
-    batch.Put(Table::kSeen, t.url, EncodeRecord(r));
-    batch.Put(Table::kFrontier, key, EncodeTask(t));
+    batch.Put(Table::kSeen, t.url, storage::EncodeUrlRecord(r));
+    batch.Put(Table::kFrontier, key, storage::EncodeFetchTask(t));
     added.emplace_back(std::move(key), t);
   }
   if (batch.empty()) return 0;
@@ -315,7 +311,7 @@ Status LocalFrontier::Finish(const Lease& lease, const UrlRecord& record,
   if (r.at_ms == 0) r.at_ms = clock_.NowMs();
   if (r.source.empty()) r.source = lease.task.source;
   r.depth = lease.task.depth;
-  batch.Put(Table::kSeen, lease.task.url, EncodeRecord(r));
+  batch.Put(Table::kSeen, lease.task.url, storage::EncodeUrlRecord(r));
   if (r.next_revisit_ms > 0) {
     batch.Put(Table::kFrontier, RevisitKey(r.next_revisit_ms, lease.task.url), "");
   }
@@ -337,7 +333,7 @@ Status LocalFrontier::Retry(const Lease& lease, const FetchTask& next, const Hos
   if (it != leases_.end()) batch.Delete(Table::kFrontier, it->second.key);
   // A new sequence number: the retry goes behind the host's other work instead of blocking it.
   std::string key = QueueKey(host, next.priority);
-  batch.Put(Table::kFrontier, key, EncodeTask(next));
+  batch.Put(Table::kFrontier, key, storage::EncodeFetchTask(next));
   ADWATCH_RETURN_IF_ERROR(store_.Apply(batch));
   if (it != leases_.end()) {
     Release(it->second, release);
@@ -374,7 +370,7 @@ Status LocalFrontier::Record(const std::string& url, const UrlRecord& record) {
   TableBatch batch;
   UrlRecord r = record;
   if (r.at_ms == 0) r.at_ms = clock_.NowMs();
-  batch.Put(Table::kSeen, url, EncodeRecord(r));
+  batch.Put(Table::kSeen, url, storage::EncodeUrlRecord(r));
   return store_.Apply(batch);
 }
 
@@ -393,7 +389,7 @@ Status LocalFrontier::RecordOutOfScope(const std::vector<std::string>& urls,
     r.reason = "outside every source's scope";
     r.at_ms = now;
     r.source = source;
-    batch.Put(Table::kSeen, url, EncodeRecord(r));
+    batch.Put(Table::kSeen, url, storage::EncodeUrlRecord(r));
   }
   if (batch.empty()) return Status::OK();
   return store_.Apply(batch);
