@@ -26,9 +26,8 @@ std::string_view Name(Pattern v);           // "other" "compound_scam" "irregula
 std::string_view Name(Role v);              // "ngo" "police" "taskforce"
 std::string_view Name(SubmissionStatus v);  // "queued" "fetching" "done" "failed"
 std::string_view Name(WatchKind v);         // "phone" "whatsapp" "telegram" "email" "domain" ...
-std::string_view Name(
-    Outcome v);  // "queued" "fetched" "not_modified" "robots_denied" ... "blocked"
-std::string_view Name(ImageOrigin v);  // "img" "open_graph" "background" "json_ld" "upload"
+std::string_view Name(ImageOrigin v);       // "img" "open_graph" "background" "json_ld" "upload"
+std::string_view Name(Outcome v);           // "queued" "fetched" "not_modified" ... "blocked"
 
 std::optional<Level> ParseLevel(std::string_view s);
 std::optional<DocKind> ParseDocKind(std::string_view s);
