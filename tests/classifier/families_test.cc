@@ -28,6 +28,15 @@ const adwatch::Hit* FindHit(const adwatch::Verdict& v, const std::string& rule) 
   return it == v.hits.end() ? nullptr : &*it;
 }
 
+// The hit of `rule` on `text`; the rule must fire.
+adwatch::Hit HitOn(const std::string& text, const std::string& rule) {
+  const auto v = Classify(text);
+  const adwatch::Hit* hit = FindHit(v, rule);
+  INFO(rule << " on: " << text);
+  REQUIRE(hit != nullptr);
+  return *hit;
+}
+
 }  // namespace
 
 TEST_CASE("Gambling-operator work placed abroad is a recruitment ad, not a gambling promotion",
@@ -149,68 +158,51 @@ TEST_CASE("A legitimate ad that rules out a lure's terms is not read as the lure
 TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's term out",
           "[classifier][families]") {
   // "biaya ... tidak dipotong dari gaji": the filler words of the pattern took the denial in.
-  const auto moved = Classify(
-      "Spa Therapist hotel Batam, gaji pokok 4,2 jt. Jika diterima dari luar Batam, biaya pindah "
-      "tidak dipotong dari gaji.");
-  const auto* wages = FindHit(moved, "ID_COST_FROM_WAGES");
-  REQUIRE(wages != nullptr);
-  CHECK(wages->negated);
+  CHECK(HitOn("Spa Therapist hotel Batam, gaji pokok 4,2 jt. Jika diterima dari luar Batam, biaya "
+              "pindah tidak dipotong dari gaji.",
+              "ID_COST_FROM_WAGES")
+            .negated);
   // The same phrase without the denial is the lure's.
-  const auto lure = Classify("Kerja kebun di Sabah, biaya tiket nanti dipotong dari gaji.");
-  const auto* cut = FindHit(lure, "ID_COST_FROM_WAGES");
-  REQUIRE(cut != nullptr);
-  CHECK_FALSE(cut->negated);
+  CHECK_FALSE(
+      HitOn("Kerja kebun di Sabah, biaya tiket nanti dipotong dari gaji.", "ID_COST_FROM_WAGES")
+          .negated);
 
   // The denial inside that phrase still denies the shorter phrase it holds.
-  const auto nested = Classify(
-      "ABK kapal domestik Bitung, BST dibantu, biaya ditanggung perusahaan TANPA potong gaji");
-  const auto* nested_fee = FindHit(nested, "ID_FEES_PENALTY");
-  REQUIRE(nested_fee != nullptr);
-  CHECK(nested_fee->negated);
+  CHECK(HitOn("ABK kapal domestik Bitung, BST dibantu, biaya ditanggung perusahaan TANPA potong "
+              "gaji",
+              "ID_FEES_PENALTY")
+            .negated);
 
-  const auto javanese = Classify("Job HK resmi, biaya ditanggung majikan, DUDU potong gaji.");
-  const auto* fees = FindHit(javanese, "ID_FEES_PENALTY");
-  REQUIRE(fees != nullptr);
-  CHECK(fees->negated);
+  CHECK(HitOn("Job HK resmi, biaya ditanggung majikan, DUDU potong gaji.", "ID_FEES_PENALTY")
+            .negated);
 
   // Palembang "dak ado", Minang "indak" and Betawi "kagak" deny as "tidak ada" does.
-  const auto palembang =
-      Classify("Kopdar lajang di Palembang. Dak ado biro jodoh berbayar, dak ado tawaran nikah.");
-  const auto* broker_denied = FindHit(palembang, "ID_MARRIAGE_BROKER");
-  REQUIRE(broker_denied != nullptr);
-  CHECK(broker_denied->negated);
-  const auto minang = Classify(
-      "Rumah makan di KL mambutuahkan tukang masak. Indak pakai visa pelancong, indak ado potong "
-      "gaji untuak ongkos.");
-  const auto* visitor = FindHit(minang, "ID_VISA_TOURIST");
-  REQUIRE(visitor != nullptr);
-  CHECK(visitor->negated);
+  CHECK(HitOn("Kopdar lajang di Palembang. Dak ado biro jodoh berbayar, dak ado tawaran nikah.",
+              "ID_MARRIAGE_BROKER")
+            .negated);
+  CHECK(HitOn("Rumah makan di KL mambutuahkan tukang masak. Indak pakai visa pelancong, indak ado "
+              "potong gaji untuak ongkos.",
+              "ID_VISA_TOURIST")
+            .negated);
 
   // "Don't worry about the cost" reassures; it denies nothing.
-  const auto reassured =
-      Classify("Donor ginjal, bayaran besar, ga usah pikir biaya berangkat semua dibiayain");
-  const auto* paid = FindHit(reassured, "ID_COST_TRAVEL_PAID");
-  REQUIRE(paid != nullptr);
-  CHECK_FALSE(paid->negated);
+  CHECK_FALSE(HitOn("Donor ginjal, bayaran besar, ga usah pikir biaya berangkat semua dibiayain",
+                    "ID_COST_TRAVEL_PAID")
+                  .negated);
 
   // "Tidak ada" reaches over a list's commas; a denial in a clause of its own does not.
-  const auto listed = Classify(
-      "Biaya penempatan 0 rupiah. Semua pembayaran punya kuitansi resmi. Tidak ada \"DP kuota\", "
-      "\"uang pelicin\", atau transfer ke rekening orang.");
-  const auto* upfront = FindHit(listed, "ID_FEE_UPFRONT");
-  REQUIRE(upfront != nullptr);
-  CHECK(upfront->negated);
-  const auto clause = Classify(
-      "Yang mau ke Qatar jd ART dm aku, ga ada moratorium an, aku berangkatin pake visa kunjungan");
-  const auto* visit = FindHit(clause, "ID_VISA_TOURIST");
-  REQUIRE(visit != nullptr);
-  CHECK_FALSE(visit->negated);
+  CHECK(HitOn("Biaya penempatan 0 rupiah. Semua pembayaran punya kuitansi resmi. Tidak ada \"DP "
+              "kuota\", \"uang pelicin\", atau transfer ke rekening orang.",
+              "ID_FEE_UPFRONT")
+            .negated);
+  CHECK_FALSE(HitOn("Yang mau ke Qatar jd ART dm aku, ga ada moratorium an, aku berangkatin pake "
+                    "visa kunjungan",
+                    "ID_VISA_TOURIST")
+                  .negated);
 
-  // 不 a few ideographs before the phrase denies it; 免费 ("free") and 不需要 ("no need") do not.
-  const auto club = Classify("青年联谊交友会，本会不做任何跨国婚姻介绍，不收彩礼。");
-  const auto* broker = FindHit(club, "ZH_MARRIAGE_BROKER");
-  REQUIRE(broker != nullptr);
-  CHECK(broker->negated);
+  // 不 a few ideographs before the phrase denies it.
+  CHECK(
+      HitOn("青年联谊交友会，本会不做任何跨国婚姻介绍，不收彩礼。", "ZH_MARRIAGE_BROKER").negated);
 }
 
 TEST_CASE("Traditional Chinese reads as the simplified rules are written",
