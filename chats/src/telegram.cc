@@ -3,6 +3,7 @@
 // turned into a ChatMessage and dropped; everything outside the chats' "messages" arrays is
 // skipped as it streams by, so personal information and contact lists are never kept.
 #include <cctype>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "adwatch/chats/chats.h"
@@ -224,13 +225,22 @@ class Handler : public nlohmann::json_sax<json> {
     return true;
   }
 
-  // A Unix time written as a string of digits ("1704034800") or a number, in ms; -1 if neither.
+  // A Unix time written as a string of digits ("1704034800") or a number, in ms; -1 if neither,
+  // or if it lies before 1970 or after the year 9999 (which would overflow once made ms).
   static int64_t UnixMs(const json& v) {
-    if (v.is_number_integer()) return v.get<int64_t>() * 1000;
-    if (v.is_string() && AllDigits(v.get<std::string>())) {
-      return std::stoll(v.get<std::string>()) * 1000;
+    constexpr int64_t kLastSecond = 253402300799;  // 9999-12-31T23:59:59Z
+    int64_t seconds = -1;
+    if (v.is_number_unsigned()) {
+      uint64_t u = v.get<uint64_t>();
+      if (u <= static_cast<uint64_t>(kLastSecond)) seconds = static_cast<int64_t>(u);
+    } else if (v.is_number_integer()) {
+      seconds = v.get<int64_t>();
+    } else if (v.is_string() && AllDigits(v.get<std::string>())) {
+      const std::string& s = v.get_ref<const std::string&>();
+      if (std::from_chars(s.data(), s.data() + s.size(), seconds).ec != std::errc()) seconds = -1;
     }
-    return -1;
+    if (seconds < 0 || seconds > kLastSecond) return -1;
+    return seconds * 1000;
   }
 
   // "2023-12-31T22:00:00" in the configured zone, in Unix ms; -1 when it does not parse.

@@ -140,6 +140,16 @@ TEST_CASE("A truncated or malformed Telegram export is refused with its JSON pat
   Telegram(R"({"name":"x","messages":[]})", &s);
   CHECK_THAT(s.message(), Catch::Contains("\"id\" must come before"));
 
+  // Unix times past the year 9999 would overflow once made milliseconds: refused by name.
+  for (const char* t : {"\"17044236005550001\"", "17044236005550001", "18446744073709551615",
+                        "\"9999999999999999999\"", "-5"}) {
+    Telegram(std::string(R"({"name":"x","id":1,"messages":[{"id":1,"date_unixtime":)") + t +
+                 R"(,"text":"a"}]})",
+             &s);
+    CHECK_THAT(s.message(), Catch::Contains("$.messages[0].date_unixtime") &&
+                                Catch::Contains("not a Unix time"));
+  }
+
   Telegram(R"({"about":"x","personal_information":{}})", &s);
   CHECK_THAT(s.message(), Catch::Contains("not a Telegram Desktop export"));
 
