@@ -156,6 +156,13 @@ bool MayAccess(World& w, const std::string& method, std::string path,
                std::string_view authorization, const std::string& body_id) {
   const size_t q = path.find('?');
   if (q != std::string::npos) path.resize(q);
+  // Routes match by segment, so "//v1//ads/" names what "/v1/ads" does.
+  std::string collapsed;
+  for (char c : path) {
+    if (c != '/' || collapsed.empty() || collapsed.back() != '/') collapsed += c;
+  }
+  while (collapsed.size() > 1 && collapsed.back() == '/') collapsed.pop_back();
+  path = std::move(collapsed);
   if (path == "/healthz" || path == "/metrics") return true;
   const SeededToken* t = ValidToken(authorization);
   if (t == nullptr) return false;

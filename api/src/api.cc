@@ -130,6 +130,9 @@ ApiResponse Dispatch(Context& c, std::string& route_label) {
   const ApiOptions& o = c.services.options;
   if (req.target.size() > o.max_url_bytes + 512)
     return Error(414, "uri_too_long", "request target too long");
+  // Origin form only (RFC 9112 3.2.1): "v1/ads" or "*" is not a path this API serves.
+  if (req.target.empty() || req.target[0] != '/')
+    return Error(400, "invalid_target", "the request target must be a path starting with /");
   const auto [path, query] = SplitTarget(req.target);
   auto q = ParseQuery(query);
   if (!q) return Error(400, "invalid_query", "the query string has a malformed %-escape");

@@ -165,6 +165,9 @@ TEST_CASE("Every route answers every role as the role table says", "[api]") {
   CHECK(t.Call("GET", "/metrics").status == 200);
   // Unknown routes and methods.
   CHECK(t.Call("GET", "/v1/nothing", t.police).status == 404);
+  // A target that is not a path is refused, whatever it names.
+  CHECK(t.Call("GET", "v1/submissions", t.ngo_a).status == 400);
+  CHECK(t.Call("OPTIONS", "*", t.police).status == 400);
   CHECK(t.Call("DELETE", "/v1/ads/" + t.ad_kepri, t.police).status == 405);
   CHECK(t.Call("PUT", "/v1/submissions", t.ngo_a, "{}").status == 405);
 }
