@@ -87,9 +87,36 @@ bool QuotesASentence(std::string_view q) {
   return words >= 5 || (words >= 3 && lower_word) || non_ascii >= 24;  // eight CJK characters
 }
 
+// Where the list a warning introduces ends: "Ciri-ciri yang perlu diwaspadai:" closing its line,
+// then one item per line ("🔸 Dijamin berangkat…", "🔸 Bayar DP…") up to the blank line after
+// them, at most kListLines lines. `cue` is where the cue starts in `original`; returns `cue` when
+// the cue's sentence does not end its line with a colon ("Hati-hati penipuan. Syarat:" introduces
+// no warning list).
+uint32_t ListAfterCue(std::string_view original, uint32_t cue) {
+  constexpr int kListLines = 15;
+  size_t eol = original.find('\n', cue);
+  if (eol == std::string_view::npos) return cue;
+  size_t last = eol;
+  while (last > cue && (original[last - 1] == ' ' || original[last - 1] == '\r')) --last;
+  if (last == cue || original[last - 1] != ':') return cue;
+  if (original.substr(cue, last - cue).find_first_of(".!?") != std::string_view::npos) return cue;
+  size_t end = eol;
+  bool items = false;
+  for (int lines = 0; lines < kListLines && end < original.size(); ++lines) {
+    const size_t next = std::min(original.find('\n', end + 1), original.size());
+    const std::string_view line = original.substr(end + 1, next - end - 1);
+    const bool blank = line.find_first_not_of(" \t\r") == std::string_view::npos;
+    if (blank && items) break;  // the blank line after the list; those before it are skipped
+    items = items || !blank;
+    end = next;
+  }
+  return static_cast<uint32_t>(end);
+}
+
 // Regions read as warnings or quotations: the words after a negation cue ("jangan tergiur gaji
-// 15 juta…") up to the end of the sentence, a sentence closed by a verdict ("berangkat cukup KTP,
-// potong gaji = TIDAK RESMI"), and text between quote marks.
+// 15 juta…") up to the end of the sentence, or to the end of the list it introduces, a sentence
+// closed by a verdict ("berangkat cukup KTP, potong gaji = TIDAK RESMI"), and text between quote
+// marks.
 std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) {
   std::vector<Span> out;
   const std::string& t = f.views.folded.text;
@@ -107,7 +134,11 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
         if (c == ' ') ++words;
         ++e;
       }
-      if (e > b) out.push_back(ToOriginal(f.views.folded, b, e));
+      if (e > b) {
+        Span region = ToOriginal(f.views.folded, b, e);
+        region.end = std::max(region.end, ListAfterCue(f.original, region.begin));
+        out.push_back(region);
+      }
       pos = std::max(b + 1, b + m.size());
     }
   }

@@ -259,6 +259,29 @@ TEST_CASE("An awareness post that crosses out or quotes the offer reads as a war
   CHECK_FALSE(domestic->negated);
 }
 
+TEST_CASE("The list a warning introduces reads as a warning, item by item",
+          "[classifier][families]") {
+  // "…yang perlu diwaspadai:" closes its line; the items below it, up to the blank line after
+  // them, are what to beware of, not an offer.
+  const std::string warning =
+      "BP3MI menerima aduan soal LPK magang Jepang. Ciri-ciri yang perlu diwaspadai:\n\n"
+      "🔸 Berangkat dengan visa kunjungan atau visa turis, katanya nanti diubah jadi visa kerja "
+      "setelah sampai di Jepang\n"
+      "🔸 Bayar DP puluhan juta, transfer ke rekening pribadi\n\n"
+      "Jalur resmi: LPK-SO terdaftar Kemnaker.";
+  CHECK(HitOn(warning, "ID_FEE_PERSONAL_ACCOUNT").negated);
+  const auto v = Classify(warning);
+  INFO(adwatch::Name(v.kind) << " " << v.score);
+  CHECK_FALSE((v.kind == DocKind::kRecruitmentAd && v.level >= Level::kMedium));
+
+  // A cue whose sentence ends before the colon introduces no list: the requirements that follow
+  // are the ad's own.
+  const std::string ad =
+      "Hati-hati penipuan mengatasnamakan kami. Syarat:\n"
+      "- Bayar DP 5 juta, transfer ke rekening pribadi admin\n";
+  CHECK_FALSE(HitOn(ad, "ID_FEE_PERSONAL_ACCOUNT").negated);
+}
+
 TEST_CASE("Places closed to domestic-worker placement carry the moratorium flag",
           "[classifier][families]") {
   const auto v = Classify("Kerja di Riyadh dan Doha");
