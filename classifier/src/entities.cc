@@ -614,13 +614,15 @@ std::optional<Amount> ReadAmount(const std::string& t, size_t num_begin, size_t 
   return a;
 }
 
-// Money that is not pay: fees, deposits, fines, ransom. An amount after one of these words, with
-// no pay word in between, is not read as a salary ("denda putus kontrak 30 juta").
+// Money that is not pay: fees, deposits, fines, ransom, loans, what a stay costs. An amount after
+// one of these words, with no pay word in between, is not read as a salary ("denda putus kontrak 30
+// juta").
 bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   static const RE2 money(
       "(?:denda|tebusan|biaya|fee|deposit|depo|jaminan|modal|harga|hutang|utang|rugi|ransom|"
       "penalty|"
-      "bayar|dp|uang|potongan|cicilan|pinjaman|chuoc|赎金|押金|赔偿|违约金)[^0-9]{0,25}$",
+      "bayar|dp|uang|potongan|cicilan|pinjaman|talangan|akomodasi|accommodation|airfare|tuition|"
+      "costs?|price|chuoc|赎金|押金|赔偿|违约金)[^0-9]{0,25}$",
       CaseInsensitive());
   static const RE2 pay("(?:gaji|salary|upah|income|penghasilan|pendapatan|luong|sahod|月薪|工资)",
                        CaseInsensitive());
@@ -687,11 +689,25 @@ void FindSalaries(std::string_view field, const TextView& folded, const Gazettee
     const bool money_like = !first->currency.empty() || first->has_multiplier;
     if (!pay_ends) pay_ends = PayWordEnds(t);
     const bool has_context = SalaryContextBefore(*pay_ends, first->begin);
-    if (!money_like && !has_context) continue;  // a date, a count, an age
+    // A range of money that is not pay ("dana talangan 30-40 juta") is skipped whole, or its
+    // second figure would be read alone as a salary.
+    const size_t after = SkipSpaces(t, first->end);
+    const bool range_follows =
+        after < t.size() && (t[after] == '-' || t.compare(after, 3, "\xE2\x80\x93") == 0);
+    if (!money_like && !has_context && !range_follows) continue;  // a date, a count, an age
     if (NonSalaryMoneyBefore(t, first->begin)) {
       pos = std::max(pos, first->end);
+      if (range_follows) {  // past the second figure and its multiplier
+        size_t p = SkipSpaces(t, t[after] == '-' ? after + 1 : after + 3);
+        while (p < t.size() && (IsAsciiDigit(t[p]) || t[p] == '.' || t[p] == ',')) ++p;
+        if (const Word* m = StartsWithWord(t, SkipSpaces(t, p), Multipliers())) {
+          p = SkipSpaces(t, p) + m->text.size();
+        }
+        pos = std::max(pos, p);
+      }
       continue;
     }
+    if (!money_like && !has_context) continue;
     Amount lo = *first, hi = *first;
     size_t end = first->end;
     // A range: "7-16 jt", "usd 800–1.500", "rp 5 s/d 8 juta".

@@ -103,10 +103,12 @@ TEST_CASE("Salaries are compared in rupiah per month", "[classifier]") {
   CHECK(e.salaries[1].monthly_idr_min == Approx(100.0 * 16000 * 4.33));
 }
 
-TEST_CASE("Fees, fines, ransom, phone numbers, ages and years are not salaries", "[classifier]") {
+TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years are not salaries",
+          "[classifier]") {
   for (const char* text :
        {"denda putus kontrak 30 juta", "minta tebusan 60 juta", "biaya admin 500rb",
-        "gaji besar, usia 18-35 tahun, tahun 2024", "gaji menarik, WA 081234567890"}) {
+        "gaji besar, usia 18-35 tahun, tahun 2024", "gaji menarik, WA 081234567890",
+        "ditawari dana talangan 30-40 juta", "accommodation (about EUR 600 in the residence)"}) {
     INFO(text);
     CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.empty());
   }
