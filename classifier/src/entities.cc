@@ -614,14 +614,15 @@ std::optional<Amount> ReadAmount(const std::string& t, size_t num_begin, size_t 
   return a;
 }
 
-// Money that is not pay: fees, deposits, fines, ransom, loans, what a stay costs. An amount after
-// one of these words, with no pay word in between, is not read as a salary ("denda putus kontrak 30
-// juta").
+// Money that is not pay: fees, deposits, fines, ransom, loans, what a stay costs, what a fraud took
+// or made; nor is a race ("lari 5K"). An amount after one of these words, with no pay word in
+// between, is not read as a salary ("denda putus kontrak 30 juta").
 bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   static const RE2 money(
       "(?:denda|tebusan|biaya|fee|deposit|depo|jaminan|modal|harga|hutang|utang|rugi|ransom|"
       "penalty|"
-      "bayar|dp|uang|potongan|cicilan|pinjaman|talangan|akomodasi|accommodation|airfare|tuition|"
+      "bayar|setor|dp|uang|potongan|cicilan|pinjaman|talangan|akomodasi|accommodation|airfare|"
+      "tuition|tipu|raup|untung|laba|omzet|omset|\\blari\\b|\\brun\\b|mara?thon|"
       "costs?|price|chuoc|赎金|押金|赔偿|违约金)[^0-9]{0,25}$",
       CaseInsensitive());
   static const RE2 pay("(?:gaji|salary|upah|income|penghasilan|pendapatan|luong|sahod|月薪|工资)",
