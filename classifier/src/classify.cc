@@ -87,6 +87,16 @@ bool QuotesASentence(std::string_view q) {
   return words >= 5 || (words >= 3 && lower_word) || non_ascii >= 24;  // eight CJK characters
 }
 
+// Whether a tick (✅, ✔, ☑) starts at `i`: an item ticked is asserted, whatever came before it.
+bool TickAt(std::string_view t, size_t i) {
+  static constexpr std::string_view kTicks[] = {"\xE2\x9C\x85", "\xE2\x9C\x94", "\xE2\x98\x91"};
+  if (static_cast<unsigned char>(t[i]) != 0xE2) return false;
+  for (std::string_view tick : kTicks) {
+    if (t.substr(i, tick.size()) == tick) return true;
+  }
+  return false;
+}
+
 // Where the list a warning introduces ends: "Ciri-ciri yang perlu diwaspadai:" closing its line,
 // then one item per line ("🔸 Dijamin berangkat…", "🔸 Bayar DP…") up to the blank line after
 // them, at most kListLines lines. `cue` is where the cue starts in `original`; returns `cue` when
@@ -94,6 +104,8 @@ bool QuotesASentence(std::string_view q) {
 // no warning list).
 uint32_t ListAfterCue(std::string_view original, uint32_t cue) {
   constexpr int kListLines = 15;
+  // The cue's match may begin at the separator before it, a line break included.
+  while (cue < original.size() && (original[cue] == ' ' || original[cue] == '\n')) ++cue;
   size_t eol = original.find('\n', cue);
   if (eol == std::string_view::npos) return cue;
   size_t last = eol;
@@ -114,9 +126,9 @@ uint32_t ListAfterCue(std::string_view original, uint32_t cue) {
 }
 
 // Regions read as warnings or quotations: the words after a negation cue ("jangan tergiur gaji
-// 15 juta…") up to the end of the sentence, or to the end of the list it introduces, a sentence
-// closed by a verdict ("berangkat cukup KTP, potong gaji = TIDAK RESMI"), and text between quote
-// marks.
+// 15 juta…") up to the end of the sentence or a tick, or to the end of the list it introduces, a
+// sentence closed by a verdict ("berangkat cukup KTP, potong gaji = TIDAK RESMI"), and text between
+// quote marks.
 std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) {
   std::vector<Span> out;
   const std::string& t = f.views.folded.text;
@@ -131,6 +143,7 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       while (e < t.size() && words < engine.negation_window_words) {
         const char c = t[e];
         if (c == '.' || c == '!' || c == '?' || c == ';') break;
+        if (TickAt(t, e)) break;  // "❌ tes ❌ ijazah ✅ admin 2 jt": the tick asserts again
         if (c == ' ') ++words;
         ++e;
       }

@@ -259,12 +259,12 @@ TEST_CASE("An awareness post that crosses out or quotes the offer reads as a war
   CHECK_FALSE(domestic->negated);
 }
 
-TEST_CASE("The list a warning introduces reads as a warning, item by item",
+TEST_CASE("The list a warning introduces reads as a warning, item by item, up to a tick",
           "[classifier][families]") {
   // "…yang perlu diwaspadai:" closes its line; the items below it, up to the blank line after
   // them, are what to beware of, not an offer.
   const std::string warning =
-      "BP3MI menerima aduan soal LPK magang Jepang. Ciri-ciri yang perlu diwaspadai:\n\n"
+      "BP3MI menerima aduan soal LPK magang Jepang.\nCiri-ciri yang perlu diwaspadai:\n\n"
       "🔸 Berangkat dengan visa kunjungan atau visa turis, katanya nanti diubah jadi visa kerja "
       "setelah sampai di Jepang\n"
       "🔸 Bayar DP puluhan juta, transfer ke rekening pribadi\n\n"
@@ -280,6 +280,11 @@ TEST_CASE("The list a warning introduces reads as a warning, item by item",
       "Hati-hati penipuan mengatasnamakan kami. Syarat:\n"
       "- Bayar DP 5 juta, transfer ke rekening pribadi admin\n";
   CHECK_FALSE(HitOn(ad, "ID_FEE_PERSONAL_ACCOUNT").negated);
+
+  // A tick ends the cross's reach: what is ticked is offered ("❌ tes ❌ ijazah ✅ admin 2 jt").
+  const std::string ticked =
+      "❌ tes ❌ ijazah ❌ ribet\n✅ admin 2 jt aja, transfer ke rekening pribadi admin";
+  CHECK_FALSE(HitOn(ticked, "ID_FEE_PERSONAL_ACCOUNT").negated);
 }
 
 TEST_CASE("Places closed to domestic-worker placement carry the moratorium flag",
