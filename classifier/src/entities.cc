@@ -489,19 +489,22 @@ const std::vector<Word>& CurrencyPrefixes() {
                                    {"sgd", "SGD"}, {"thb", "THB"}, {"฿", "THB"},   {"php", "PHP"},
                                    {"₱", "PHP"},   {"€", "EUR"},   {"eur", "EUR"}, {"aed", "AED"},
                                    {"¥", "CNY"},   {"cny", "CNY"}, {"rmb", "CNY"}, {"vnd", "VND"},
-                                   {"hkd", "HKD"}, {"krw", "KRW"}, {"₩", "KRW"},   {"jpy", "JPY"}};
+                                   {"hkd", "HKD"}, {"krw", "KRW"}, {"₩", "KRW"},   {"jpy", "JPY"},
+                                   {"sar", "SAR"}, {"qar", "QAR"}, {"kwd", "KWD"}, {"omr", "OMR"}};
   return k;
 }
 
 const std::vector<Word>& CurrencySuffixes() {
   static const std::vector<Word> k{
-      {"usdt", "USDT"},  {"usd", "USD"},   {"u", "USDT"},      {"$", "USD"},    {"dollars", "USD"},
-      {"dollar", "USD"}, {"dolar", "USD"}, {"ringgit", "MYR"}, {"rm", "MYR"},   {"baht", "THB"},
-      {"pesos", "PHP"},  {"peso", "PHP"},  {"rupiah", "IDR"},  {"yuan", "CNY"}, {"元", "CNY"},
-      {"vnd", "VND"},    {"dong", "VND"},  {"đ", "VND"},       {"sgd", "SGD"},  {"myr", "MYR"},
-      {"won", "KRW"},    {"yen", "JPY"},   {"aed", "AED"},     {"php", "PHP"},  {"thb", "THB"},
-      {"hkd", "HKD"},    {"eur", "EUR"},   {"印尼盾", "IDR"},  {"新元", "SGD"}, {"令吉", "MYR"},
-      {"美元", "USD"}};
+      {"usdt", "USDT"},  {"usd", "USD"},   {"u", "USDT"},      {"$", "USD"},     {"dollars", "USD"},
+      {"dollar", "USD"}, {"dolar", "USD"}, {"ringgit", "MYR"}, {"rm", "MYR"},    {"baht", "THB"},
+      {"pesos", "PHP"},  {"peso", "PHP"},  {"rupiah", "IDR"},  {"yuan", "CNY"},  {"元", "CNY"},
+      {"vnd", "VND"},    {"dong", "VND"},  {"đ", "VND"},       {"sgd", "SGD"},   {"myr", "MYR"},
+      {"won", "KRW"},    {"yen", "JPY"},   {"aed", "AED"},     {"php", "PHP"},   {"thb", "THB"},
+      {"hkd", "HKD"},    {"eur", "EUR"},   {"印尼盾", "IDR"},  {"新元", "SGD"},  {"令吉", "MYR"},
+      {"美元", "USD"},   {"riyal", "SAR"}, {"rial", "SAR"},    {"reyal", "SAR"}, {"sar", "SAR"},
+      {"dirham", "AED"}, {"dhs", "AED"},   {"qar", "QAR"},     {"kwd", "KWD"},   {"dinar", "KWD"},
+      {"omr", "OMR"},    {"bhd", "BHD"},   {"lira", "TRY"}};
   return k;
 }
 
@@ -622,7 +625,8 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
       "(?:denda|tebusan|biaya|fee|deposit|depo|jaminan|modal|harga|hutang|utang|rugi|ransom|"
       "penalty|"
       "bayar|setor|dp|uang|potongan|cicilan|pinjaman|talangan|akomodasi|accommodation|airfare|"
-      "tuition|tipu|raup|untung|laba|omzet|omset|\\blari\\b|\\brun\\b|mara?thon|"
+      "tuition|asrama|pelatihan|kursus|tipu|raup|untung|laba|omzet|omset|\\blari\\b|\\brun\\b|mara?"
+      "thon|"
       "costs?|price|chuoc|赎金|押金|赔偿|违约金)[^0-9]{0,25}$",
       CaseInsensitive());
   static const RE2 pay("(?:gaji|salary|upah|income|penghasilan|pendapatan|luong|sahod|月薪|工资)",

@@ -116,6 +116,17 @@ TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years ar
   }
 }
 
+TEST_CASE("Gulf pay is read in riyal, dirham and dinar", "[classifier]") {
+  auto e = BundledClassifier().ExtractEntities(
+      Ad("ART ke Riyadh gaji 1.500 riyal; sopir Dubai 2.000 dirham; Kuwait KWD 120"));
+  REQUIRE(e.salaries.size() == 3);
+  CHECK(e.salaries[0].salary.currency == "SAR");
+  CHECK(e.salaries[0].monthly_idr_min == Approx(1500.0 * 4300));
+  CHECK(e.salaries[1].salary.currency == "AED");
+  CHECK(e.salaries[2].salary.currency == "KWD");
+  CHECK(e.salaries[2].monthly_idr_min == Approx(120.0 * 52000));
+}
+
 TEST_CASE("A word that holds a money word is no money word: Brunei pay stays pay", "[classifier]") {
   // "run" (a race) is a word of its own, never the middle of "Brunei" or "turun".
   for (const char* text : {"Kerja di Brunei 15jt/bulan", "Lowongan Kamboja, turun 12 jt sebulan"}) {
