@@ -623,11 +623,11 @@ std::optional<Amount> ReadAmount(const std::string& t, size_t num_begin, size_t 
 bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   static const RE2 money(
       "(?:denda|tebusan|biaya|fee|deposit|depo|jaminan|modal|harga|hutang|utang|rugi|ransom|"
-      "penalty|"
-      "bayar|setor|dp|uang|potongan|cicilan|pinjaman|talangan|akomodasi|accommodation|airfare|"
-      "tuition|asrama|pelatihan|kursus|tipu|raup|untung|laba|omzet|omset|\\blari\\b|\\brun\\b|mara?"
-      "thon|"
-      "costs?|price|chuoc|赎金|押金|赔偿|违约金)[^0-9]{0,25}$",
+      "penalty|bayar|setor|dp|uang|potongan|cicilan|pinjaman|talangan|"  // fees, debts, loans
+      "akomodasi|accommodation|airfare|tuition|asrama|pelatihan|kursus|costs?|price|"  // a stay
+      "tipu|raup|untung|laba|omzet|omset|"  // what a fraud took or made
+      "\\blari\\b|\\brun\\b|mara?thon|"     // a race ("lari 5K")
+      "chuoc|赎金|押金|赔偿|违约金)[^0-9]{0,25}$",
       CaseInsensitive());
   static const RE2 pay("(?:gaji|salary|upah|income|penghasilan|pendapatan|luong|sahod|月薪|工资)",
                        CaseInsensitive());
