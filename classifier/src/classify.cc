@@ -267,6 +267,49 @@ class MetaEvaluator {
         evidence_(evidence),
         options_(options) {}
 
+  // Whether `c` holds: Eval(c).ok without gathering evidence, so that the many combinations that
+  // do not hold on an ad cost a few lookups rather than copies of their parts' evidence.
+  bool Holds(const Condition& c) const {
+    switch (c.op) {
+      case Condition::Op::kRule:
+        return fired_[static_cast<size_t>(c.rule_index)] != 0;
+      case Condition::Op::kCategory: {
+        const auto& all = rules_.rules();
+        auto in_category = rules_.engine().by_category.find(c.name);
+        if (in_category == rules_.engine().by_category.end()) return false;
+        for (int idx : in_category->second) {
+          const auto i = static_cast<size_t>(idx);
+          if (fired_[i] && Counts(all[i])) return true;
+        }
+        return false;
+      }
+      case Condition::Op::kAll:
+        for (const Condition& child : c.children) {
+          if (!Holds(child)) return false;
+        }
+        return true;
+      case Condition::Op::kAny:
+        for (const Condition& child : c.children) {
+          if (Holds(child)) return true;
+        }
+        return false;
+      case Condition::Op::kAtLeast: {
+        int n = 0;
+        for (const Condition& child : c.children) n += Holds(child) ? 1 : 0;
+        return n >= c.count;
+      }
+      case Condition::Op::kNot:
+        return !Holds(c.children[0]);
+      case Condition::Op::kEntity:
+      case Condition::Op::kObfuscation:
+      case Condition::Op::kPageType:
+      case Condition::Op::kDomain:
+      case Condition::Op::kNear:
+        return Eval(c).ok;
+    }
+    return false;
+  }
+
   EvalResult Eval(const Condition& c) const {
     EvalResult r;
     switch (c.op) {
@@ -712,7 +755,9 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
   // 3. Meta rules, dependencies first.
   MetaEvaluator meta(rs, ad, fields, v.entities, visible, evidence, options_);
   for (int i : engine.meta_order) {
-    EvalResult r = meta.Eval(*engine.compiled[static_cast<size_t>(i)].when);
+    const Condition& when = *engine.compiled[static_cast<size_t>(i)].when;
+    if (!meta.Holds(when)) continue;
+    EvalResult r = meta.Eval(when);
     if (r.ok) {
       const auto m = static_cast<size_t>(i);
       fired[m] = visible[m] = 1;
