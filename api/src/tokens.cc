@@ -95,10 +95,15 @@ Status Validate(const TokenSpec& spec) {
 
 Result<std::string> RandomId(size_t bytes) {
   std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
-    return Status::Internal("RAND_bytes", "no randomness available");
+  // Drawn again while it would start with '-' or '_': ids are typed on command lines ("adwatch
+  // token revoke ID"), where a leading '-' reads as an option. One draw in 32 is redrawn.
+  for (;;) {
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
+      return Status::Internal("RAND_bytes", "no randomness available");
+    }
+    std::string id = Base64Url(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+    if (id.empty() || (id[0] != '-' && id[0] != '_')) return id;
   }
-  return Base64Url(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 std::string TokenDigest(std::string_view token_text) { return Sha256Hex(token_text); }

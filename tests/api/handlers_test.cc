@@ -348,3 +348,16 @@ TEST_CASE("Metrics count requests by route, not by id", "[api]") {
 }
 
 }  // namespace
+
+TEST_CASE("Random ids never start with '-' or '_', which a command line reads as an option",
+          "[api]") {
+  // Token ids are the first 8 characters of one: "adwatch token revoke -Xb3…" was an option.
+  for (int i = 0; i < 2000; ++i) {
+    auto id = api::RandomId(6);
+    REQUIRE(id.has_value());
+    REQUIRE(id->size() == 8);
+    INFO(*id);
+    REQUIRE(id->front() != '-');
+    REQUIRE(id->front() != '_');
+  }
+}

@@ -1,6 +1,7 @@
 #include "adwatch/watch/entry.h"
 
 #include <catch2/catch.hpp>
+#include <cctype>
 
 namespace adwatch::watch {
 namespace {
@@ -55,6 +56,19 @@ TEST_CASE("A keyword entry with a bad RE2 pattern is refused with RE2's error", 
   REQUIRE_FALSE(empty.has_value());
   CHECK_THAT(empty.error().message(), Catch::Contains("every ad"));
   CHECK(Stored(WatchKind::kKeyword, "kerja (di )?kamboja") == "kerja (di )?kamboja");
+}
+
+TEST_CASE("An entry's id never starts with '-' or '_', which a command line reads as an option",
+          "[watch]") {
+  // One id in 32 started so before: "adwatch watch remove -Xb3…" was an unknown option.
+  for (int i = 0; i < 2000; ++i) {
+    auto e = NewEntry({.org = "polda-kepri", .kind = WatchKind::kPhone, .typed = "0812 3456 7890"},
+                      1000);
+    REQUIRE(e.has_value());
+    REQUIRE(e->id.size() == 12);
+    INFO(e->id);
+    REQUIRE(std::isalnum(static_cast<unsigned char>(e->id[0])) != 0);
+  }
 }
 
 TEST_CASE("A new entry gets an id, its stored form and its expiry", "[watch]") {

@@ -149,6 +149,9 @@ Result<WatchEntry> NewEntry(const EntrySpec& spec, int64_t now_ms) {
   std::random_device rd;  // /dev/urandom on Linux
   WatchEntry e;
   for (int i = 0; i < 12; ++i) e.id += kAlphabet[rd() % 64];
+  // "adwatch watch remove ID" would read a leading '-' as an option: the first is a letter or
+  // digit.
+  while (e.id[0] == '-' || e.id[0] == '_') e.id[0] = kAlphabet[rd() % 64];
   e.org = spec.org;
   e.kind = spec.kind;
   e.value = std::move(*value);
