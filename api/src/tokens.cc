@@ -1,38 +1,11 @@
 #include "adwatch/api/tokens.h"
 
-#include <openssl/rand.h>
-
 #include <algorithm>
 
 #include "adwatch/common/hash.h"
 
 namespace adwatch::api {
 namespace {
-
-std::string Base64Url(const unsigned char* data, size_t n) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  size_t i = 0;
-  for (; i + 3 <= n; i += 3) {
-    const uint32_t v = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (n - i == 1) {
-    const uint32_t v = uint32_t{data[i]} << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-  } else if (n - i == 2) {
-    const uint32_t v = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-  }
-  return out;
-}
 
 bool IsBase64UrlChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -91,19 +64,6 @@ Status Validate(const TokenSpec& spec) {
     }
   }
   return Status::OK();
-}
-
-Result<std::string> RandomId(size_t bytes) {
-  std::string raw(bytes, '\0');
-  // Drawn again while it would start with '-' or '_': ids are typed on command lines ("adwatch
-  // token revoke ID"), where a leading '-' reads as an option. One draw in 32 is redrawn.
-  for (;;) {
-    if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
-      return Status::Internal("RAND_bytes", "no randomness available");
-    }
-    std::string id = Base64Url(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
-    if (id.empty() || (id[0] != '-' && id[0] != '_')) return id;
-  }
 }
 
 std::string TokenDigest(std::string_view token_text) { return Sha256Hex(token_text); }

@@ -2,10 +2,11 @@
 
 #include <re2/re2.h>
 
-#include <random>
+#include <utility>
 
 #include "adwatch/classifier/contacts.h"
 #include "adwatch/common/names.h"
+#include "adwatch/common/random_id.h"
 #include "host.h"
 
 namespace adwatch::watch {
@@ -144,14 +145,10 @@ Result<WatchEntry> NewEntry(const EntrySpec& spec, int64_t now_ms) {
   if (spec.ttl_ms < 0) return Status::InvalidArgument("watch entry", "negative expiry");
   auto value = StoredForm(spec.kind, spec.typed);
   if (!value) return value.error();
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::random_device rd;  // /dev/urandom on Linux
+  auto id = RandomId(9);  // 12 characters
+  if (!id) return id.error();
   WatchEntry e;
-  for (int i = 0; i < 12; ++i) e.id += kAlphabet[rd() % 64];
-  // "adwatch watch remove ID" would read a leading '-' as an option: the first is a letter or
-  // digit.
-  while (e.id[0] == '-' || e.id[0] == '_') e.id[0] = kAlphabet[rd() % 64];
+  e.id = std::move(*id);
   e.org = spec.org;
   e.kind = spec.kind;
   e.value = std::move(*value);

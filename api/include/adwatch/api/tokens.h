@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "adwatch/common/clock.h"
+#include "adwatch/common/random_id.h"
 #include "adwatch/common/records.h"
 #include "adwatch/common/status.h"
 #include "adwatch/storage/store.h"
@@ -61,9 +62,8 @@ Authenticated Authenticate(const storage::Store& store, std::string_view authori
 // The SHA-256 of a token text, lower-case hex: the stored lookup key.
 std::string TokenDigest(std::string_view token_text);
 
-// Random URL-safe identifiers (submission and token ids): `bytes` random bytes in base64url, never
-// starting with '-' or '_', so that a command line does not read the id as an option.
-Result<std::string> RandomId(size_t bytes);
+// Submission and token ids come from common's RandomId.
+using adwatch::RandomId;
 
 }  // namespace adwatch::api
 
