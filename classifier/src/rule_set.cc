@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -207,7 +208,8 @@ class ConditionParser {
     } else if (has("category")) {
       c.op = Condition::Op::kCategory;
       c.name = scalar("category");
-      if (!categories_.count(c.name)) return err("unknown category '" + c.name + "'");
+      if (!categories_.count(c.name))
+        return err("unknown category '" + c.name + "' (not in categories.yaml)");
       allowed = {"category"};
     } else if (has("entity")) {
       c.op = Condition::Op::kEntity;
@@ -391,6 +393,27 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
   return Status::OK();
 }
 
+// The rule files that put the most pattern text into a Set, for the error when it does not fit:
+// "families.yaml 41 KB, conditions.yaml 12 KB".
+std::string LargestPatternFiles(const std::vector<Rule>& rules, const ViewSet& vs,
+                                const std::string& dir) {
+  std::map<std::string, size_t> bytes;
+  for (const auto& [ri, pi] : vs.entries) {
+    const Rule& r = rules[static_cast<size_t>(ri)];
+    bytes[r.file] += r.patterns[static_cast<size_t>(pi)].size();
+  }
+  std::vector<std::pair<size_t, std::string>> order;
+  for (const auto& [file, n] : bytes) order.emplace_back(n, file);
+  std::sort(order.begin(), order.end(), std::greater<>());
+  std::string out;
+  for (size_t k = 0; k < order.size() && k < 3; ++k) {
+    if (k > 0) out += ", ";
+    out += fs::path(order[k].second).lexically_relative(dir).string() + " " +
+           std::to_string((order[k].first + 1023) / 1024) + " KB";
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& options) {
@@ -443,8 +466,8 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
       ADWATCH_RETURN_IF_ERROR(ReadRule(file, node, r, when));
       const std::string where = file + ":" + std::to_string(r.line);
       if (!rep.categories.count(r.category)) {
-        return Status::InvalidArgument(where + ": rule " + r.id,
-                                       "unknown category '" + r.category + "'");
+        return Status::InvalidArgument(where + ": rule " + r.id, "unknown category '" + r.category +
+                                                                     "' (not in categories.yaml)");
       }
       auto [it, inserted] = engine.by_id.emplace(r.id, static_cast<int>(rep.rules.size()));
       if (!inserted) {
@@ -502,11 +525,12 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
   for (size_t v = 0; v < engine.sets.size(); ++v) {
     if (engine.sets[v].entries.empty()) continue;
     if (!engine.sets[v].set->Compile()) {
-      return Status::InvalidArgument(dir, std::string("the RE2::Set of the ") +
-                                              (v == 0 ? "folded" : "skeleton") +
-                                              " view does not fit in set_max_mem_mb=" +
-                                              std::to_string(options.set_max_mem_bytes >> 20) +
-                                              "; raise it or simplify patterns");
+      return Status::InvalidArgument(
+          dir, std::string("the RE2::Set of the ") + (v == 0 ? "folded" : "skeleton") +
+                   " view does not fit in set_max_mem_mb=" +
+                   std::to_string(options.set_max_mem_bytes >> 20) +
+                   "; raise it or simplify patterns (largest: " +
+                   LargestPatternFiles(rep.rules, engine.sets[v], dir) + ")");
     }
   }
 

@@ -1,7 +1,6 @@
 #include "adwatch/classifier/rule_set.h"
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "support/temp_dir.h"
@@ -75,27 +74,40 @@ TEST_CASE("RuleSet rejects a bad pattern with its file, line and RE2's reason", 
   CHECK_THAT(r.error().message(), Catch::Contains("missing )"));
 }
 
-TEST_CASE("RuleSet rejects duplicate ids, unknown categories, weights and meta references", "[classifier]") {
+TEST_CASE("RuleSet rejects duplicate ids, unknown categories, weights and meta references",
+          "[classifier]") {
   struct Case {
     const char* yaml;
     const char* expect;
   };
   const Case cases[] = {
-      {"rules:\n  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [x], describe: {id: a, en: b}}\n"
-       "  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [y], describe: {id: a, en: b}}\n",
+      {"rules:\n  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [x], "
+       "describe: {id: a, en: b}}\n"
+       "  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [y], describe: "
+       "{id: a, en: b}}\n",
        ":3: rule A: duplicate id"},
-      {"rules:\n  - {id: A, category: NOPE, weight: 1, languages: [id], patterns: [x], describe: {id: a, en: b}}\n",
-       ":2: rule A: unknown category 'NOPE'"},
-      {"rules:\n  - {id: A, category: COST_COVERED, weight: 150, languages: [id], patterns: [x], describe: {id: a, en: b}}\n",
+      {"rules:\n  - {id: A, category: NOPE, weight: 1, languages: [id], patterns: [x], describe: "
+       "{id: a, en: b}}\n",
+       ":2: rule A: unknown category 'NOPE' (not in categories.yaml)"},
+      {"rules:\n  - {id: A, category: COST_COVERED, weight: 150, languages: [id], patterns: [x], "
+       "describe: {id: a, en: b}}\n",
        "weight: must lie between -100 and 100"},
-      {"rules:\n  - {id: A, category: COMBINATION, weight: 5, languages: [any], when: {rule: GHOST}, describe: {id: a, en: b}}\n",
+      {"rules:\n  - {id: A, category: COMBINATION, weight: 5, languages: [any], when: {rule: "
+       "GHOST}, describe: {id: a, en: b}}\n",
        "unknown rule 'GHOST'"},
-      {"rules:\n  - {id: A, category: COMBINATION, weight: 5, languages: [any], when: {rule: B}, describe: {id: a, en: b}}\n"
-       "  - {id: B, category: COMBINATION, weight: 5, languages: [any], when: {rule: A}, describe: {id: a, en: b}}\n",
+      {"rules:\n  - {id: A, category: COMBINATION, weight: 5, languages: [any], when: {category: "
+       "NOPE}, describe: {id: a, en: b}}\n",
+       "when: unknown category 'NOPE' (not in categories.yaml)"},
+      {"rules:\n  - {id: A, category: COMBINATION, weight: 5, languages: [any], when: {rule: B}, "
+       "describe: {id: a, en: b}}\n"
+       "  - {id: B, category: COMBINATION, weight: 5, languages: [any], when: {rule: A}, describe: "
+       "{id: a, en: b}}\n",
        "cycle"},
-      {"rules:\n  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [x], describe: {id: a}}\n",
+      {"rules:\n  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [x], "
+       "describe: {id: a}}\n",
        "describe.en: is required"},
-      {"rules:\n  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [x], describe: {id: a, en: b}, wieght: 2}\n",
+      {"rules:\n  - {id: A, category: COST_COVERED, weight: 1, languages: [id], patterns: [x], "
+       "describe: {id: a, en: b}, wieght: 2}\n",
        "wieght: unknown key"},
   };
   for (const Case& c : cases) {
@@ -110,11 +122,15 @@ TEST_CASE("RuleSet rejects duplicate ids, unknown categories, weights and meta r
 TEST_CASE("A Set that cannot fit its memory budget fails to load, clearly", "[classifier]") {
   std::string yaml = "rules:\n";
   for (int i = 0; i < 40; ++i) {
-    yaml += "  - {id: R" + std::to_string(i) + ", category: COST_COVERED, weight: 1, languages: [id], "
-            "patterns: ['a[a-z]{0,40}b" + std::to_string(i) + "[a-z]{0,40}c'], describe: {id: a, en: b}}\n";
+    yaml += "  - {id: R" + std::to_string(i) +
+            ", category: COST_COVERED, weight: 1, languages: [id], "
+            "patterns: ['a[a-z]{0,40}b" +
+            std::to_string(i) + "[a-z]{0,40}c'], describe: {id: a, en: b}}\n";
   }
   RulesDir d(yaml);
   auto r = d.Load(1LL << 20);
   REQUIRE_FALSE(r.has_value());
   CHECK_THAT(r.error().message(), Catch::Contains("does not fit in set_max_mem_mb=1"));
+  // It names the file whose patterns fill the Set, so the user knows where to look.
+  CHECK_THAT(r.error().message(), Catch::Matches(R"(.*\(largest: [a-z_]+\.yaml \d+ KB\)$)"));
 }
