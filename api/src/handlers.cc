@@ -8,6 +8,7 @@
 #include "adwatch/common/escape.h"
 #include "adwatch/common/hash.h"
 #include "adwatch/common/names.h"
+#include "adwatch/common/random_id.h"
 #include "adwatch/common/time.h"
 #include "adwatch/export/evidence.h"
 #include "adwatch/export/networks.h"

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "adwatch/common/hash.h"
+#include "adwatch/common/random_id.h"
 
 namespace adwatch::api {
 namespace {

@@ -8,6 +8,7 @@
 
 #include "adwatch/api/api.h"
 #include "adwatch/api/tokens.h"
+#include "adwatch/common/random_id.h"
 #include "adwatch/storage/store.h"
 #include "storage/test_util.h"
 
@@ -353,7 +354,7 @@ TEST_CASE("Random ids never start with '-' or '_', which a command line reads as
           "[api]") {
   // Token ids are the first 8 characters of one: "adwatch token revoke -Xb3…" was an option.
   for (int i = 0; i < 2000; ++i) {
-    auto id = api::RandomId(6);
+    auto id = adwatch::RandomId(6);
     REQUIRE(id.has_value());
     REQUIRE(id->size() == 8);
     INFO(*id);

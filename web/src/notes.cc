@@ -4,7 +4,7 @@
 // value a JSON object. Notes are never changed or deleted (a newer note says what changed).
 #include <cstdio>
 
-#include "adwatch/api/tokens.h"
+#include "adwatch/common/random_id.h"
 #include "web_internal.h"
 
 namespace adwatch::web::internal {
@@ -30,7 +30,7 @@ std::vector<Note> NotesFor(const storage::Store& store, std::string_view term) {
 }
 
 Status AddNote(storage::Store& store, const Note& note) {
-  auto rnd = api::RandomId(6);
+  auto rnd = RandomId(6);
   if (!rnd) return rnd.error();
   char at[32];
   std::snprintf(at, sizeof at, "%013lld", static_cast<long long>(note.at_ms));

@@ -4,8 +4,8 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "adwatch/api/tokens.h"
 #include "adwatch/common/hash.h"
+#include "adwatch/common/random_id.h"
 #include "adwatch/web/web.h"
 
 namespace adwatch::web {
@@ -36,9 +36,9 @@ Sessions::Sessions(const WebOptions& options) : rep_(std::make_unique<Rep>()) {
 Sessions::~Sessions() = default;
 
 Result<Session> Sessions::Create(std::string token_text, const ApiToken& token, int64_t now_ms) {
-  auto id = api::RandomId(32);
+  auto id = RandomId(32);
   if (!id) return id.error();
-  auto csrf = api::RandomId(32);
+  auto csrf = RandomId(32);
   if (!csrf) return csrf.error();
   Session s;
   s.id = std::move(*id);

@@ -10,6 +10,7 @@
 #include "adwatch/common/hash.h"
 #include "adwatch/common/names.h"
 #include "adwatch/common/query.h"
+#include "adwatch/common/random_id.h"
 #include "web_internal.h"
 
 namespace adwatch::web {
@@ -148,7 +149,7 @@ WebResponse Root(Context& c) {
 }
 
 WebResponse LoginForm(Context& c, int status, std::string_view error) {
-  auto nonce = api::RandomId(32);
+  auto nonce = RandomId(32);
   if (!nonce) return internal::Message(c, 500, c.T("error"), c.T("error_internal"));
   std::string m = "<section class=\"login\"><h1>" + H(c.T("login_title")) + "</h1>";
   m += "<p>" + H(c.T("login_help")) + "</p>";

@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "adwatch/common/clock.h"
-#include "adwatch/common/random_id.h"
 #include "adwatch/common/records.h"
 #include "adwatch/common/status.h"
 #include "adwatch/storage/store.h"
@@ -61,9 +60,6 @@ Authenticated Authenticate(const storage::Store& store, std::string_view authori
 
 // The SHA-256 of a token text, lower-case hex: the stored lookup key.
 std::string TokenDigest(std::string_view token_text);
-
-// Submission and token ids come from common's RandomId.
-using adwatch::RandomId;
 
 }  // namespace adwatch::api
 
