@@ -55,6 +55,15 @@ Status Validate(const RuleSetOptions& options) {
 
 namespace {
 
+// The rules folder's one file that is not rules: the categories and the reading options.
+constexpr char kCategoriesFile[] = "categories.yaml";
+
+// A rule or a condition naming a category the categories file lacks: said so, since the rule's
+// own file is where the error is reported.
+std::string UnknownCategory(const std::string& name) {
+  return "unknown category '" + name + "' (not in " + kCategoriesFile + ")";
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buf;
@@ -208,8 +217,7 @@ class ConditionParser {
     } else if (has("category")) {
       c.op = Condition::Op::kCategory;
       c.name = scalar("category");
-      if (!categories_.count(c.name))
-        return err("unknown category '" + c.name + "' (not in categories.yaml)");
+      if (!categories_.count(c.name)) return err(UnknownCategory(c.name));
       allowed = {"category"};
     } else if (has("entity")) {
       c.op = Condition::Op::kEntity;
@@ -436,13 +444,13 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
       continue;
     }
     if (it->is_regular_file() && it->path().extension() == ".yaml" &&
-        it->path().filename() != "categories.yaml") {
+        it->path().filename() != kCategoriesFile) {
       files.push_back(it->path().string());
     }
   }
   std::sort(files.begin(), files.end());
 
-  const std::string categories_path = (fs::path(dir) / "categories.yaml").string();
+  const std::string categories_path = (fs::path(dir) / kCategoriesFile).string();
   ADWATCH_RETURN_IF_ERROR(LoadCategories(categories_path, engine, rep.categories));
   auto gazetteer = Gazetteer::Load((fs::path(dir) / "gazetteer").string());
   if (!gazetteer) return gazetteer.error();
@@ -466,8 +474,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
       ADWATCH_RETURN_IF_ERROR(ReadRule(file, node, r, when));
       const std::string where = file + ":" + std::to_string(r.line);
       if (!rep.categories.count(r.category)) {
-        return Status::InvalidArgument(where + ": rule " + r.id, "unknown category '" + r.category +
-                                                                     "' (not in categories.yaml)");
+        return Status::InvalidArgument(where + ": rule " + r.id, UnknownCategory(r.category));
       }
       auto [it, inserted] = engine.by_id.emplace(r.id, static_cast<int>(rep.rules.size()));
       if (!inserted) {
