@@ -481,30 +481,50 @@ size_t SkipSpaces(const std::string& t, size_t pos) {
   return pos;
 }
 
+// "¥" writes both the yen and the yuan: FindSalaries reads it as yen in a text about Japan
+// ("magang Jepang, gaji ¥150.000/bulan") and as yuan elsewhere.
+constexpr const char* kYenOrYuan = "\xC2\xA5";
+
+// Whether the folded text speaks of Japan, so that its "¥" amounts are yen.
+bool MentionsJapan(const std::string& t) {
+  static constexpr std::string_view kWords[] = {"jepang", "japan", "japanese", "nihon", "yen"};
+  for (std::string_view w : kWords) {
+    for (size_t at = t.find(w); at != std::string::npos; at = t.find(w, at + 1)) {
+      const bool starts = at == 0 || !IsAsciiLetter(t[at - 1]);
+      const bool ends = at + w.size() >= t.size() || !IsAsciiLetter(t[at + w.size()]);
+      if (starts && ends) return true;
+    }
+  }
+  return t.find("\xE6\x97\xA5\xE6\x9C\xAC") != std::string::npos ||  // 日本
+         t.find("\xE5\x86\x86") != std::string::npos;                // 円
+}
+
 const std::vector<Word>& CurrencyPrefixes() {
   // Longer prefixes that end in '$' come before "$" itself: "NT$ 27,470" is Taiwan dollars.
-  static const std::vector<Word> k{{"rp.", "IDR"}, {"rp", "IDR"},  {"idr", "IDR"}, {"usdt", "USDT"},
-                                   {"usd", "USD"}, {"us$", "USD"}, {"nt$", "TWD"}, {"s$", "SGD"},
-                                   {"hk$", "HKD"}, {"$", "USD"},   {"rm", "MYR"},  {"myr", "MYR"},
-                                   {"sgd", "SGD"}, {"thb", "THB"}, {"฿", "THB"},   {"php", "PHP"},
-                                   {"₱", "PHP"},   {"€", "EUR"},   {"eur", "EUR"}, {"aed", "AED"},
-                                   {"¥", "CNY"},   {"cny", "CNY"}, {"rmb", "CNY"}, {"vnd", "VND"},
-                                   {"hkd", "HKD"}, {"krw", "KRW"}, {"₩", "KRW"},   {"jpy", "JPY"},
-                                   {"sar", "SAR"}, {"qar", "QAR"}, {"kwd", "KWD"}, {"omr", "OMR"}};
+  static const std::vector<Word> k{
+      {"rp.", "IDR"},    {"rp", "IDR"},  {"idr", "IDR"}, {"usdt", "USDT"}, {"usd", "USD"},
+      {"us$", "USD"},    {"nt$", "TWD"}, {"s$", "SGD"},  {"hk$", "HKD"},   {"$", "USD"},
+      {"rm", "MYR"},     {"myr", "MYR"}, {"sgd", "SGD"}, {"thb", "THB"},   {"฿", "THB"},
+      {"php", "PHP"},    {"₱", "PHP"},   {"€", "EUR"},   {"eur", "EUR"},   {"aed", "AED"},
+      {"¥", kYenOrYuan}, {"cny", "CNY"}, {"rmb", "CNY"}, {"vnd", "VND"},   {"hkd", "HKD"},
+      {"krw", "KRW"},    {"₩", "KRW"},   {"jpy", "JPY"}, {"sar", "SAR"},   {"qar", "QAR"},
+      {"kwd", "KWD"},    {"omr", "OMR"}};
   return k;
 }
 
 const std::vector<Word>& CurrencySuffixes() {
   static const std::vector<Word> k{
-      {"usdt", "USDT"},  {"usd", "USD"},   {"u", "USDT"},      {"$", "USD"},     {"dollars", "USD"},
-      {"dollar", "USD"}, {"dolar", "USD"}, {"ringgit", "MYR"}, {"rm", "MYR"},    {"baht", "THB"},
-      {"pesos", "PHP"},  {"peso", "PHP"},  {"rupiah", "IDR"},  {"yuan", "CNY"},  {"元", "CNY"},
-      {"vnd", "VND"},    {"dong", "VND"},  {"đ", "VND"},       {"sgd", "SGD"},   {"myr", "MYR"},
-      {"won", "KRW"},    {"yen", "JPY"},   {"aed", "AED"},     {"php", "PHP"},   {"thb", "THB"},
-      {"hkd", "HKD"},    {"eur", "EUR"},   {"印尼盾", "IDR"},  {"新元", "SGD"},  {"令吉", "MYR"},
-      {"美元", "USD"},   {"riyal", "SAR"}, {"rial", "SAR"},    {"reyal", "SAR"}, {"sar", "SAR"},
-      {"dirham", "AED"}, {"dhs", "AED"},   {"qar", "QAR"},     {"kwd", "KWD"},   {"dinar", "KWD"},
-      {"omr", "OMR"},    {"bhd", "BHD"},   {"lira", "TRY"}};
+      {"usdt", "USDT"},   {"usd", "USD"},    {"u", "USDT"},    {"$", "USD"},
+      {"dollars", "USD"}, {"dollar", "USD"}, {"dolar", "USD"}, {"ringgit", "MYR"},
+      {"rm", "MYR"},      {"baht", "THB"},   {"pesos", "PHP"}, {"peso", "PHP"},
+      {"rupiah", "IDR"},  {"yuan", "CNY"},   {"元", "CNY"},    {"vnd", "VND"},
+      {"dong", "VND"},    {"đ", "VND"},      {"sgd", "SGD"},   {"myr", "MYR"},
+      {"won", "KRW"},     {"yen", "JPY"},    {"aed", "AED"},   {"php", "PHP"},
+      {"thb", "THB"},     {"hkd", "HKD"},    {"eur", "EUR"},   {"印尼盾", "IDR"},
+      {"新元", "SGD"},    {"令吉", "MYR"},   {"美元", "USD"},  {"riyal", "SAR"},
+      {"rial", "SAR"},    {"reyal", "SAR"},  {"sar", "SAR"},   {"dirham", "AED"},
+      {"dhs", "AED"},     {"qar", "QAR"},    {"kwd", "KWD"},   {"dinar", "KWD"},
+      {"omr", "OMR"},     {"bhd", "BHD"},    {"lira", "TRY"},  {"\xE5\x86\x86", "JPY"}};
   return k;
 }
 
@@ -667,6 +687,7 @@ void FindSalaries(std::string_view field, const TextView& folded, const Gazettee
     if (c.field == field) phone_spans.push_back(c.span);
   }
   std::optional<std::vector<size_t>> pay_ends;  // computed at the first figure that needs it
+  std::optional<bool> japan;  // whether "¥" means yen here; asked at the first "¥"
   size_t pos = 0;
   while (pos < t.size()) {
     // The next figure: digits, with '.' or ',' between digit groups.
@@ -751,6 +772,10 @@ void FindSalaries(std::string_view field, const TextView& folded, const Gazettee
     Salary s;
     s.currency = !lo.currency.empty() ? lo.currency : hi.currency;
     if (s.currency.empty()) s.currency = lo.implied_currency;
+    if (s.currency == kYenOrYuan) {
+      if (!japan) japan = MentionsJapan(t);
+      s.currency = *japan ? "JPY" : "CNY";
+    }
     double vlo = lo.value * lo.multiplier, vhi = hi.value * hi.multiplier;
     if (s.currency.empty()) {
       if (lo.has_multiplier) {

@@ -127,6 +127,24 @@ TEST_CASE("Gulf pay is read in riyal, dirham and dinar", "[classifier]") {
   CHECK(e.salaries[2].monthly_idr_min == Approx(120.0 * 52000));
 }
 
+TEST_CASE("The yen sign is read as yen in a post about Japan and as yuan elsewhere",
+          "[classifier]") {
+  // "¥150.000" read as yuan was IDR 330 million a month, and every lawful trainee programme in
+  // Japan looked like an unrealistic salary.
+  auto japan = BundledClassifier().ExtractEntities(
+      Ad("Magang Jepang, tunjangan ¥150.000/bulan, asrama disediakan"));
+  REQUIRE(japan.salaries.size() == 1);
+  CHECK(japan.salaries[0].salary.currency == "JPY");
+  CHECK(japan.salaries[0].monthly_idr_min == Approx(150000.0 * 105));
+  auto yen_suffix = BundledClassifier().ExtractEntities(Ad("Gaji 15万円/bulan di Osaka"));
+  REQUIRE(yen_suffix.salaries.size() == 1);
+  CHECK(yen_suffix.salaries[0].salary.currency == "JPY");
+  CHECK(yen_suffix.salaries[0].salary.min == Approx(15e4));
+  auto china = BundledClassifier().ExtractEntities(Ad("月薪¥30000，包吃住"));
+  REQUIRE(china.salaries.size() == 1);
+  CHECK(china.salaries[0].salary.currency == "CNY");
+}
+
 TEST_CASE("A word that holds a money word is no money word: Brunei pay stays pay", "[classifier]") {
   // "run" (a race) is a word of its own, never the middle of "Brunei" or "turun".
   for (const char* text : {"Kerja di Brunei 15jt/bulan", "Lowongan Kamboja, turun 12 jt sebulan"}) {
