@@ -483,7 +483,7 @@ size_t SkipSpaces(const std::string& t, size_t pos) {
 
 // "¥" writes both the yen and the yuan: FindSalaries reads it as yen in a text about Japan
 // ("magang Jepang, gaji ¥150.000/bulan") and as yuan elsewhere.
-constexpr const char* kYenOrYuan = "\xC2\xA5";
+constexpr const char* kYenOrYuan = "¥";
 
 // Whether the folded text speaks of Japan, so that its "¥" amounts are yen.
 bool MentionsJapan(const std::string& t) {
@@ -495,8 +495,7 @@ bool MentionsJapan(const std::string& t) {
       if (starts && ends) return true;
     }
   }
-  return t.find("\xE6\x97\xA5\xE6\x9C\xAC") != std::string::npos ||  // 日本
-         t.find("\xE5\x86\x86") != std::string::npos;                // 円
+  return t.find("日本") != std::string::npos || t.find("円") != std::string::npos;
 }
 
 const std::vector<Word>& CurrencyPrefixes() {
@@ -514,17 +513,15 @@ const std::vector<Word>& CurrencyPrefixes() {
 
 const std::vector<Word>& CurrencySuffixes() {
   static const std::vector<Word> k{
-      {"usdt", "USDT"},   {"usd", "USD"},    {"u", "USDT"},    {"$", "USD"},
-      {"dollars", "USD"}, {"dollar", "USD"}, {"dolar", "USD"}, {"ringgit", "MYR"},
-      {"rm", "MYR"},      {"baht", "THB"},   {"pesos", "PHP"}, {"peso", "PHP"},
-      {"rupiah", "IDR"},  {"yuan", "CNY"},   {"元", "CNY"},    {"vnd", "VND"},
-      {"dong", "VND"},    {"đ", "VND"},      {"sgd", "SGD"},   {"myr", "MYR"},
-      {"won", "KRW"},     {"yen", "JPY"},    {"aed", "AED"},   {"php", "PHP"},
-      {"thb", "THB"},     {"hkd", "HKD"},    {"eur", "EUR"},   {"印尼盾", "IDR"},
-      {"新元", "SGD"},    {"令吉", "MYR"},   {"美元", "USD"},  {"riyal", "SAR"},
-      {"rial", "SAR"},    {"reyal", "SAR"},  {"sar", "SAR"},   {"dirham", "AED"},
-      {"dhs", "AED"},     {"qar", "QAR"},    {"kwd", "KWD"},   {"dinar", "KWD"},
-      {"omr", "OMR"},     {"bhd", "BHD"},    {"lira", "TRY"},  {"\xE5\x86\x86", "JPY"}};
+      {"usdt", "USDT"},  {"usd", "USD"},   {"u", "USDT"},      {"$", "USD"},     {"dollars", "USD"},
+      {"dollar", "USD"}, {"dolar", "USD"}, {"ringgit", "MYR"}, {"rm", "MYR"},    {"baht", "THB"},
+      {"pesos", "PHP"},  {"peso", "PHP"},  {"rupiah", "IDR"},  {"yuan", "CNY"},  {"元", "CNY"},
+      {"vnd", "VND"},    {"dong", "VND"},  {"đ", "VND"},       {"sgd", "SGD"},   {"myr", "MYR"},
+      {"won", "KRW"},    {"yen", "JPY"},   {"aed", "AED"},     {"php", "PHP"},   {"thb", "THB"},
+      {"hkd", "HKD"},    {"eur", "EUR"},   {"印尼盾", "IDR"},  {"新元", "SGD"},  {"令吉", "MYR"},
+      {"美元", "USD"},   {"riyal", "SAR"}, {"rial", "SAR"},    {"reyal", "SAR"}, {"sar", "SAR"},
+      {"dirham", "AED"}, {"dhs", "AED"},   {"qar", "QAR"},     {"kwd", "KWD"},   {"dinar", "KWD"},
+      {"omr", "OMR"},    {"bhd", "BHD"},   {"lira", "TRY"},    {"円", "JPY"}};
   return k;
 }
 
