@@ -313,3 +313,30 @@ TEST_CASE("ScoreHits recomputes score, level, kind and pattern from the hits' we
   CHECK(v.level == Level::kNone);
   CHECK(v.pattern == Pattern::kOther);  // too little evidence left to name one
 }
+
+TEST_CASE("A recruiter's own words that sound like a warning do not hide the lure",
+          "[classifier][families]") {
+  // Warning cues negate the words after them, so a cue a recruiter can say opens a hole: each of
+  // these once lost its level because of a cue added for awareness posts.
+  for (const char* text : {
+           "Yang minta info detail langsung WA, gaji 15 juta, tiket gratis, kerja admin di Kamboja "
+           "pakai visa turis",
+           "Kami tidak menawarkan gaji kecil: gaji 15 juta, tiket ditanggung, cukup KTP, kerja di "
+           "Malaysia",
+           "Nobody will check your papers, just come on a tourist visa, salary 1500 USD, ticket "
+           "free, job in Cambodia",
+           "Yang meminta formulir langsung transfer DP 2 juta ke rekening saya, kerja pabrik di "
+           "Jepang",
+           "Pakai visa turis aman, dijamin tidak akan dideportasi, gaji 15 juta, kerja admin di "
+           "Kamboja",
+           "Kami tidak menerima pembayaran tunai, transfer DP 3 juta ke rekening saya, kerja di "
+           "Malaysia",
+           "Di dunia ini tidak ada yang gratis, DP 3 juta dulu ke rekening saya, berangkat ke "
+           "Malaysia minggu depan",
+           "Dia menawarkan aku kerja di Malaysia, gaji 8 juta, tiket gratis, cukup KTP aja. Minat "
+           "DM",
+       }) {
+    INFO(text);
+    CHECK(Classify(text).level >= Level::kMedium);
+  }
+}
