@@ -534,6 +534,15 @@ const std::vector<Word>& Multipliers() {
   return k;
 }
 
+// What a price is counted in ("rp 38 jt / pasangan", "usd 1,200 per pax"): an amount per one of
+// these is what something costs, not what a job pays.
+const std::vector<Word>& PriceUnits() {
+  static const std::vector<Word> k{{"pasangan", ""}, {"pasang", ""}, {"pax", ""},
+                                   {"paket", ""},    {"couple", ""}, {"person", ""},
+                                   {"orang", ""},    {"org", ""},    {"peserta", ""}};
+  return k;
+}
+
 double MultiplierValue(std::string_view m) {
   if (m == "jutaan" || m == "juta" || m == "jt" || m == "million" || m == "mil" || m == "trieu") {
     return 1e6;
@@ -577,6 +586,9 @@ struct Amount {
   std::string currency;
   double multiplier = 1;
   bool has_multiplier = false;
+  // "mil" is also a mile ("SKK 60 mil", a skipper's 60-mile licence): money only beside a
+  // currency or a pay word.
+  bool miles_or_millions = false;
   std::string implied_currency;  // from the multiplier ("jt" → IDR)
 };
 
@@ -619,6 +631,7 @@ std::optional<Amount> ReadAmount(const std::string& t, size_t num_begin, size_t 
     if (const Word* m = StartsWithWord(t, p, Multipliers())) {
       a.multiplier = MultiplierValue(m->text);
       a.has_multiplier = true;
+      a.miles_or_millions = m->text == "mil";
       a.implied_currency = m->value;
       pos = p + m->text.size();
     }
@@ -709,7 +722,8 @@ void FindSalaries(std::string_view field, const TextView& folded, const Gazettee
     }
     auto first = ReadAmount(t, nb, ne);
     if (!first) continue;
-    const bool money_like = !first->currency.empty() || first->has_multiplier;
+    const bool money_like =
+        !first->currency.empty() || (first->has_multiplier && !first->miles_or_millions);
     if (!pay_ends) pay_ends = PayWordEnds(t);
     const bool has_context = SalaryContextBefore(*pay_ends, first->begin);
     // A range of money that is not pay ("dana talangan 30-40 juta") is skipped whole, or its
@@ -817,6 +831,8 @@ void FindSalaries(std::string_view field, const TextView& folded, const Gazettee
         if (const Word* w = StartsWithWord(t, q, PeriodWords())) {
           s.period = w->value;
           end = q + w->text.size();
+        } else if (StartsWithWord(t, q, PriceUnits()) != nullptr) {
+          continue;  // a price per couple, person or package ("rp 38 jt / pasangan"), not pay
         }
       }
     }

@@ -153,6 +153,24 @@ TEST_CASE("A word that holds a money word is no money word: Brunei pay stays pay
   }
 }
 
+TEST_CASE("A price per couple, person or package and a skipper's miles are not pay",
+          "[classifier]") {
+  // A prewedding trip "Rp 38 jt / pasangan" read as a salary of 38 million made a wedding
+  // organiser's ad look like an unrealistic job offer; so did a domestic skipper's "SKK 60 mil".
+  for (const char* text : {"Paket prewedding Taiwan Rp 38 jt / pasangan, kuota 4 pasangan",
+                           "Tour Jepang USD 1,200 per pax, visa dibantu",
+                           "Dicari nakhoda kapal 10 GT, wajib SKK 60 mil, bagi hasil"}) {
+    INFO(text);
+    CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.empty());
+  }
+  // Pay stays pay, "mil" beside a pay word or a currency too.
+  for (const char* text : {"Gaji 60 mil sebulan di kapal Taiwan", "Kerja Kamboja, USD 1,200/bulan",
+                           "Gaji Rp 8 juta per bulan, tiket gratis"}) {
+    INFO(text);
+    CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.size() == 1);
+  }
+}
+
 TEST_CASE("Places carry placement status and spans into the original", "[classifier]") {
   const std::string text = "Kerja di K 4 M B O J A, jemput di Batam, transit Bangkok";
   auto e = BundledClassifier().ExtractEntities(Ad(text));
