@@ -27,13 +27,16 @@ constexpr std::array<std::string_view, 59> kDenialWords{
     "kaga",    "dak",     "indak", "ndek",   "ndeq"};
 
 // Inside a phrase, a denial word denies it when one of these comes next: "biaya pindah tidak
-// dipotong dari gaji", "biaya ditanggung perusahaan TANPA potong gaji", "gaji tidak ditahan".
-// Only deductions, withholding and demands: "tanpa paspor", "tidak perlu pengalaman" and "gaji
-// tidak dibayar" are what the phrase says, not a denial of it.
-constexpr std::array<std::string_view, 20> kDeniedActions{
-    "potong",   "dipotong",   "potongan", "ditahan", "tahan",     "dipungut", "pungut",
-    "pungutan", "dibebankan", "bebankan", "ditarik", "dikenakan", "kenakan",  "diminta",
-    "minta",    "meminta",    "njaluk",   "dijaluk", "ditolak",   "memotong"};
+// dipotong dari gaji", "biaya ditanggung perusahaan TANPA potong gaji", "gaji tidak ditahan",
+// "tiket pulang tidak ditanggung". Only deductions, withholding, demands and costs covered:
+// "tanpa paspor", "tidak perlu pengalaman" and "gaji tidak dibayar" are what the phrase says, not
+// a denial of it.
+constexpr std::array<std::string_view, 26> kDeniedActions{
+    "potong", "dipotong", "potongan", "ditahan", "tahan", "dipungut", "pungut", "pungutan",
+    "dibebankan", "bebankan", "ditarik", "dikenakan", "kenakan", "diminta", "minta", "meminta",
+    "njaluk", "dijaluk", "ditolak", "memotong",
+    // What is not paid for: "tiket pulang tidak ditanggung" promises no paid travel.
+    "ditanggung", "dibayarin", "dibayari", "dibiayai", "dibiayain", "gratis"};
 // Words that may stand between the denial and the action: "tidak ada potongan", "ORA TAU njaluk".
 constexpr std::array<std::string_view, 7> kDenialFillers{"ada",  "pernah", "tau",  "tahu",
                                                          "akan", "bakal",  "boleh"};

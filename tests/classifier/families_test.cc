@@ -166,6 +166,14 @@ TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's
   CHECK_FALSE(
       HitOn("Kerja kebun di Sabah, biaya tiket nanti dipotong dari gaji.", "ID_COST_FROM_WAGES")
           .negated);
+  // A ticket "tidak ditanggung" is travel the applicant pays for, not the lure's paid ticket.
+  CHECK(HitOn("Waitress resto Batam, gaji UMK. Tiket tidak ditanggung, interview wajib datang "
+              "langsung.",
+              "ID_COST_TRAVEL_PAID")
+            .negated);
+  CHECK_FALSE(HitOn("Waitress resto Batam, gaji 9 juta. Tiket ditanggung, langsung berangkat.",
+                    "ID_COST_TRAVEL_PAID")
+                  .negated);
 
   // The denial inside that phrase still denies the shorter phrase it holds.
   CHECK(HitOn("ABK kapal domestik Bitung, BST dibantu, biaya ditanggung perusahaan TANPA potong "
