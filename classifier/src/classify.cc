@@ -164,6 +164,9 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       // Back in the original text to the start of the sentence (or line) the verdict closes.
       const Span cue =
           ToOriginal(f.views.folded, b, std::min(t.size(), std::max(b + 1, b + m.size())));
+      pos = std::max(b + 1, b + m.size());
+      // "dijamin tidak akan berakhir di tahanan" reassures; it closes no warning.
+      if (DeniedJustBefore(f.original, cue.begin)) continue;
       size_t start = cue.begin;
       while (start > 0) {
         const char c = f.original[start - 1];
@@ -171,7 +174,6 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
         --start;
       }
       if (cue.begin > start) out.push_back({static_cast<uint32_t>(start), cue.begin});
-      pos = std::max(b + 1, b + m.size());
     }
   }
   // Quotations in the original text: "…", “…”, «…», 「…」, and ~~struck through~~ (Markdown).

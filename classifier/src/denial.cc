@@ -266,4 +266,33 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
   return false;
 }
 
+bool DeniedJustBefore(std::string_view text, size_t begin) {
+  // "Between" words that keep a denial attached: "tidak AKAN berakhir di tahanan".
+  static constexpr std::array<std::string_view, 5> kBetween{"akan", "bakal", "pernah", "sampai",
+                                                            "mungkin"};
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  auto i = static_cast<int32_t>(std::min(begin, text.size()));
+  for (int words = 0; words < 2; ++words) {
+    while (i > 0) {  // spaces before the word
+      int32_t k = i;
+      const UChar32 c = PrevChar(s, k);
+      if (c != ' ') break;
+      i = k;
+    }
+    const int32_t word_end = i;
+    while (i > 0) {
+      int32_t k = i;
+      const UChar32 c = PrevChar(s, k);
+      if (c < 0 || !IsWordChar(c)) break;
+      i = k;
+    }
+    if (i == word_end) return false;  // punctuation or the start of the text
+    const std::string word =
+        Lower(text.substr(static_cast<size_t>(i), static_cast<size_t>(word_end - i)));
+    if (OneOf(kDenialWords, word)) return true;
+    if (!OneOf(kBetween, word)) return false;
+  }
+  return false;
+}
+
 }  // namespace adwatch::classifier

@@ -28,6 +28,12 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
 // REQUIRES: `span` lies in `text`.
 bool DeniedWithin(std::string_view text, Span span);
 
+// Whether a denial word stands right before byte `begin`, perhaps past "akan", "bakal" or
+// "pernah": "tidak akan berakhir di tahanan" denies the verdict a warning would close with, so a
+// recruiter's reassurance is not read as a warning.
+// REQUIRES: begin <= text.size().
+bool DeniedJustBefore(std::string_view text, size_t begin);
+
 }  // namespace adwatch::classifier
 
 #endif  // ADWATCH_CLASSIFIER_DENIAL_H_

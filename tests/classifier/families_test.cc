@@ -343,6 +343,10 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "Malaysia minggu depan",
            "Dia menawarkan aku kerja di Malaysia, gaji 8 juta, tiket gratis, cukup KTP aja. Minat "
            "DM",
+           // A closing verdict the recruiter denies ("tidak akan berakhir di tahanan") closes no
+           // warning.
+           "Kerja Malaysia gaji 8 juta, tiket gratis, lewat Nunukan, aman tidak akan berakhir di "
+           "tahanan",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
