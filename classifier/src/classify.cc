@@ -541,6 +541,27 @@ Level LevelOf(int score, const ClassifyOptions& o) {
   return Level::kNone;
 }
 
+// Whether one of the rule's `except` patterns matches text that overlaps [b, e) of `text`, looked
+// for from kExceptReach bytes before the match to as far after it.
+bool Excepted(const CompiledRule& rule, const std::string& text, size_t b, size_t e) {
+  if (rule.except.empty()) return false;
+  const size_t from = b > kExceptReach ? b - kExceptReach : 0;
+  const size_t to = std::min(text.size(), e + kExceptReach);
+  const re2::StringPiece input(text);
+  for (const auto& re : rule.except) {
+    re2::StringPiece x;
+    size_t pos = from;
+    while (pos < e && re->Match(input, pos, to, RE2::UNANCHORED, &x, 1)) {
+      const auto xb = static_cast<size_t>(x.data() - text.data());
+      const size_t xe = xb + x.size();
+      if (xb >= e) break;
+      if (xe > b) return true;
+      pos = xe > xb ? xe : xb + 1;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Status ScanView(const ViewSet& view, const std::string& text, bool simulate_out_of_memory,
@@ -696,7 +717,7 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
                re.Match(input, pos, tv.text.size(), RE2::UNANCHORED, &m, 1)) {
           const auto b = static_cast<size_t>(m.data() - tv.text.data());
           const size_t e = b + m.size();
-          if (e > b) {
+          if (e > b && !Excepted(engine.compiled[static_cast<size_t>(ri)], tv.text, b, e)) {
             AddEvidence(ev, f.name, ToOriginal(tv, b, e));
             fired[static_cast<size_t>(ri)] = 1;
           }

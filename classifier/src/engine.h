@@ -50,11 +50,15 @@ struct Condition {
   std::string where;  // file:line
 };
 
+// How far before and after a match an `except` pattern is looked for.
+constexpr size_t kExceptReach = 160;
+
 struct CompiledRule {
   std::vector<std::unique_ptr<RE2>> patterns;
-  std::optional<Condition> when;  // meta rules
-  double weight = 0;              // weight applied: 0 for testing rules unless included
-  bool enabled = true;            // disabled rules are loaded (for lint) but never run
+  std::vector<std::unique_ptr<RE2>> except;  // matches these overlap are not evidence
+  std::optional<Condition> when;             // meta rules
+  double weight = 0;                         // weight applied: 0 for testing rules unless included
+  bool enabled = true;                       // disabled rules are loaded (for lint) but never run
 };
 
 struct ViewSet {

@@ -34,8 +34,9 @@ std::vector<RuleProblem> TestRuleExamples(const Classifier& classifier) {
     for (const RuleExample& ex : rule.match) {
       std::string error;
       if (!Fires(classifier, rule, ex, &error)) {
-        out.push_back({ex.where, rule.id,
-                       error.empty() ? "does not fire on its match example: \"" + ex.text + "\"" : error});
+        out.push_back(
+            {ex.where, rule.id,
+             error.empty() ? "does not fire on its match example: \"" + ex.text + "\"" : error});
       }
     }
     for (const RuleExample& ex : rule.no_match) {
@@ -71,7 +72,8 @@ std::vector<RuleProblem> LintRules(const Classifier& classifier, const LintOptio
     for (size_t p = 0; p < compiled.patterns.size(); ++p) {
       const RE2& re = *compiled.patterns[p];
       const std::string label = "pattern " + std::to_string(p + 1) + " '" + rule.patterns[p] + "'";
-      if (RE2::PartialMatch("", re)) out.push_back({where, rule.id, label + " matches the empty string"});
+      if (RE2::PartialMatch("", re))
+        out.push_back({where, rule.id, label + " matches the empty string"});
       const std::string& pat = rule.patterns[p];
       for (size_t k = 0; k < pat.size(); ++k) {
         if (pat[k] == '\\') {
@@ -87,7 +89,8 @@ std::vector<RuleProblem> LintRules(const Classifier& classifier, const LintOptio
       for (const RuleExample& ex : rule.match) {
         for (const std::string* text : {&ex.title, &ex.text}) {
           const NormalizedText n = Normalize(*text);
-          const std::string& view = rule.view == RuleView::kFolded ? n.folded.text : n.skeleton.text;
+          const std::string& view =
+              rule.view == RuleView::kFolded ? n.folded.text : n.skeleton.text;
           if (!view.empty() && RE2::PartialMatch(view, re)) matches_own = true;
         }
       }
@@ -95,16 +98,37 @@ std::vector<RuleProblem> LintRules(const Classifier& classifier, const LintOptio
         out.push_back({where, rule.id, label + " matches none of the rule's own examples"});
       }
     }
+    // An exception shows what it rules out: one of the no_match examples.
+    for (size_t p = 0; p < compiled.except.size(); ++p) {
+      const RE2& re = *compiled.except[p];
+      const std::string label = "except " + std::to_string(p + 1) + " '" + rule.except[p] + "'";
+      if (RE2::PartialMatch("", re))
+        out.push_back({where, rule.id, label + " matches the empty string"});
+      bool matches_no_match = false;
+      for (const RuleExample& ex : rule.no_match) {
+        for (const std::string* text : {&ex.title, &ex.text}) {
+          const NormalizedText n = Normalize(*text);
+          const std::string& view =
+              rule.view == RuleView::kFolded ? n.folded.text : n.skeleton.text;
+          if (!view.empty() && RE2::PartialMatch(view, re)) matches_no_match = true;
+        }
+      }
+      if (!matches_no_match) {
+        out.push_back({where, rule.id, label + " matches none of the rule's no_match examples"});
+      }
+    }
   }
   for (const auto& [key, cat] : rs.categories()) {
     if (!used_categories.count(key)) {
-      out.push_back({rs.options().rules_dir + "/categories.yaml", "", "category " + key + " has no rules"});
+      out.push_back(
+          {rs.options().rules_dir + "/categories.yaml", "", "category " + key + " has no rules"});
     }
   }
   return out;
 }
 
-RuleStatsReport ComputeRuleStats(const Classifier& classifier, const std::vector<LabeledText>& corpus,
+RuleStatsReport ComputeRuleStats(const Classifier& classifier,
+                                 const std::vector<LabeledText>& corpus,
                                  const std::string& positive) {
   RuleStatsReport report;
   const auto& rules = classifier.rules().rules();
@@ -153,7 +177,8 @@ RuleStatsReport ComputeRuleStats(const Classifier& classifier, const std::vector
     const double overlap = static_cast<double>(count) / std::max(1, std::min(ha, hb));
     if (count >= 5 && overlap >= 0.9) {
       report.co_firing.push_back({report.rules[static_cast<size_t>(pair.first)].rule_id,
-                                  report.rules[static_cast<size_t>(pair.second)].rule_id, count, overlap});
+                                  report.rules[static_cast<size_t>(pair.second)].rule_id, count,
+                                  overlap});
     }
   }
   std::sort(report.co_firing.begin(), report.co_firing.end(),

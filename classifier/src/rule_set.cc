@@ -164,6 +164,7 @@ Status ReadRule(const std::string& file, const YAML::Node& node, Rule& r, YAML::
   ADWATCH_RETURN_IF_ERROR(located(ReadDescribe(m, r.describe_id, r.describe_en)));
   ADWATCH_RETURN_IF_ERROR(located(ReadPattern(m, r.pattern)));
   ADWATCH_RETURN_IF_ERROR(located(m.Read("patterns", r.patterns)));
+  ADWATCH_RETURN_IF_ERROR(located(m.Read("except", r.except)));
   when.reset(m.Child("when"));
   r.meta = when.IsDefined() && !when.IsNull();
   if (r.meta) {
@@ -173,6 +174,9 @@ Status ReadRule(const std::string& file, const YAML::Node& node, Rule& r, YAML::
   }
   if (r.meta == !r.patterns.empty()) {
     return located(m.Error("patterns", "a rule has either patterns or a meta condition (when)"));
+  }
+  if (r.meta && !r.except.empty()) {
+    return located(m.Error("except", "only a rule with patterns has exceptions"));
   }
   YAML::Node ex = m.Child("examples");
   if (ex.IsDefined() && !ex.IsNull()) {
@@ -527,6 +531,16 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
         return Status::InvalidArgument(where + ": rule " + r.id, "pattern: " + error);
       }
       vs.entries.emplace_back(static_cast<int>(i), static_cast<int>(p));
+    }
+    for (size_t p = 0; p < r.except.size(); ++p) {
+      auto re = std::make_unique<RE2>(r.except[p], single);
+      if (!re->ok()) {
+        return Status::InvalidArgument(where + ": rule " + r.id,
+                                       "except " + std::to_string(p + 1) + " '" + r.except[p] +
+                                           "': " + re->error() +
+                                           (re->error_arg().empty() ? "" : ": " + re->error_arg()));
+      }
+      cr.except.push_back(std::move(re));
     }
   }
   for (size_t v = 0; v < engine.sets.size(); ++v) {

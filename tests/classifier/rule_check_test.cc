@@ -1,7 +1,6 @@
 #include "adwatch/classifier/rule_check.h"
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "support/temp_dir.h"
@@ -17,7 +16,8 @@ TEST_CASE("Every bundled rule passes its own examples", "[classifier]") {
 
 TEST_CASE("A failing example is reported with its file and line", "[classifier]") {
   adwatch::testing::TempDir dir;
-  std::filesystem::copy_file(std::string(ADWATCH_RULES_DIR) + "/categories.yaml", dir / "categories.yaml");
+  std::filesystem::copy_file(std::string(ADWATCH_RULES_DIR) + "/categories.yaml",
+                             dir / "categories.yaml");
   std::filesystem::copy(std::string(ADWATCH_RULES_DIR) + "/gazetteer", dir.path() / "gazetteer");
   const std::string file = dir.Write("r.yaml", R"(rules:
   - id: R_TIKET
@@ -41,14 +41,49 @@ TEST_CASE("A failing example is reported with its file and line", "[classifier]"
   CHECK_THAT(problems[0].message, Catch::Contains("does not fire"));
   auto lint = LintRules(c, LintOptions{});
   bool empty_match = false;
-  for (const auto& p : lint) empty_match |= p.message.find("matches the empty string") != std::string::npos;
+  for (const auto& p : lint)
+    empty_match |= p.message.find("matches the empty string") != std::string::npos;
   CHECK(empty_match);
+}
+
+TEST_CASE("Lint asks each exception to show what it rules out", "[classifier]") {
+  adwatch::testing::TempDir dir;
+  std::filesystem::copy_file(std::string(ADWATCH_RULES_DIR) + "/categories.yaml",
+                             dir / "categories.yaml");
+  std::filesystem::copy(std::string(ADWATCH_RULES_DIR) + "/gazetteer", dir.path() / "gazetteer");
+  dir.Write("r.yaml", R"(rules:
+  - id: R_TIKET
+    category: COST_COVERED
+    weight: 8
+    languages: [id]
+    patterns: ['\btiket\s+gratis\b']
+    except: ['\bbukan\s+tiket\s+gratis\b', '\btiket\s+gratis\s+konser\b']
+    describe: {id: a, en: b}
+    examples:
+      match: ["tiket gratis", "tiket pesawat gratis dan tiket gratis"]
+      no_match: ["ini bukan tiket gratis", "tiket berbayar"]
+)");
+  RuleSetOptions o;
+  o.rules_dir = dir.path().string();
+  auto rules = RuleSet::Load(o);
+  REQUIRE(rules.has_value());
+  Classifier c(*rules, {});
+  // The first exception rules out its no_match example, so the examples pass.
+  CHECK(TestRuleExamples(c).empty());
+  std::vector<std::string> about_except;
+  for (const auto& p : LintRules(c, LintOptions{})) {
+    if (p.message.find("except") != std::string::npos) about_except.push_back(p.message);
+  }
+  REQUIRE(about_except.size() == 1);
+  CHECK_THAT(about_except[0], Catch::Contains("except 2"));
+  CHECK_THAT(about_except[0], Catch::Contains("matches none of the rule's no_match examples"));
 }
 
 TEST_CASE("Rule statistics count hits per label and the share on lures", "[classifier]") {
   std::vector<LabeledText> corpus;
   for (int i = 0; i < 6; ++i) {
-    corpus.push_back({"lure", "id", adwatch::testing::Ad("Dibutuhkan admin ke Kamboja, tiket ditanggung")});
+    corpus.push_back(
+        {"lure", "id", adwatch::testing::Ad("Dibutuhkan admin ke Kamboja, tiket ditanggung")});
   }
   corpus.push_back({"legit", "id", adwatch::testing::Ad("Dibutuhkan admin gudang di Bekasi")});
   auto report = ComputeRuleStats(adwatch::testing::BundledClassifier(), corpus, "lure");

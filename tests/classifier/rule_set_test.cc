@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <optional>
 
+#include "adwatch/classifier/classify.h"
 #include "support/temp_dir.h"
 
 using adwatch::classifier::RuleSet;
@@ -133,4 +135,57 @@ TEST_CASE("A Set that cannot fit its memory budget fails to load, clearly", "[cl
   CHECK_THAT(r.error().message(), Catch::Contains("does not fit in set_max_mem_mb=1"));
   // It names the file whose patterns fill the Set, so the user knows where to look.
   CHECK_THAT(r.error().message(), Catch::Matches(R"(.*\(largest: [a-z_]+\.yaml \d+ KB\)$)"));
+}
+
+TEST_CASE("A rule's exceptions drop the matches they overlap, and only those", "[classifier]") {
+  RulesDir d(R"(rules:
+  - id: R_ONLY_PASSPORT
+    category: VISA_IRREGULAR
+    weight: 10
+    languages: [id]
+    view: folded
+    patterns: ['\bhanya\s+paspor\b']
+    except: ['\bdibayar\s+sendiri\s+hanya\s+paspor\b']
+    describe: {id: a, en: b}
+)");
+  auto rules = d.Load();
+  REQUIRE(rules.has_value());
+  adwatch::classifier::Classifier c(*rules, {});
+  auto hit = [&](const std::string& text) -> std::optional<adwatch::Hit> {
+    adwatch::AdCandidate ad;
+    ad.text = text;
+    auto v = c.Classify(ad);
+    REQUIRE(v.has_value());
+    for (const adwatch::Hit& h : v->hits) {
+      if (h.rule_id == "R_ONLY_PASSPORT") return h;
+    }
+    return std::nullopt;
+  };
+  // The lure's "only a passport" stays evidence.
+  CHECK(hit("Kerja di Malaysia, berangkat hanya paspor, visa diurus di sana").has_value());
+  // A cost list's "paid by you: only the passport" is not, nor does the rule fire on it alone.
+  CHECK_FALSE(hit("Tiket dan visa ditanggung majikan. Yang dibayar sendiri hanya paspor."));
+  // An exception drops only the match it overlaps: the other one keeps the rule firing.
+  const auto both =
+      hit("Yang dibayar sendiri hanya paspor. Teman saya dulu berangkat hanya paspor, ditangkap.");
+  REQUIRE(both.has_value());
+  REQUIRE(both->evidence.size() == 1);
+  CHECK(both->evidence[0].span.begin > 40);
+}
+
+TEST_CASE("A bad exception fails to load with its rule and RE2's reason", "[classifier]") {
+  RulesDir d(R"(rules:
+  - id: R_BAD_EXCEPT
+    category: COST_COVERED
+    weight: 8
+    languages: [id]
+    patterns: ['\btiket gratis\b']
+    except: ['(tiket']
+    describe: {id: a, en: b}
+)");
+  auto r = d.Load();
+  REQUIRE_FALSE(r.has_value());
+  CHECK_THAT(r.error().message(), Catch::Contains("rule R_BAD_EXCEPT"));
+  CHECK_THAT(r.error().message(), Catch::Contains("except 1"));
+  CHECK_THAT(r.error().message(), Catch::Contains("missing )"));
 }

@@ -52,6 +52,10 @@ struct Rule {
   RuleField field = RuleField::kAny;
   RuleView view = RuleView::kSkeleton;
   std::vector<std::string> patterns;
+  // A match that one of these overlaps, on the same view and within kExceptReach bytes, is not
+  // evidence: "hanya paspor" is the lure's "only a passport", but not in "biaya yang dibayar
+  // sendiri hanya paspor" (rules/README.md, "Exceptions").
+  std::vector<std::string> except;
   std::string describe_id;
   std::string describe_en;
   RuleStatus status = RuleStatus::kActive;
