@@ -125,6 +125,17 @@ uint32_t ListAfterCue(std::string_view original, uint32_t cue) {
   return static_cast<uint32_t>(end);
 }
 
+// Whether the word at `pos` of the folded text (past spaces and commas) is one of `words`.
+bool InvitationAt(const std::string& t, size_t pos, const std::set<std::string>& words) {
+  if (words.empty()) return false;
+  while (pos < t.size() && (t[pos] == ' ' || t[pos] == ',')) ++pos;
+  size_t end = pos;
+  while (end < t.size() && t[end] != ' ' && t[end] != ',' && t[end] != '.' && t[end] != '!' &&
+         t[end] != '?')
+    ++end;
+  return end > pos && words.count(t.substr(pos, end - pos)) > 0;
+}
+
 // Regions read as warnings or quotations: the words after a negation cue ("jangan tergiur gaji
 // 15 juta…") up to the end of the sentence or a tick, or to the end of the list it introduces, a
 // sentence closed by a verdict ("berangkat cukup KTP, potong gaji = TIDAK RESMI"), and text between
@@ -139,6 +150,10 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
            engine.negation_cues->Match(input, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
       const auto b = static_cast<size_t>(m.data() - t.data());
       size_t e = b + m.size();
+      if (InvitationAt(t, e, engine.negation_cue_invitations)) {
+        pos = std::max(b + 1, e);
+        continue;
+      }
       int words = 0;
       while (e < t.size() && words < engine.negation_window_words) {
         const char c = t[e];

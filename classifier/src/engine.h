@@ -9,6 +9,7 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -74,6 +75,9 @@ struct RuleSet::Engine {
   // Verdicts that close a sentence and negate all of it ("…, adalah ILEGAL"), on the folded view.
   std::unique_ptr<RE2> negation_post_cues;
   int negation_window_words = 8;
+  // Words that, right after a warning cue, make it an invitation ("kalau ada yang MINAT, langsung
+  // DM"): the cue then negates nothing. Folded.
+  std::set<std::string> negation_cue_invitations;
   std::unordered_map<std::string, int> by_id;
   std::unordered_map<std::string, std::vector<int>> by_category;  // rule indices per category
 };

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "adwatch/classifier/normalize.h"
 #include "adwatch/common/hash.h"
 #include "adwatch/common/names.h"
 #include "adwatch/common/yaml.h"
@@ -360,9 +361,16 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
   if (!root) return root.error();
   YamlMap top(path, *root, "");
   ADWATCH_RETURN_IF_ERROR(top.CheckIsMap());
-  std::vector<std::string> cues, post_cues;
+  std::vector<std::string> cues, post_cues, invitations;
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cues", cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_post_cues", post_cues));
+  ADWATCH_RETURN_IF_ERROR(top.Read("negation_cue_invitations", invitations));
+  for (std::string& w : invitations) {
+    if (w.empty() || w.find(' ') != std::string::npos) {
+      return top.Error("negation_cue_invitations", "each entry is one word, '" + w + "' is not");
+    }
+    engine.negation_cue_invitations.insert(Normalize(w).folded.text);
+  }
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_window_words", engine.negation_window_words));
   YAML::Node list = top.Child("categories");
   ADWATCH_RETURN_IF_ERROR(top.Finish());

@@ -343,6 +343,10 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "Malaysia minggu depan",
            "Dia menawarkan aku kerja di Malaysia, gaji 8 juta, tiket gratis, cukup KTP aja. Minat "
            "DM",
+           // "Kalau ada yang" warns when an offer follows ("kalau ada yang menawarkan…"), but
+           // invites when a reader's wish does ("kalau ada yang minat").
+           "Kalau ada yang minat, langsung DM, gaji 15 juta, tiket gratis, kerja admin di Kamboja "
+           "pakai visa turis",
            // A closing verdict the recruiter denies ("tidak akan berakhir di tahanan") closes no
            // warning.
            "Kerja Malaysia gaji 8 juta, tiket gratis, lewat Nunukan, aman tidak akan berakhir di "

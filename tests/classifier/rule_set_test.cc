@@ -189,3 +189,25 @@ TEST_CASE("A bad exception fails to load with its rule and RE2's reason", "[clas
   CHECK_THAT(r.error().message(), Catch::Contains("except 1"));
   CHECK_THAT(r.error().message(), Catch::Contains("missing )"));
 }
+
+TEST_CASE("An invitation word of more than one word fails to load, clearly", "[classifier]") {
+  namespace fs = std::filesystem;
+  adwatch::testing::TempDir dir;
+  std::string categories;
+  {
+    std::ifstream in(std::string(ADWATCH_RULES_DIR) + "/categories.yaml");
+    categories.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string key = "negation_cue_invitations: [";
+  const size_t at = categories.find(key);
+  REQUIRE(at != std::string::npos);
+  categories.insert(at + key.size(), "ada minat, ");
+  dir.Write("categories.yaml", categories);
+  fs::copy(std::string(ADWATCH_RULES_DIR) + "/gazetteer", dir.path() / "gazetteer");
+  RuleSetOptions o;
+  o.rules_dir = dir.path().string();
+  auto r = RuleSet::Load(o);
+  REQUIRE_FALSE(r.has_value());
+  CHECK_THAT(r.error().message(), Catch::Contains("negation_cue_invitations"));
+  CHECK_THAT(r.error().message(), Catch::Contains("'ada minat'"));
+}
