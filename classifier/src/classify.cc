@@ -125,14 +125,17 @@ uint32_t ListAfterCue(std::string_view original, uint32_t cue) {
   return static_cast<uint32_t>(end);
 }
 
-// Whether the word at `pos` of the folded text (past spaces and commas) is one of `words`.
+// Whether the word at `pos` of the folded text (past spaces and commas) is one of `words`. A word
+// ends at an ASCII byte that is not a letter or digit ("minat?", "minat:").
 bool InvitationAt(const std::string& t, size_t pos, const std::set<std::string>& words) {
   if (words.empty()) return false;
   while (pos < t.size() && (t[pos] == ' ' || t[pos] == ',')) ++pos;
   size_t end = pos;
-  while (end < t.size() && t[end] != ' ' && t[end] != ',' && t[end] != '.' && t[end] != '!' &&
-         t[end] != '?')
+  while (end < t.size()) {
+    const auto c = static_cast<unsigned char>(t[end]);
+    if (c < 0x80 && std::isalnum(c) == 0) break;
     ++end;
+  }
   return end > pos && words.count(t.substr(pos, end - pos)) > 0;
 }
 

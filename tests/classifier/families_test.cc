@@ -347,6 +347,8 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            // invites when a reader's wish does ("kalau ada yang minat").
            "Kalau ada yang minat, langsung DM, gaji 15 juta, tiket gratis, kerja admin di Kamboja "
            "pakai visa turis",
+           "Kalau ada yang minat: gaji 15 juta, tiket gratis, kerja admin di Kamboja pakai visa "
+           "turis, langsung DM",
            // A closing verdict the recruiter denies ("tidak akan berakhir di tahanan") closes no
            // warning.
            "Kerja Malaysia gaji 8 juta, tiket gratis, lewat Nunukan, aman tidak akan berakhir di "
