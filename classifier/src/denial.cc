@@ -17,14 +17,15 @@ namespace {
 // Javanese "ora", "dudu", "mboten" and Sundanese "teu", "henteu", "sanes" deny as "tidak" and
 // "bukan" do ("ORA TAU njaluk DP", "DUDU potong gaji").
 // Betawi "kagak", "kaga", Palembang/Jambi Malay "dak", Minang "indak" and Sasak "ndek" too.
-constexpr std::array<std::string_view, 59> kDenialWords{
-    "tidak",   "tdk",     "tak",   "gak",    "ga",     "gk",     "nggak",    "ngga",  "enggak",
-    "engga",   "ndak",    "nda",   "ndk",    "sonde",  "tra",    "trada",    "tiada", "takde",
-    "bukan",   "bkn",     "tanpa", "tnp",    "jangan", "jgn",    "dilarang", "no",    "not",
-    "never",   "without", "nor",   "dont",   "don't",  "doesnt", "doesn't",  "won't", "isn't",
-    "aren't",  "cannot",  "can't", "hindi",  "wala",   "walang", "huwag",    "khong", "không",
-    "neither", "ora",     "dudu",  "mboten", "boten",  "teu",    "henteu",   "sanes", "kagak",
-    "kaga",    "dak",     "indak", "ndek",   "ndeq"};
+// English "nothing is deducted from salary", "none of it is deducted" deny as "no" does.
+constexpr std::array<std::string_view, 61> kDenialWords{
+    "tidak",   "tdk",     "tak",   "gak",    "ga",     "gk",      "nggak",    "ngga",  "enggak",
+    "engga",   "ndak",    "nda",   "ndk",    "sonde",  "tra",     "trada",    "tiada", "takde",
+    "bukan",   "bkn",     "tanpa", "tnp",    "jangan", "jgn",     "dilarang", "no",    "not",
+    "never",   "without", "nor",   "dont",   "don't",  "doesnt",  "doesn't",  "won't", "isn't",
+    "aren't",  "cannot",  "can't", "hindi",  "wala",   "walang",  "huwag",    "khong", "không",
+    "neither", "ora",     "dudu",  "mboten", "boten",  "teu",     "henteu",   "sanes", "kagak",
+    "kaga",    "dak",     "indak", "ndek",   "ndeq",   "nothing", "none"};
 
 // Inside a phrase, a denial word denies it when one of these comes next: "biaya pindah tidak
 // dipotong dari gaji", "biaya ditanggung perusahaan TANPA potong gaji", "gaji tidak ditahan",

@@ -193,6 +193,12 @@ TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's
               "ID_VISA_TOURIST")
             .negated);
 
+  // "Nothing is deducted from salary" (a licensed Dubai spa's terms) denies the deduction.
+  CHECK(HitOn("Spa therapist, 5-star resort in Dubai. Flight and housing free of charge; nothing "
+              "is deducted from salary.",
+              "EN_FEES_PENALTY")
+            .negated);
+
   // "Don't worry about the cost" reassures; it denies nothing.
   CHECK_FALSE(HitOn("Donor ginjal, bayaran besar, ga usah pikir biaya berangkat semua dibiayain",
                     "ID_COST_TRAVEL_PAID")
