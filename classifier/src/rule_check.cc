@@ -25,6 +25,18 @@ bool Fires(const Classifier& c, const Rule& rule, const RuleExample& ex, std::st
                      [&](const Hit& h) { return h.rule_id == rule.id; });
 }
 
+// Whether `re` matches the title or text of one of `examples`, in the rule's view.
+bool MatchesAnExample(const Rule& rule, const std::vector<RuleExample>& examples, const RE2& re) {
+  for (const RuleExample& ex : examples) {
+    for (const std::string* text : {&ex.title, &ex.text}) {
+      const NormalizedText n = Normalize(*text);
+      const std::string& view = rule.view == RuleView::kFolded ? n.folded.text : n.skeleton.text;
+      if (!view.empty() && RE2::PartialMatch(view, re)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<RuleProblem> TestRuleExamples(const Classifier& classifier) {
@@ -85,16 +97,7 @@ std::vector<RuleProblem> LintRules(const Classifier& classifier, const LintOptio
           break;
         }
       }
-      bool matches_own = false;
-      for (const RuleExample& ex : rule.match) {
-        for (const std::string* text : {&ex.title, &ex.text}) {
-          const NormalizedText n = Normalize(*text);
-          const std::string& view =
-              rule.view == RuleView::kFolded ? n.folded.text : n.skeleton.text;
-          if (!view.empty() && RE2::PartialMatch(view, re)) matches_own = true;
-        }
-      }
-      if (!rule.match.empty() && !matches_own) {
+      if (!rule.match.empty() && !MatchesAnExample(rule, rule.match, re)) {
         out.push_back({where, rule.id, label + " matches none of the rule's own examples"});
       }
     }
@@ -104,16 +107,7 @@ std::vector<RuleProblem> LintRules(const Classifier& classifier, const LintOptio
       const std::string label = "except " + std::to_string(p + 1) + " '" + rule.except[p] + "'";
       if (RE2::PartialMatch("", re))
         out.push_back({where, rule.id, label + " matches the empty string"});
-      bool matches_no_match = false;
-      for (const RuleExample& ex : rule.no_match) {
-        for (const std::string* text : {&ex.title, &ex.text}) {
-          const NormalizedText n = Normalize(*text);
-          const std::string& view =
-              rule.view == RuleView::kFolded ? n.folded.text : n.skeleton.text;
-          if (!view.empty() && RE2::PartialMatch(view, re)) matches_no_match = true;
-        }
-      }
-      if (!matches_no_match) {
+      if (!MatchesAnExample(rule, rule.no_match, re)) {
         out.push_back({where, rule.id, label + " matches none of the rule's no_match examples"});
       }
     }

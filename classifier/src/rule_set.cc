@@ -413,6 +413,22 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
   return Status::OK();
 }
 
+// Compiles a rule's pattern or exception number `index` (0-based), or says which one failed
+// and why: "rules/id/x.yaml:12: rule R: pattern 2 '(tiket': missing ): (tiket".
+Result<std::unique_ptr<RE2>> CompileRulePattern(const std::string& where, const std::string& id,
+                                                const char* what, size_t index,
+                                                const std::string& pattern,
+                                                const RE2::Options& options) {
+  auto re = std::make_unique<RE2>(pattern, options);
+  if (!re->ok()) {
+    return Status::InvalidArgument(where + ": rule " + id,
+                                   std::string(what) + " " + std::to_string(index + 1) + " '" +
+                                       pattern + "': " + re->error() +
+                                       (re->error_arg().empty() ? "" : ": " + re->error_arg()));
+  }
+  return re;
+}
+
 // The rule files that put the most pattern text into a Set, for the error when it does not fit:
 // "families.yaml 41 KB, conditions.yaml 12 KB".
 std::string LargestPatternFiles(const std::vector<Rule>& rules, const ViewSet& vs,
@@ -524,14 +540,9 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
     RE2::Options single = ropts;
     single.set_max_mem(8LL << 20);
     for (size_t p = 0; p < r.patterns.size(); ++p) {
-      auto re = std::make_unique<RE2>(r.patterns[p], single);
-      if (!re->ok()) {
-        return Status::InvalidArgument(where + ": rule " + r.id,
-                                       "pattern " + std::to_string(p + 1) + " '" + r.patterns[p] +
-                                           "': " + re->error() +
-                                           (re->error_arg().empty() ? "" : ": " + re->error_arg()));
-      }
-      cr.patterns.push_back(std::move(re));
+      auto re = CompileRulePattern(where, r.id, "pattern", p, r.patterns[p], single);
+      if (!re.has_value()) return re.error();
+      cr.patterns.push_back(std::move(*re));
       if (!cr.enabled) continue;
       ViewSet& vs = engine.sets[static_cast<size_t>(r.view)];
       std::string error;
@@ -541,14 +552,9 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const RuleSetOptions& optio
       vs.entries.emplace_back(static_cast<int>(i), static_cast<int>(p));
     }
     for (size_t p = 0; p < r.except.size(); ++p) {
-      auto re = std::make_unique<RE2>(r.except[p], single);
-      if (!re->ok()) {
-        return Status::InvalidArgument(where + ": rule " + r.id,
-                                       "except " + std::to_string(p + 1) + " '" + r.except[p] +
-                                           "': " + re->error() +
-                                           (re->error_arg().empty() ? "" : ": " + re->error_arg()));
-      }
-      cr.except.push_back(std::move(re));
+      auto re = CompileRulePattern(where, r.id, "except", p, r.except[p], single);
+      if (!re.has_value()) return re.error();
+      cr.except.push_back(std::move(*re));
     }
   }
   for (size_t v = 0; v < engine.sets.size(); ++v) {

@@ -8,6 +8,27 @@
 
 using namespace adwatch::classifier;
 
+namespace {
+
+// A rules folder with the bundled categories and gazetteer, for rule files of a test's own.
+class RulesFolder : public adwatch::testing::TempDir {
+ public:
+  RulesFolder() {
+    std::filesystem::copy_file(std::string(ADWATCH_RULES_DIR) + "/categories.yaml",
+                               *this / "categories.yaml");
+    std::filesystem::copy(std::string(ADWATCH_RULES_DIR) + "/gazetteer", path() / "gazetteer");
+  }
+  Classifier Load() const {
+    RuleSetOptions o;
+    o.rules_dir = path().string();
+    auto rules = RuleSet::Load(o);
+    REQUIRE(rules.has_value());
+    return Classifier(*rules, {});
+  }
+};
+
+}  // namespace
+
 TEST_CASE("Every bundled rule passes its own examples", "[classifier]") {
   auto problems = TestRuleExamples(adwatch::testing::BundledClassifier());
   for (const auto& p : problems) UNSCOPED_INFO(p.where << ": " << p.rule_id << ": " << p.message);
@@ -15,10 +36,7 @@ TEST_CASE("Every bundled rule passes its own examples", "[classifier]") {
 }
 
 TEST_CASE("A failing example is reported with its file and line", "[classifier]") {
-  adwatch::testing::TempDir dir;
-  std::filesystem::copy_file(std::string(ADWATCH_RULES_DIR) + "/categories.yaml",
-                             dir / "categories.yaml");
-  std::filesystem::copy(std::string(ADWATCH_RULES_DIR) + "/gazetteer", dir.path() / "gazetteer");
+  RulesFolder dir;
   const std::string file = dir.Write("r.yaml", R"(rules:
   - id: R_TIKET
     category: COST_COVERED
@@ -30,11 +48,7 @@ TEST_CASE("A failing example is reported with its file and line", "[classifier]"
       match: ["tiket gratis", "tiket pesawat gratis"]
       no_match: ["tiket berbayar, gratis parkir"]
 )");
-  RuleSetOptions o;
-  o.rules_dir = dir.path().string();
-  auto rules = RuleSet::Load(o);
-  REQUIRE(rules.has_value());
-  Classifier c(*rules, {});
+  Classifier c = dir.Load();
   auto problems = TestRuleExamples(c);
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].where == file + ":9");
@@ -47,10 +61,7 @@ TEST_CASE("A failing example is reported with its file and line", "[classifier]"
 }
 
 TEST_CASE("Lint asks each exception to show what it rules out", "[classifier]") {
-  adwatch::testing::TempDir dir;
-  std::filesystem::copy_file(std::string(ADWATCH_RULES_DIR) + "/categories.yaml",
-                             dir / "categories.yaml");
-  std::filesystem::copy(std::string(ADWATCH_RULES_DIR) + "/gazetteer", dir.path() / "gazetteer");
+  RulesFolder dir;
   dir.Write("r.yaml", R"(rules:
   - id: R_TIKET
     category: COST_COVERED
@@ -63,11 +74,7 @@ TEST_CASE("Lint asks each exception to show what it rules out", "[classifier]") 
       match: ["tiket gratis", "tiket pesawat gratis dan tiket gratis"]
       no_match: ["ini bukan tiket gratis", "tiket berbayar"]
 )");
-  RuleSetOptions o;
-  o.rules_dir = dir.path().string();
-  auto rules = RuleSet::Load(o);
-  REQUIRE(rules.has_value());
-  Classifier c(*rules, {});
+  Classifier c = dir.Load();
   // The first exception rules out its no_match example, so the examples pass.
   CHECK(TestRuleExamples(c).empty());
   std::vector<std::string> about_except;
