@@ -141,6 +141,37 @@ bool OneOf(const std::array<std::string_view, N>& list, std::string_view word) {
   return std::find(list.begin(), list.end(), word) != list.end();
 }
 
+// Conditionals: after one, a denial states a case, not that something is ruled out.
+constexpr std::array<std::string_view, 12> kConditionals{
+    "kalau", "kalo", "klo", "kl", "jika", "jk", "bila", "apabila", "lamun", "mun", "nek", "if"};
+
+// Whether a conditional stands one or two words before byte `begin`, in the same clause: "kalau
+// side NDAK ada uang, tiang talangin dulu" offers the advance that "ndak" would otherwise deny.
+bool ConditionalBefore(std::string_view text, size_t begin) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  auto i = static_cast<int32_t>(std::min(begin, text.size()));
+  for (int words = 0; words < 2; ++words) {
+    while (i > 0) {  // spaces before the word
+      int32_t k = i;
+      if (PrevChar(s, k) != ' ') break;
+      i = k;
+    }
+    const int32_t word_end = i;
+    while (i > 0) {
+      int32_t k = i;
+      const UChar32 c = PrevChar(s, k);
+      if (c < 0 || !IsWordChar(c)) break;
+      i = k;
+    }
+    if (i == word_end) return false;  // a clause ends here
+    if (OneOf(kConditionals,
+              Lower(text.substr(static_cast<size_t>(i), static_cast<size_t>(word_end - i))))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 bool DeniedWithin(std::string_view text, Span span) {
@@ -241,7 +272,8 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
                   : OneOf(kDenialWords, lower) && !OneOf(kLegitimacyClaims, next_word) &&
                         !OneOf(kWorryWords, next_word) && !OneOf(kWorryWords, after_next_word);
       if (denies &&
-          !Covered(static_cast<size_t>(word_begin), static_cast<size_t>(word_end), covered)) {
+          !Covered(static_cast<size_t>(word_begin), static_cast<size_t>(word_end), covered) &&
+          !ConditionalBefore(text, static_cast<size_t>(word_begin))) {
         return true;
       }
       after_next_word = std::move(next_word);

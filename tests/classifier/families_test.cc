@@ -199,6 +199,13 @@ TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's
               "EN_FEES_PENALTY")
             .negated);
 
+  // After "kalau", a denial states a case: "kalau side ndak ada uang, tiang talangin dulu" offers
+  // the advance.
+  CHECK_FALSE(HitOn("Kilang plastik di Johor, gaji RM 60 sehari. Kalau side ndak ada uang tiang "
+                    "talangin dulu, nanti nyicil dr gajian",
+                    "ID_FEES_PENALTY")
+                  .negated);
+
   // "Don't worry about the cost" reassures; it denies nothing.
   CHECK_FALSE(HitOn("Donor ginjal, bayaran besar, ga usah pikir biaya berangkat semua dibiayain",
                     "ID_COST_TRAVEL_PAID")
