@@ -145,29 +145,33 @@ bool OneOf(const std::array<std::string_view, N>& list, std::string_view word) {
 constexpr std::array<std::string_view, 12> kConditionals{
     "kalau", "kalo", "klo", "kl", "jika", "jk", "bila", "apabila", "lamun", "mun", "nek", "if"};
 
+// The word that ends at byte `i` of `text` (past spaces), lower case, with `i` moved to its start;
+// empty when punctuation or the start of the text comes first (the clause ends there).
+std::string WordBefore(std::string_view text, int32_t& i) {
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  while (i > 0) {  // spaces before the word
+    int32_t k = i;
+    if (PrevChar(s, k) != ' ') break;
+    i = k;
+  }
+  const int32_t word_end = i;
+  while (i > 0) {
+    int32_t k = i;
+    const UChar32 c = PrevChar(s, k);
+    if (c < 0 || !IsWordChar(c)) break;
+    i = k;
+  }
+  return Lower(text.substr(static_cast<size_t>(i), static_cast<size_t>(word_end - i)));
+}
+
 // Whether a conditional stands one or two words before byte `begin`, in the same clause: "kalau
 // side NDAK ada uang, tiang talangin dulu" offers the advance that "ndak" would otherwise deny.
 bool ConditionalBefore(std::string_view text, size_t begin) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   auto i = static_cast<int32_t>(std::min(begin, text.size()));
   for (int words = 0; words < 2; ++words) {
-    while (i > 0) {  // spaces before the word
-      int32_t k = i;
-      if (PrevChar(s, k) != ' ') break;
-      i = k;
-    }
-    const int32_t word_end = i;
-    while (i > 0) {
-      int32_t k = i;
-      const UChar32 c = PrevChar(s, k);
-      if (c < 0 || !IsWordChar(c)) break;
-      i = k;
-    }
-    if (i == word_end) return false;  // a clause ends here
-    if (OneOf(kConditionals,
-              Lower(text.substr(static_cast<size_t>(i), static_cast<size_t>(word_end - i))))) {
-      return true;
-    }
+    const std::string word = WordBefore(text, i);
+    if (word.empty()) return false;
+    if (OneOf(kConditionals, word)) return true;
   }
   return false;
 }
@@ -303,25 +307,10 @@ bool DeniedJustBefore(std::string_view text, size_t begin) {
   // "Between" words that keep a denial attached: "tidak AKAN berakhir di tahanan".
   static constexpr std::array<std::string_view, 5> kBetween{"akan", "bakal", "pernah", "sampai",
                                                             "mungkin"};
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
   auto i = static_cast<int32_t>(std::min(begin, text.size()));
   for (int words = 0; words < 2; ++words) {
-    while (i > 0) {  // spaces before the word
-      int32_t k = i;
-      const UChar32 c = PrevChar(s, k);
-      if (c != ' ') break;
-      i = k;
-    }
-    const int32_t word_end = i;
-    while (i > 0) {
-      int32_t k = i;
-      const UChar32 c = PrevChar(s, k);
-      if (c < 0 || !IsWordChar(c)) break;
-      i = k;
-    }
-    if (i == word_end) return false;  // punctuation or the start of the text
-    const std::string word =
-        Lower(text.substr(static_cast<size_t>(i), static_cast<size_t>(word_end - i)));
+    const std::string word = WordBefore(text, i);
+    if (word.empty()) return false;
     if (OneOf(kDenialWords, word)) return true;
     if (!OneOf(kBetween, word)) return false;
   }
