@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <set>
+#include <string_view>
 
 #include "adwatch/classifier/normalize.h"
 #include "adwatch/common/names.h"
@@ -127,7 +128,7 @@ uint32_t ListAfterCue(std::string_view original, uint32_t cue) {
 
 // Whether the word at `pos` of the folded text (past spaces and commas) is one of `words`. A word
 // ends at an ASCII byte that is not a letter or digit ("minat?", "minat:").
-bool InvitationAt(const std::string& t, size_t pos, const std::set<std::string>& words) {
+bool InvitationAt(std::string_view t, size_t pos, const std::set<std::string, std::less<>>& words) {
   if (words.empty()) return false;
   while (pos < t.size() && (t[pos] == ' ' || t[pos] == ',')) ++pos;
   size_t end = pos;
@@ -136,7 +137,7 @@ bool InvitationAt(const std::string& t, size_t pos, const std::set<std::string>&
     if (c < 0x80 && std::isalnum(c) == 0) break;
     ++end;
   }
-  return end > pos && words.count(t.substr(pos, end - pos)) > 0;
+  return end > pos && words.find(t.substr(pos, end - pos)) != words.end();
 }
 
 // Regions read as warnings or quotations: the words after a negation cue ("jangan tergiur gaji

@@ -7,6 +7,7 @@
 #include <re2/set.h>
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -77,7 +78,7 @@ struct RuleSet::Engine {
   int negation_window_words = 8;
   // Words that, right after a warning cue, make it an invitation ("kalau ada yang MINAT, langsung
   // DM"): the cue then negates nothing. Folded.
-  std::set<std::string> negation_cue_invitations;
+  std::set<std::string, std::less<>> negation_cue_invitations;
   std::unordered_map<std::string, int> by_id;
   std::unordered_map<std::string, std::vector<int>> by_category;  // rule indices per category
 };

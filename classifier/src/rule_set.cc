@@ -365,7 +365,7 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cues", cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_post_cues", post_cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cue_invitations", invitations));
-  for (std::string& w : invitations) {
+  for (const std::string& w : invitations) {
     if (w.empty() || w.find(' ') != std::string::npos) {
       return top.Error("negation_cue_invitations", "each entry is one word, '" + w + "' is not");
     }
