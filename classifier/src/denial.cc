@@ -89,6 +89,8 @@ bool EndsClause(UChar32 c) {
     case '[':
     case ']':
     case 0x2022 /*•*/:
+    case 0x2013 /*–*/:
+    case 0x2014 /*—*/:
     case 0x3002 /*。*/:
     case 0xFF0C /*，*/:
     case 0xFF1B /*；*/:

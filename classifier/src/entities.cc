@@ -512,6 +512,7 @@ const std::vector<Word>& CurrencyPrefixes() {
 }
 
 const std::vector<Word>& CurrencySuffixes() {
+  // "real" is how Indonesian posts write the Saudi riyal ("gaji 2rb real").
   static const std::vector<Word> k{
       {"usdt", "USDT"},  {"usd", "USD"},   {"u", "USDT"},      {"$", "USD"},     {"dollars", "USD"},
       {"dollar", "USD"}, {"dolar", "USD"}, {"ringgit", "MYR"}, {"rm", "MYR"},    {"baht", "THB"},
@@ -521,7 +522,7 @@ const std::vector<Word>& CurrencySuffixes() {
       {"hkd", "HKD"},    {"eur", "EUR"},   {"印尼盾", "IDR"},  {"新元", "SGD"},  {"令吉", "MYR"},
       {"美元", "USD"},   {"riyal", "SAR"}, {"rial", "SAR"},    {"reyal", "SAR"}, {"sar", "SAR"},
       {"dirham", "AED"}, {"dhs", "AED"},   {"qar", "QAR"},     {"kwd", "KWD"},   {"dinar", "KWD"},
-      {"omr", "OMR"},    {"bhd", "BHD"},   {"lira", "TRY"},    {"円", "JPY"}};
+      {"omr", "OMR"},    {"bhd", "BHD"},   {"lira", "TRY"},    {"円", "JPY"},    {"real", "SAR"}};
   return k;
 }
 

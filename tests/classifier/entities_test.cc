@@ -127,6 +127,14 @@ TEST_CASE("Gulf pay is read in riyal, dirham and dinar", "[classifier]") {
   CHECK(e.salaries[2].monthly_idr_min == Approx(120.0 * 52000));
 }
 
+TEST_CASE("An amount in real is the Saudi riyal, as Indonesian posts write it", "[classifier]") {
+  // "gaji 2rb real" was read as 2,000 rupiah: 8.6 million a month, not a pittance.
+  auto e = BundledClassifier().ExtractEntities(Ad("8 bulan kerja di negri onta, gaji 2rb real"));
+  REQUIRE(e.salaries.size() == 1);
+  CHECK(e.salaries[0].salary.currency == "SAR");
+  CHECK(e.salaries[0].monthly_idr_min == Approx(2000.0 * 4300));
+}
+
 TEST_CASE("The yen sign is read as yen in a post about Japan and as yuan elsewhere",
           "[classifier]") {
   // "¥150.000" read as yuan was IDR 330 million a month, and every lawful trainee programme in

@@ -226,6 +226,20 @@ TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's
       HitOn("青年联谊交友会，本会不做任何跨国婚姻介绍，不收彩礼。", "ZH_MARRIAGE_BROKER").negated);
 }
 
+TEST_CASE("A dash ends the clause a denial reaches back over", "[classifier][families]") {
+  // "ga perlu modal — ada talangan dr kami": no capital needed, because the agent lends it. The
+  // denial is of the capital, in a clause the dash closes, not of the loan.
+  CHECK_FALSE(
+      HitOn("POV: magang 3 bln di Jerman, ga perlu modal \u2014 ada talangan dr kami, bayar "
+            "pas udh gajian",
+            "ID_BRIDGING_LOAN")
+          .negated);
+  // Without the dash the denial still reaches the loan ("tidak perlu dana talangan").
+  CHECK(HitOn("Magang resmi di Jerman, tidak perlu dana talangan, biaya dari beasiswa kampus",
+              "ID_BRIDGING_LOAN")
+            .negated);
+}
+
 TEST_CASE("Traditional Chinese reads as the simplified rules are written",
           "[classifier][families]") {
   const auto v = Classify(
