@@ -201,7 +201,8 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       {"\xE2\x80\x9C", "\xE2\x80\x9D"},
       {"\xC2\xAB", "\xC2\xBB"},
       {"\xE3\x80\x8C", "\xE3\x80\x8D"},
-      {"~~", "~~"}};
+      {"~~", "~~"},
+      {"\xE2\x80\x98", "\xE2\x80\x99"}};
   const std::string_view o = f.original;
   for (const auto& [open, close] : kQuotes) {
     size_t pos = 0;
@@ -215,9 +216,36 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       pos = end + close.size();
     }
   }
+  auto word_byte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  // Single quotes: ‘…’, and '…' where the opening mark starts a word after a space and the closing
+  // one ends a word before a space or punctuation, so that an apostrophe inside a word (Jum'at)
+  // does neither and one after a word ("tabe' dek") opens nothing: "kalau ada orang bilang 'cukup
+  // KTP sa, naik kapal ke Nunukan, nanti potong gaji' — itu bukan katong".
+  for (size_t pos = 0; (pos = o.find('\'', pos)) != std::string_view::npos;) {
+    const size_t start = pos + 1;
+    const bool opens = (pos == 0 || o[pos - 1] == ' ' || o[pos - 1] == '\n' || o[pos - 1] == '(' ||
+                        o[pos - 1] == ':') &&
+                       start < o.size() && o[start] != ' ' && o[start] != '\n' && o[start] != '\'';
+    if (!opens) {
+      pos = start;
+      continue;
+    }
+    size_t end = start;
+    while ((end = o.find_first_of("'\n", end)) != std::string_view::npos && o[end] == '\'' &&
+           (o[end - 1] == ' ' || (end + 1 < o.size() && word_byte(o[end + 1])))) {
+      ++end;  // an apostrophe inside a word, or a mark that opens: not the closing one
+    }
+    if (end == std::string_view::npos || o[end] == '\n') {
+      pos = start;
+      continue;
+    }
+    if (end - start <= 400 && QuotesASentence(o.substr(start, end - start))) {
+      out.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end)});
+    }
+    pos = end + 1;
+  }
   // ~Struck through~ as WhatsApp writes it: the marks hug the text (no space inside them) and
   // stand outside words, so "usia 18~25, gaji 15~20 jt" is not read as struck.
-  auto word_byte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   for (size_t pos = 0; (pos = o.find('~', pos)) != std::string_view::npos;) {
     const size_t start = pos + 1;
     const bool opens = start < o.size() && o[start] != '~' && o[start] != ' ' && o[start] != '\n' &&

@@ -272,6 +272,19 @@ TEST_CASE("An awareness post that crosses out or quotes the offer reads as a war
   INFO(adwatch::Name(quoted.kind) << " " << quoted.score);
   CHECK_FALSE((quoted.kind == DocKind::kRecruitmentAd && quoted.level >= Level::kMedium));
 
+  // A licensed agency's advert quotes the back route in single quotes to rule it out.
+  const auto single = Classify(
+      "Lowongan PRT ke Kuala Lumpur lewat One Channel System, gaji RM 1.500, kontrak 2 taon.\n"
+      "Beta kasi tau ee: kalau ada orang bilang 'cukup KTP sa, naik kapal ke Nunukan, nanti potong "
+      "gaji' \u2014 itu bukan katong.");
+  INFO(single.score);
+  CHECK(single.level < Level::kMedium);
+  // An apostrophe after a word opens no quotation: the lure around it still counts.
+  const auto apostrophe = Classify(
+      "Tabe' dek, kerja di Malaysia cukup KTP sa, naik kapal ke Nunukan, nanti potong gaji. "
+      "Jum'at berangkat ki'.");
+  CHECK(apostrophe.level >= Level::kMedium);
+
   // WhatsApp strikes text through with single tildes; a range such as "18~25" is no strike.
   const auto tilde = Classify(
       "💔 DAPAT SUAMI KAYA DI CHINA? 💔\n❌ ~Mahar puluhan juta langsung buat orang tua~\n"
