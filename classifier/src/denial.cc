@@ -17,15 +17,17 @@ namespace {
 // Javanese "ora", "dudu", "mboten" and Sundanese "teu", "henteu", "sanes" deny as "tidak" and
 // "bukan" do ("ORA TAU njaluk DP", "DUDU potong gaji").
 // Betawi "kagak", "kaga", Palembang/Jambi Malay "dak", Minang "indak" and Sasak "ndek" too.
-// English "nothing is deducted from salary", "none of it is deducted" deny as "no" does.
-constexpr std::array<std::string_view, 61> kDenialWords{
-    "tidak",   "tdk",     "tak",   "gak",    "ga",     "gk",      "nggak",    "ngga",  "enggak",
-    "engga",   "ndak",    "nda",   "ndk",    "sonde",  "tra",     "trada",    "tiada", "takde",
-    "bukan",   "bkn",     "tanpa", "tnp",    "jangan", "jgn",     "dilarang", "no",    "not",
-    "never",   "without", "nor",   "dont",   "don't",  "doesnt",  "doesn't",  "won't", "isn't",
-    "aren't",  "cannot",  "can't", "hindi",  "wala",   "walang",  "huwag",    "khong", "không",
-    "neither", "ora",     "dudu",  "mboten", "boten",  "teu",     "henteu",   "sanes", "kagak",
-    "kaga",    "dak",     "indak", "ndek",   "ndeq",   "nothing", "none"};
+// English "nothing is deducted from salary", "none of it is deducted" deny as "no" does, and so do
+// Banjar "kada", "kadada" ("kada ada uang pendaftaran") and Manado "nyanda".
+constexpr std::array<std::string_view, 64> kDenialWords{
+    "tidak",    "tdk",     "tak",   "gak",     "ga",      "gk",      "nggak",  "ngga",
+    "enggak",   "engga",   "ndak",  "nda",     "ndk",     "sonde",   "tra",    "trada",
+    "tiada",    "takde",   "bukan", "bkn",     "tanpa",   "tnp",     "jangan", "jgn",
+    "dilarang", "no",      "not",   "never",   "without", "nor",     "dont",   "don't",
+    "doesnt",   "doesn't", "won't", "isn't",   "aren't",  "cannot",  "can't",  "hindi",
+    "wala",     "walang",  "huwag", "khong",   "không",   "neither", "ora",    "dudu",
+    "mboten",   "boten",   "teu",   "henteu",  "sanes",   "kagak",   "kaga",   "dak",
+    "indak",    "ndek",    "ndeq",  "nothing", "none",    "kada",    "kadada", "nyanda"};
 
 // Inside a phrase, a denial word denies it when one of these comes next: "biaya pindah tidak
 // dipotong dari gaji", "biaya ditanggung perusahaan TANPA potong gaji", "gaji tidak ditahan",
@@ -49,19 +51,21 @@ constexpr std::array<std::string_view, 15> kLegitimacyClaims{
     "bodong",   "ilegal", "illegal", "fake",  "palsu", "scammer", "prank"};
 
 // Denials that reach back over a list's commas, when "ada" follows all but the Malay ones.
-constexpr std::array<std::string_view, 16> kListDenials{
-    "tidak", "tdk",   "tak",   "gak", "ga",    "gk",   "nggak", "ndak",
-    "tiada", "takde", "bukan", "ora", "kagak", "kaga", "dak",   "indak"};
+constexpr std::array<std::string_view, 19> kListDenials{
+    "tidak", "tdk", "tak",   "gak",  "ga",  "gk",    "nggak", "ndak",   "tiada", "takde",
+    "bukan", "ora", "kagak", "kaga", "dak", "indak", "kada",  "kadada", "nyanda"};
 // Words that open the last item of a list.
 constexpr std::array<std::string_view, 9> kListConjunctions{
     "atau", "dan", "maupun", "serta", "ataupun", "or", "and", "nor", "apalagi"};
 
 // "Don't worry about ...": after a denial and perhaps "usah"/"perlu", these turn it into a
 // reassurance about what follows ("ga usah pikir biaya berangkat, semua dibiayain", "sonde usah
-// pusing ongkos"), which is the lure's promise, not a denial of it.
-constexpr std::array<std::string_view, 14> kWorryWords{
-    "pikir", "pikirin", "mikir", "mikirin", "pusing",   "khawatir", "kuatir",
-    "risau", "bingung", "takut", "repot",   "mikirkan", "wedi",     "sieun"};
+// pusing ongkos"), which is the lure's promise, not a denial of it. So does "arrange": "gak usah
+// urus akte, nanti dibuatkan atas nama keluarga barunya" promises the papers.
+constexpr std::array<std::string_view, 18> kWorryWords{
+    "pikir",  "pikirin", "mikir",   "mikirin", "pusing", "khawatir",
+    "kuatir", "risau",   "bingung", "takut",   "repot",  "mikirkan",
+    "wedi",   "sieun",   "urus",    "urusin",  "ngurus", "ngurusin"};
 
 // Chinese negators that deny the phrase right after them: 不收押金, 无需押金, 没有押金, 免押金.
 constexpr std::array<UChar32, 6> kCjkNegators{0x4E0D /*不*/, 0x65E0 /*无*/, 0x6CA1 /*没*/,
@@ -273,8 +277,9 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
           text.substr(static_cast<size_t>(word_begin), static_cast<size_t>(word_end - word_begin));
       std::string lower = Lower(word);
       const bool denies =
-          in_list ? OneOf(kListDenials, lower) && (lower == "tiada" || lower == "takde" ||
-                                                   next_word == "ada" || next_word == "ado")
+          in_list ? OneOf(kListDenials, lower) &&
+                        (lower == "tiada" || lower == "takde" || lower == "kadada" ||
+                         next_word == "ada" || next_word == "ado")
                   : OneOf(kDenialWords, lower) && !OneOf(kLegitimacyClaims, next_word) &&
                         !OneOf(kWorryWords, next_word) && !OneOf(kWorryWords, after_next_word);
       if (denies &&

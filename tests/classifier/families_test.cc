@@ -193,6 +193,18 @@ TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's
               "ID_VISA_TOURIST")
             .negated);
 
+  // Banjar "kada" and Manado "nyanda" deny as "tidak" does.
+  CHECK(HitOn("Beasiswa asrama ini 100% gratis. Kada ada uang pendaftaran, kada ada uang jaminan.",
+              "ID_FEES_PENALTY")
+            .negated);
+  CHECK(HitOn("Kerja kebun di Sabah lewat agensi resmi, nyanda ada potong gaji.", "ID_FEES_PENALTY")
+            .negated);
+  // "Don't bother arranging the birth certificate" promises it; it denies nothing.
+  CHECK_FALSE(HitOn("Bayinya nanti dijemput suster dari klinik, mbak gak usah urus akte, nanti "
+                    "dibuatkan atas nama keluarga barunya.",
+                    "ID_BABY_SALE")
+                  .negated);
+
   // "Nothing is deducted from salary" (a licensed Dubai spa's terms) denies the deduction.
   CHECK(HitOn("Spa therapist, 5-star resort in Dubai. Flight and housing free of charge; nothing "
               "is deducted from salary.",
