@@ -235,8 +235,11 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
            (o[end - 1] == ' ' || (end + 1 < o.size() && word_byte(o[end + 1])))) {
       ++end;  // an apostrophe inside a word, or a mark that opens: not the closing one
     }
-    if (end == std::string_view::npos || o[end] == '\n') {
-      pos = start;
+    // No closing mark before the line ends: none closes for a later opening mark either, so the
+    // search goes on after the line (once over each line, however many marks open on it).
+    if (end == std::string_view::npos) break;
+    if (o[end] == '\n') {
+      pos = end;
       continue;
     }
     if (end - start <= 400 && QuotesASentence(o.substr(start, end - start))) {
