@@ -648,9 +648,9 @@ std::optional<Amount> ReadAmount(const std::string& t, size_t num_begin, size_t 
   return a;
 }
 
-// Money that is not pay: fees, deposits, fines, ransom, loans, what a stay costs, what a fraud took
-// or made; nor is a race ("lari 5K"). An amount after one of these words, with no pay word in
-// between, is not read as a salary ("denda putus kontrak 30 juta").
+// Money that is not pay: fees, deposits, fines, ransom, loans, what a stay or a package costs, what
+// a fraud took or made; nor is a race ("lari 5K"). An amount after one of these words, with no pay
+// word in between, is not read as a salary ("denda putus kontrak 30 juta").
 bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   static const RE2 money(
       "(?:denda|tebusan|biaya|fee|deposit|depo|jaminan|modal|harga|hutang|utang|rugi|ransom|"
@@ -658,11 +658,14 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
       "akomodasi|accommodation|airfare|tuition|asrama|pelatihan|kursus|costs?|price|"  // a stay
       "tipu|raup|untung|laba|omzet|omset|"  // what a fraud took or made
       "\\blari\\b|\\brun\\b|mara?thon|"     // a race ("lari 5K")
-      "chuoc|赎金|押金|赔偿|违约金)[^0-9]{0,25}$",
+      "chuoc|赎金|押金|赔偿|违约金)[^0-9]{0,25}$|"
+      // A package's price, after its name: "Paket \"Barodak – Akad – Resepsi\" mulai 28 jt". Not
+      // English "package": a "compensation package" is pay.
+      "\\bpaket[^0-9\\n]{0,60}$",
       CaseInsensitive());
   static const RE2 pay("(?:gaji|salary|upah|income|penghasilan|pendapatan|luong|sahod|月薪|工资)",
                        CaseInsensitive());
-  const size_t from = pos > 40 ? pos - 40 : 0;
+  const size_t from = pos > 72 ? pos - 72 : 0;  // a package's name may be long
   re2::StringPiece window(t.data() + from, pos - from), m;
   if (!money.Match(window, 0, window.size(), RE2::UNANCHORED, &m, 1)) return false;
   // A pay word after the money word wins: "biaya ditanggung, gaji 15 juta".

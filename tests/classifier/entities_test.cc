@@ -110,7 +110,8 @@ TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years ar
         "gaji besar, usia 18-35 tahun, tahun 2024", "gaji menarik, WA 081234567890",
         "ditawari dana talangan 30-40 juta", "accommodation (about EUR 600 in the residence)",
         "3 member kita ketipu total 11 jt", "tersangka meraup keuntungan 500 juta",
-        "aku udah lari 5K lagi minggu lalu"}) {
+        "aku udah lari 5K lagi minggu lalu",
+        "Paket \"Barodak \u2013 Akad \u2013 Resepsi\" mulai 28 jt, ALL IN"}) {
     INFO(text);
     CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.empty());
   }
