@@ -50,10 +50,12 @@ constexpr std::array<std::string_view, 15> kLegitimacyClaims{
     "penipuan", "scam",   "hoax",    "hoaks", "tipu",  "tipuan",  "abal", "abal-abal",
     "bodong",   "ilegal", "illegal", "fake",  "palsu", "scammer", "prank"};
 
-// Denials that reach back over a list's commas, when "ada" follows all but the Malay ones.
+// Denials that reach back over a list's commas, when "ada" follows all but those that hold it.
 constexpr std::array<std::string_view, 19> kListDenials{
     "tidak", "tdk", "tak",   "gak",  "ga",  "gk",    "nggak", "ndak",   "tiada", "takde",
     "bukan", "ora", "kagak", "kaga", "dak", "indak", "kada",  "kadada", "nyanda"};
+// List denials that already mean "there is no": Malay "tiada", "takde", Banjar "kadada".
+constexpr std::array<std::string_view, 3> kDenialsWithAda{"tiada", "takde", "kadada"};
 // Words that open the last item of a list.
 constexpr std::array<std::string_view, 9> kListConjunctions{
     "atau", "dan", "maupun", "serta", "ataupun", "or", "and", "nor", "apalagi"};
@@ -278,8 +280,7 @@ bool DeniedBefore(std::string_view text, size_t begin, const std::vector<Span>& 
       std::string lower = Lower(word);
       const bool denies =
           in_list ? OneOf(kListDenials, lower) &&
-                        (lower == "tiada" || lower == "takde" || lower == "kadada" ||
-                         next_word == "ada" || next_word == "ado")
+                        (OneOf(kDenialsWithAda, lower) || next_word == "ada" || next_word == "ado")
                   : OneOf(kDenialWords, lower) && !OneOf(kLegitimacyClaims, next_word) &&
                         !OneOf(kWorryWords, next_word) && !OneOf(kWorryWords, after_next_word);
       if (denies &&
