@@ -649,8 +649,8 @@ std::optional<Amount> ReadAmount(const std::string& t, size_t num_begin, size_t 
 }
 
 // Money that is not pay: fees, deposits, fines, ransom, loans, what a stay or a package costs, what
-// a fraud took or made; nor is a race ("lari 5K"). An amount after one of these words, with no pay
-// word in between, is not read as a salary ("denda putus kontrak 30 juta").
+// a fraud took or made, exchange rates; nor is a race ("lari 5K"). An amount after one of these
+// words, with no pay word in between, is not read as a salary ("denda putus kontrak 30 juta").
 bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   static const RE2 money(
       "(?:denda|tebusan|biaya|fee|deposit|depo|jaminan|modal|harga|hutang|utang|rugi|ransom|"
@@ -661,7 +661,10 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
       "chuoc|赎金|押金|赔偿|违约金)[^0-9]{0,25}$|"
       // A package's price, after its name: "Paket \"Barodak – Akad – Resepsi\" mulai 28 jt". Not
       // English "package": a "compensation package" is pay.
-      "\\bpaket[^0-9\\n]{0,60}$",
+      "\\bpaket[^0-9\\n]{0,60}$|"
+      // A money changer's board: every rate on the line after "kurs" ("Kurs beli hari ini: SAR
+      // 4.150 | AED 4.250 | QAR 4.280") is a price, not a wage.
+      "\\b(?:kurs|nilai tukar|exchange rates?)\\b[^\\n]{0,70}$",
       CaseInsensitive());
   static const RE2 pay("(?:gaji|salary|upah|income|penghasilan|pendapatan|luong|sahod|月薪|工资)",
                        CaseInsensitive());

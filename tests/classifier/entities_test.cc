@@ -111,7 +111,8 @@ TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years ar
         "ditawari dana talangan 30-40 juta", "accommodation (about EUR 600 in the residence)",
         "3 member kita ketipu total 11 jt", "tersangka meraup keuntungan 500 juta",
         "aku udah lari 5K lagi minggu lalu",
-        "Paket \"Barodak \u2013 Akad \u2013 Resepsi\" mulai 28 jt, ALL IN"}) {
+        "Paket \"Barodak \u2013 Akad \u2013 Resepsi\" mulai 28 jt, ALL IN",
+        "Kurs beli hari ini: SAR 4.150 | AED 4.250 | QAR 4.280 | MYR 3.550"}) {
     INFO(text);
     CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.empty());
   }
