@@ -22,6 +22,10 @@ struct Gazetteer::AliasIndex {
   std::unordered_map<std::string, size_t> place_of;  // skeleton alias → index in places_
 };
 
+// The index of a `not_places` phrase: it is matched like an alias, longest first, so that
+// "keturunan arab" consumes the "arab" inside it, and then names nothing.
+constexpr size_t kNotAPlace = static_cast<size_t>(-1);
+
 // Builds a Gazetteer from files; a friend so the Gazetteer itself stays immutable.
 class GazetteerBuilder {
  public:
@@ -54,6 +58,9 @@ class GazetteerBuilder {
       }
     }
     YAML::Node places = top.Child("places");
+    std::vector<std::string> not_places;
+    ADWATCH_RETURN_IF_ERROR(top.Read("not_places", not_places));
+    g.not_places_.insert(g.not_places_.end(), not_places.begin(), not_places.end());
     ADWATCH_RETURN_IF_ERROR(top.Finish());
     if (!places.IsDefined() || places.IsNull()) return Status::OK();
     if (!places.IsSequence()) return top.Error("places", "expected a list of places");
@@ -124,6 +131,17 @@ class GazetteerBuilder {
         // The first place to claim an alias keeps it: files list the more specific first.
         if (index->place_of.emplace(skel, i).second) aliases.push_back(skel);
       }
+    }
+    for (const std::string& phrase : g.not_places_) {
+      std::string skel = Normalize(phrase).skeleton.text;
+      if (skel.empty()) continue;
+      auto [it, added] = index->place_of.emplace(skel, kNotAPlace);
+      if (!added && it->second != kNotAPlace) {
+        return Status::InvalidArgument(
+            "gazetteer not_places",
+            "'" + phrase + "' is an alias of place " + g.places_[it->second].id);
+      }
+      if (added) aliases.push_back(skel);
     }
     // Longest first, so "kota batam" wins over "batam" in the alternation.
     std::sort(aliases.begin(), aliases.end(),
@@ -216,7 +234,7 @@ std::vector<PlaceMention> Gazetteer::FindPlaces(const TextView& skeleton,
       continue;
     }
     auto it = alias_index_->place_of.find(std::string(m));
-    if (it != alias_index_->place_of.end()) {
+    if (it != alias_index_->place_of.end() && it->second != kNotAPlace) {
       const PlaceInfo& p = places_[it->second];
       PlaceMention pm;
       pm.id = p.id;

@@ -28,28 +28,57 @@ TEST_CASE("Places are found as whole words, longest alias first", "[classifier]"
   auto places = (*g)->FindPlaces(adwatch::classifier::Normalize(text).skeleton, "body");
   REQUIRE(places.size() == 2);
   CHECK(places[0].id == "id.kepri.karimun");
-  CHECK(text.substr(places[0].span.begin, places[0].span.end - places[0].span.begin) == "Tanjung Balai Karimun");
+  CHECK(text.substr(places[0].span.begin, places[0].span.end - places[0].span.begin) ==
+        "Tanjung Balai Karimun");
   CHECK(places[1].id == "kh.sihanoukville");
+}
+
+TEST_CASE("A phrase that holds an alias but names no place is not read as the place",
+          "[classifier]") {
+  // A Jakarta housemaid job for "keluarga keturunan Arab" was a Gulf destination.
+  auto g = Gazetteer::Load(std::string(ADWATCH_RULES_DIR) + "/gazetteer");
+  REQUIRE(g.has_value());
+  const std::string text = "ART nginep, keluarga keturunan Arab di Condet. Bukan ke Arab Saudi";
+  auto places = (*g)->FindPlaces(adwatch::classifier::Normalize(text).skeleton, "body");
+  REQUIRE(places.size() == 1);
+  CHECK(places[0].id == "sa");
+  CHECK(text.substr(places[0].span.begin) == "Arab Saudi");
+}
+
+TEST_CASE("A not_places phrase that is an alias is refused", "[classifier]") {
+  adwatch::testing::TempDir dir;
+  dir.Write("g/a.yaml",
+            "not_places: [kamboja]\nplaces:\n  - {id: kh, name: Kamboja, kind: country}\n");
+  auto g = Gazetteer::Load(dir / "g");
+  REQUIRE_FALSE(g.has_value());
+  CHECK_THAT(g.error().message(), Catch::Contains("kamboja") && Catch::Contains("kh"));
 }
 
 TEST_CASE("Regions are routed by mentions, province, hint and landline", "[classifier]") {
   auto g = Gazetteer::Load(std::string(ADWATCH_RULES_DIR) + "/gazetteer");
   REQUIRE(g.has_value());
   adwatch::Entities e;
-  e.places.push_back({.id = "id.kepri.batam", .name = "Kota Batam", .kind = adwatch::PlaceKind::kRegency,
-                      .country = "ID", .province = "id.kepri"});
-  e.contacts.push_back({.kind = adwatch::ContactKind::kPhone, .value = "+62274123456", .landline = true});
+  e.places.push_back({.id = "id.kepri.batam",
+                      .name = "Kota Batam",
+                      .kind = adwatch::PlaceKind::kRegency,
+                      .country = "ID",
+                      .province = "id.kepri"});
+  e.contacts.push_back(
+      {.kind = adwatch::ContactKind::kPhone, .value = "+62274123456", .landline = true});
   auto routes = adwatch::classifier::RouteRegions(e, **g, "id.ntt.kupang");
   std::vector<std::string> ids;
   for (const auto& r : routes) ids.push_back(r.region_id);
-  CHECK(ids == std::vector<std::string>{"id.kepri.batam", "id.kepri", "id.ntt.kupang", "id.ntt", "id.diy"});
+  CHECK(ids == std::vector<std::string>{"id.kepri.batam", "id.kepri", "id.ntt.kupang", "id.ntt",
+                                        "id.diy"});
   CHECK(routes[1].reason == adwatch::classifier::RouteReason::kInProvince);
   CHECK(routes[4].reason == adwatch::classifier::RouteReason::kLandline);
 }
 
 TEST_CASE("A gazetteer entry without its province is refused with its line", "[classifier]") {
   adwatch::testing::TempDir dir;
-  dir.Write("g/a.yaml", "places:\n  - {id: id.x, name: X, kind: province}\n  - {id: id.x.y, name: Y, kind: regency}\n");
+  dir.Write("g/a.yaml",
+            "places:\n  - {id: id.x, name: X, kind: province}\n  - {id: id.x.y, name: Y, kind: "
+            "regency}\n");
   auto g = Gazetteer::Load(dir / "g");
   REQUIRE_FALSE(g.has_value());
   CHECK_THAT(g.error().message(), Catch::Contains("a.yaml:3") && Catch::Contains("province"));

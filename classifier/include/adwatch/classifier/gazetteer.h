@@ -54,6 +54,8 @@ class Gazetteer {
   std::map<std::string, size_t, std::less<>> by_id_;
   std::map<std::string, std::string, std::less<>> area_to_province_;  // "0778" → "id.kepri"
   std::map<std::string, double, std::less<>> idr_rates_;
+  // Phrases that hold an alias but name no place ("keturunan Arab", of Arab descent).
+  std::vector<std::string> not_places_;
   std::string content_hash_;
   struct AliasIndex;  // one compiled RE2 over every alias
   std::shared_ptr<const AliasIndex> alias_index_;
