@@ -126,6 +126,18 @@ uint32_t ListAfterCue(std::string_view original, uint32_t cue) {
   return static_cast<uint32_t>(end);
 }
 
+// Whether `t[i]` ends a sentence for a warning's reach: . ! ? ; but not a dot between digits, which
+// groups thousands or marks decimals ("gaji 2.000 riyal, pake visa kunjungan" is one sentence).
+bool SentenceEndAt(std::string_view t, size_t i) {
+  const char c = t[i];
+  if (c == '!' || c == '?' || c == ';') return true;
+  if (c != '.') return false;
+  auto digit = [&](size_t j) {
+    return j < t.size() && std::isdigit(static_cast<unsigned char>(t[j])) != 0;
+  };
+  return !(i > 0 && digit(i - 1) && digit(i + 1));
+}
+
 // Whether the word at `pos` of the folded text (past spaces and commas) is one of `words`. A word
 // ends at an ASCII byte that is not a letter or digit ("minat?", "minat:").
 bool InvitationAt(std::string_view t, size_t pos, const std::set<std::string, std::less<>>& words) {
@@ -161,7 +173,7 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       int words = 0;
       while (e < t.size() && words < engine.negation_window_words) {
         const char c = t[e];
-        if (c == '.' || c == '!' || c == '?' || c == ';') break;
+        if (SentenceEndAt(t, e)) break;
         if (TickAt(t, e)) break;  // "❌ tes ❌ ijazah ✅ admin 2 jt": the tick asserts again
         if (c == ' ') ++words;
         ++e;
@@ -188,8 +200,7 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       if (DeniedJustBefore(f.original, cue.begin)) continue;
       size_t start = cue.begin;
       while (start > 0) {
-        const char c = f.original[start - 1];
-        if (c == '.' || c == '!' || c == '?' || c == ';' || c == '\n') break;
+        if (f.original[start - 1] == '\n' || SentenceEndAt(f.original, start - 1)) break;
         --start;
       }
       if (cue.begin > start) out.push_back({static_cast<uint32_t>(start), cue.begin});

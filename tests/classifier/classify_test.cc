@@ -1,7 +1,6 @@
 #include "adwatch/classifier/classify.h"
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "../../classifier/src/engine.h"
@@ -26,8 +25,10 @@ bool HasHit(const adwatch::Verdict& v, const std::string& id) {
 
 }  // namespace
 
-TEST_CASE("The issue's example is a high-risk recruitment ad with evidence in the original", "[classifier]") {
-  const std::string text = "Dibutuhkan admin ke K4mboja, gaji 15jt, tiket ditanggung, WA 0812 3456 7890";
+TEST_CASE("The issue's example is a high-risk recruitment ad with evidence in the original",
+          "[classifier]") {
+  const std::string text =
+      "Dibutuhkan admin ke K4mboja, gaji 15jt, tiket ditanggung, WA 0812 3456 7890";
   auto v = BundledClassifier().Classify(Ad(text));
   REQUIRE(v.has_value());
   CHECK(v->kind == DocKind::kRecruitmentAd);
@@ -51,10 +52,10 @@ TEST_CASE("The issue's example is a high-risk recruitment ad with evidence in th
 }
 
 TEST_CASE("Ordinary job ads with a salary, admin title or WhatsApp stay low", "[classifier]") {
-  for (const char* text :
-       {"Dicari admin toko online, gaji 3 juta/bulan. Hubungi WA 0813 2222 1111",
-        "PT Maju Jaya membuka lowongan customer service di Surabaya. Gaji 5 juta. Kirim CV ke hrd@majujaya.co.id",
-        "Lowongan data entry kerja dari rumah, lulusan SMA, gaji UMR"}) {
+  for (const char* text : {"Dicari admin toko online, gaji 3 juta/bulan. Hubungi WA 0813 2222 1111",
+                           "PT Maju Jaya membuka lowongan customer service di Surabaya. Gaji 5 "
+                           "juta. Kirim CV ke hrd@majujaya.co.id",
+                           "Lowongan data entry kerja dari rumah, lulusan SMA, gaji UMR"}) {
     INFO(text);
     auto v = BundledClassifier().Classify(Ad(text));
     REQUIRE(v.has_value());
@@ -63,10 +64,12 @@ TEST_CASE("Ordinary job ads with a salary, admin title or WhatsApp stay low", "[
 }
 
 TEST_CASE("News and warnings carrying every keyword are not flagged as ads", "[classifier]") {
-  adwatch::AdCandidate news = Ad(
-      "Polda Kepri menggagalkan keberangkatan 12 calon pekerja migran. Menurut Kapolda, para korban "
-      "dijanjikan bekerja sebagai admin di Kamboja dengan gaji 15 juta per bulan dan tiket ditanggung. "
-      "Dua tersangka ditangkap.");
+  adwatch::AdCandidate news =
+      Ad("Polda Kepri menggagalkan keberangkatan 12 calon pekerja migran. Menurut Kapolda, para "
+         "korban "
+         "dijanjikan bekerja sebagai admin di Kamboja dengan gaji 15 juta per bulan dan tiket "
+         "ditanggung. "
+         "Dua tersangka ditangkap.");
   news.page_types = {"NewsArticle"};
   auto v = BundledClassifier().Classify(news);
   REQUIRE(v.has_value());
@@ -85,7 +88,8 @@ TEST_CASE("Distress posts and gambling promotion read as what they are", "[class
   REQUIRE(d.has_value());
   CHECK(d->kind == DocKind::kDistress);
   CHECK(d->level <= Level::kLow);
-  auto g = BundledClassifier().Classify(Ad("Slot gacor hari ini, maxwin! Depo 25rb bonus new member"));
+  auto g =
+      BundledClassifier().Classify(Ad("Slot gacor hari ini, maxwin! Depo 25rb bonus new member"));
   REQUIRE(g.has_value());
   CHECK(g->kind == DocKind::kGamblingPromo);
 }
@@ -103,6 +107,26 @@ TEST_CASE("A hit inside a warning keeps only part of its weight", "[classifier]"
   CHECK(found);
 }
 
+TEST_CASE("A warning reaches past the dots inside an amount", "[classifier]") {
+  // A family's retelling: "katanya ... gaji 2.000 riyal, pake visa kunjungan" stopped at "2." and
+  // the visit visa counted as the post's own offer.
+  for (const char* text :
+       {"Ada sponsor dateng ke rumah, katanya 2 minggu terbang, gaji 2.000 riyal, pake visa "
+        "kunjungan. Alhamdulillah kami gak ambil.",
+        "Gaji Rp 15.000.000, berangkat pakai visa turis itu modus penipuan."}) {
+    INFO(text);
+    auto v = BundledClassifier().Classify(Ad(text));
+    REQUIRE(v.has_value());
+    bool found = false;
+    for (const auto& h : v->hits) {
+      if (h.rule_id != "ID_VISA_TOURIST") continue;
+      found = true;
+      CHECK(h.negated);
+    }
+    CHECK(found);
+  }
+}
+
 TEST_CASE("Title-only rules and empty input behave", "[classifier]") {
   auto empty = BundledClassifier().Classify(Ad(""));
   REQUIRE(empty.has_value());
@@ -115,13 +139,18 @@ TEST_CASE("When the Set runs out of memory, every rule is matched one by one", "
   const auto& rules = BundledClassifier().rules();
   const auto& engine = rules.engine();
   const auto& skeleton = engine.sets[static_cast<size_t>(adwatch::classifier::RuleView::kSkeleton)];
-  const std::string text = adwatch::classifier::Normalize(
-      "dibutuhkan admin ke kamboja, tiket ditanggung, paspor disimpan perusahaan").skeleton.text;
+  const std::string text =
+      adwatch::classifier::Normalize(
+          "dibutuhkan admin ke kamboja, tiket ditanggung, paspor disimpan perusahaan")
+          .skeleton.text;
   std::vector<int> from_set, from_fallback;
   bool fell_back = true;
-  REQUIRE(adwatch::classifier::ScanView(skeleton, text, false, engine.compiled, from_set, fell_back).ok());
+  REQUIRE(adwatch::classifier::ScanView(skeleton, text, false, engine.compiled, from_set, fell_back)
+              .ok());
   CHECK_FALSE(fell_back);
-  REQUIRE(adwatch::classifier::ScanView(skeleton, text, true, engine.compiled, from_fallback, fell_back).ok());
+  REQUIRE(
+      adwatch::classifier::ScanView(skeleton, text, true, engine.compiled, from_fallback, fell_back)
+          .ok());
   CHECK(fell_back);
   std::sort(from_set.begin(), from_set.end());
   CHECK(from_set.size() >= 4);
