@@ -649,8 +649,9 @@ std::optional<Amount> ReadAmount(const std::string& t, size_t num_begin, size_t 
 }
 
 // Money that is not pay: fees, deposits, fines, ransom, loans, what a stay or a package costs, what
-// a fraud took or made, exchange rates; nor is a race ("lari 5K"). An amount after one of these
-// words, with no pay word in between, is not read as a salary ("denda putus kontrak 30 juta").
+// a fraud took or made, exchange rates, a price "from"; nor is a race ("lari 5K"). An amount after
+// one of these words, with no pay word in between, is not read as a salary ("denda putus kontrak 30
+// juta").
 bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   static const RE2 money(
       "(?:denda|tebusan|biaya|fee|deposit|depo|jaminan|modal|harga|hutang|utang|rugi|ransom|"
@@ -670,6 +671,23 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
                        CaseInsensitive());
   const size_t from = pos > 72 ? pos - 72 : 0;  // a package's name may be long
   re2::StringPiece window(t.data() + from, pos - from), m;
+  // "Umrah plus Turki, mulai Rp29,9 jt" (from) prices a trip, a ticket or a package, unless pay is
+  // named before it or the amount is a month's: "gaji mulai 5 jt", "umroh sambil kerja, mulai
+  // 7jt/bulan". Only after what is sold so (a trip, a room, a wedding's photos): "dana kasih sayang
+  // mulai 11jt" offers money.
+  static const RE2 starting(
+      "\\b(?:umroh|umrah|haji|tiket|ticket|paket|tour|tur|trip|wisata|visa|hotel|kamar|sewa|tarif|"
+      "ongkos|foto|video|dekor|dekorasi|katering|catering|gedung|rias|makeup)\\b[^\\n]{0,60}\\b(?:"
+      "mulai|start(?:ing)?\\s+(?:from|at))\\s+(?:dari\\s+)?[^0-9\\n]{0,"
+      "6}$",
+      CaseInsensitive());
+  static const RE2 monthly(
+      "^[^\\n]{0,24}?(?:(?:/|per\\s*|se)\\s*(?:bulan|bln|bl|month|mo)\\b|bulanan)",
+      CaseInsensitive());
+  if (RE2::PartialMatch(window, starting) && !RE2::PartialMatch(window, pay)) {
+    const re2::StringPiece ahead(t.data() + pos, std::min<size_t>(t.size() - pos, 40));
+    if (!RE2::PartialMatch(ahead, monthly)) return true;
+  }
   if (!money.Match(window, 0, window.size(), RE2::UNANCHORED, &m, 1)) return false;
   // A pay word after the money word wins: "biaya ditanggung, gaji 15 juta".
   const re2::StringPiece after(m.data(), static_cast<size_t>(window.end() - m.data()));

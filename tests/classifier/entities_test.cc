@@ -112,9 +112,19 @@ TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years ar
         "3 member kita ketipu total 11 jt", "tersangka meraup keuntungan 500 juta",
         "aku udah lari 5K lagi minggu lalu",
         "Paket \"Barodak \u2013 Akad \u2013 Resepsi\" mulai 28 jt, ALL IN",
-        "Kurs beli hari ini: SAR 4.150 | AED 4.250 | QAR 4.280 | MYR 3.550"}) {
+        "Kurs beli hari ini: SAR 4.150 | AED 4.250 | QAR 4.280 | MYR 3.550",
+        "Umrah reguler & umrah plus Turki Syawal 1446 H, mulai Rp29,9 jt",
+        "Tiket Jeddah ke Surabaya mulai SAR 1.450"}) {
     INFO(text);
     CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.empty());
+  }
+}
+
+TEST_CASE("Pay 'from' an amount stays pay when pay or a month is named", "[classifier]") {
+  for (const char* text : {"Gaji mulai 5 jt, tergantung pengalaman",
+                           "Admin Kamboja mulai 15jt/bulan, tiket ditanggung"}) {
+    INFO(text);
+    CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.size() == 1);
   }
 }
 
