@@ -316,6 +316,11 @@ struct EvalResult {
   std::vector<Evidence> evidence;
 };
 
+// Index of a field in Classify's `fields`: title, body, image.
+size_t FieldIndex(const std::string& field) {
+  return field == "title" ? 0 : field == "image" ? 2 : 1;
+}
+
 // Evaluates meta conditions against what the patterns and entity extractor found.
 class MetaEvaluator {
  public:
@@ -494,6 +499,16 @@ class MetaEvaluator {
     for (const Evidence& e : from) AddEvidence(into, FieldName(e.field), e.span);
   }
 
+  // Whether a span of `field` lies in a warning or a quotation: a place or a salary named there
+  // ("jangan tanya Arab/Malaysia ya bunda, kami tidak melayani") is the warning's, not the ad's,
+  // as the rule hits there are, which meta rules do not see either.
+  bool InWarning(const std::string& field, Span span) const {
+    const Field& f = fields_[FieldIndex(field)];
+    return std::any_of(f.negated.begin(), f.negated.end(), [&](const Span& n) {
+      return Inside(span, n) || (Overlaps(span, n) && span.begin >= n.begin);
+    });
+  }
+
   EvalResult EvalEntity(const Condition& c) const {
     EvalResult r;
     int n = 0;
@@ -501,6 +516,7 @@ class MetaEvaluator {
     if (c.name == "salary") {
       for (const SalaryMention& s : entities_.salaries) {
         if (c.min_monthly_idr > 0 && s.monthly_idr_max < c.min_monthly_idr) continue;
+        if (InWarning(s.field, s.span)) continue;
         if (distinct.insert(std::to_string(s.span.begin) + s.field).second) ++n;
         AddEvidence(r.evidence, FieldName(s.field), s.span);
       }
@@ -510,6 +526,7 @@ class MetaEvaluator {
         if (c.nonplacement && !p.nonplacement) continue;
         if (c.transit && !p.transit) continue;
         if (c.moratorium && !p.moratorium) continue;
+        if (InWarning(p.field, p.span)) continue;
         if (!c.values.empty() &&
             std::find(c.values.begin(), c.values.end(), p.country) == c.values.end())
           continue;
@@ -539,11 +556,6 @@ class MetaEvaluator {
   const std::vector<std::vector<Evidence>>& evidence_;
   const ClassifyOptions& options_;
 };
-
-// Index of a field in Classify's `fields`: title, body, image.
-size_t FieldIndex(const std::string& field) {
-  return field == "title" ? 0 : field == "image" ? 2 : 1;
-}
 
 bool FieldAllowed(RuleField rf, const char* field) {
   if (rf == RuleField::kAny) return true;

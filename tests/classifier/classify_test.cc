@@ -127,6 +127,20 @@ TEST_CASE("A warning reaches past the dots inside an amount", "[classifier]") {
   }
 }
 
+TEST_CASE("A place named inside a warning is not the ad's destination", "[classifier]") {
+  // A Jakarta housemaid advert that warns against Gulf offers read as domestic work in Saudi
+  // Arabia: the meta rules did not see the warned hits, but they still saw the warned place.
+  auto v = BundledClassifier().Classify(
+      Ad("Lowongan ART di Jakarta, dibutuhkan segera. Jangan percaya tawaran kerja ART ke Arab "
+         "Saudi."));
+  REQUIRE(v.has_value());
+  for (const auto& h : v->hits) {
+    INFO(h.rule_id);
+    CHECK(h.rule_id.rfind("COMBO_DOMESTIC_MORATORIUM", 0) != 0);
+  }
+  CHECK(v->level <= Level::kLow);
+}
+
 TEST_CASE("Title-only rules and empty input behave", "[classifier]") {
   auto empty = BundledClassifier().Classify(Ad(""));
   REQUIRE(empty.has_value());
