@@ -663,8 +663,9 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
       // A package's price, after its name: "Paket \"Barodak – Akad – Resepsi\" mulai 28 jt". Not
       // English "package": a "compensation package" is pay.
       "\\bpaket[^0-9\\n]{0,60}$|"
-      // A money changer's board: every rate on the line after "kurs" ("Kurs beli hari ini: SAR
-      // 4.150 | AED 4.250 | QAR 4.280") is a price, not a wage.
+      // A money changer's board: every rate up to 70 bytes after "kurs" ("Kurs beli hari ini: SAR
+      // 4.150 | AED 4.250 | QAR 4.280") is a price, not a wage. (The folded text has no line
+      // breaks, so [^\\n] here is any byte.)
       "\\b(?:kurs|nilai tukar|exchange rates?)\\b[^\\n]{0,70}$",
       CaseInsensitive());
   static const RE2 pay("(?:gaji|salary|upah|income|penghasilan|pendapatan|luong|sahod|月薪|工资)",
@@ -676,10 +677,10 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   // 7jt/bulan". Only after what is sold so (a trip, a room, a wedding's photos): "dana kasih sayang
   // mulai 11jt" offers money.
   static const RE2 starting(
-      "\\b(?:umroh|umrah|haji|tiket|ticket|paket|tour|tur|trip|wisata|visa|hotel|kamar|sewa|tarif|"
-      "ongkos|foto|video|dekor|dekorasi|katering|catering|gedung|rias|makeup)\\b[^\\n]{0,60}\\b(?:"
-      "mulai|start(?:ing)?\\s+(?:from|at))\\s+(?:dari\\s+)?[^0-9\\n]{0,"
-      "6}$",
+      "\\b(?:umroh|umrah|haji|tiket|ticket|paket|tour|tur|trip|wisata|visa|hotel|kamar|sewa|"
+      "tarif|ongkos|foto|video|dekor|dekorasi|katering|catering|gedung|rias|makeup)\\b"
+      "[^\\n]{0,60}"
+      "\\b(?:mulai|start(?:ing)?\\s+(?:from|at))\\s+(?:dari\\s+)?[^0-9\\n]{0,6}$",
       CaseInsensitive());
   static const RE2 monthly(
       "^[^\\n]{0,24}?(?:(?:/|per\\s*|se)\\s*(?:bulan|bln|bl|month|mo)\\b|bulanan)",
