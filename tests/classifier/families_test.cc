@@ -405,13 +405,16 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            // warning.
            "Kerja Malaysia gaji 8 juta, tiket gratis, lewat Nunukan, aman tidak akan berakhir di "
            "tahanan",
-           // A refusal or a reassurance after the offer is no verdict on it: "kami tidak melayani"
-           // and "itu bukan jalur" were tried as closing verdicts and dropped for these.
+           // A refusal or a reassurance after the offer is no verdict on it, and a referral is no
+           // warning: "kami tidak melayani", "itu bukan jalur" and "nek ana sing ngajak" were tried
+           // as cues and dropped for these.
            "Dicari admin ke Kamboja gaji 15jt tiket gratis, kami tidak melayani pelamar yang "
            "tidak serius.",
            "Kami menolak pelamar di bawah 18 th, admin ke Kamboja gaji 15 jt, tiket gratis",
            "Kerja ART ke Saudi pakai visa umroh, itu bukan jalur ilegal kok",
            "Kerja ART ke Saudi pakai visa umroh, itu bukan jalan belakang kok",
+           "Nek ana sing ngajak kanca oleh bonus 500rb, kerja nang Malaysia gaji 8 juta tiket "
+           "gratis cukup KTP",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
