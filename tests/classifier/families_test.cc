@@ -415,6 +415,13 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "Kerja ART ke Saudi pakai visa umroh, itu bukan jalan belakang kok",
            "Nek ana sing ngajak kanca oleh bonus 500rb, kerja nang Malaysia gaji 8 juta tiket "
            "gratis cukup KTP",
+           "Kalau ada orang datang minta kerja, langsung daftar: admin ke Kamboja gaji 15 juta "
+           "tiket gratis",
+           "Kami menolak mengurus yang tidak serius, kerja admin ke Kamboja gaji 15 juta tiket "
+           "gratis pakai visa turis",
+           "Kerja di Malaysia gaji 8 juta, tiket gratis, cukup KTP, dijamin tidak ada kabar buruk",
+           "Kerja ART ke Saudi pakai visa umroh, bukan jalan yang benar menurut pemerintah tapi "
+           "cepat dan aman",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
