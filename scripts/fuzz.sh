@@ -47,11 +47,14 @@ while IFS= read -r f; do
   [ "$(basename "$f")" = destinations.yaml ] && mode='\003'
   { printf "$mode"; cat "$f"; } >"seeds/rules_fuzz/$((n += 1))"
 done < <(find "$root/rules" -name '*.yaml' | sort)
+# One dev text in five seeds normalize_fuzz: libFuzzer runs every seed before its 60 s start, and
+# all 10,000 dev texts under ASan took several minutes of CI before fuzzing began.
 n=0
 while IFS= read -r line; do
   n=$((n + 1))
   { printf "\\$(printf '%03o' $((n % 4)))"; printf '%s' "$line"; } >"seeds/normalize_fuzz/$n"
-done < <(cat "$root"/tests/data/corpus/dev.jsonl "$root"/tests/data/corpus/families/dev/*.jsonl)
+done < <(cat "$root"/tests/data/corpus/dev.jsonl "$root"/tests/data/corpus/families/dev/*.jsonl |
+  awk 'NR % 5 == 1')
 
 n=0
 for token in POLICEpolicePOLICEpolicePOLICEpolicePOLICEp NGOAngoaNGOAngoaNGOAngoaNGOAngoaNGOAngoaNGO \
