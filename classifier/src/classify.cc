@@ -59,6 +59,13 @@ struct Field {
 bool Overlaps(Span a, Span b) { return a.begin < b.end && b.begin < a.end; }
 bool Inside(Span inner, Span outer) { return inner.begin >= outer.begin && inner.end <= outer.end; }
 
+// Whether `span` of field `f` lies in one of its warning or quotation regions (or starts in one).
+bool InWarning(const Field& f, Span span) {
+  return std::any_of(f.negated.begin(), f.negated.end(), [&](const Span& n) {
+    return Inside(span, n) || (Overlaps(span, n) && span.begin >= n.begin);
+  });
+}
+
 void AddEvidence(std::vector<Evidence>& ev, const char* field, Span s) {
   // Spans first: comparing two integers is cheaper than comparing the field names.
   for (const Evidence& e : ev) {
@@ -499,14 +506,10 @@ class MetaEvaluator {
     for (const Evidence& e : from) AddEvidence(into, FieldName(e.field), e.span);
   }
 
-  // Whether a span of `field` lies in a warning or a quotation: a place or a salary named there
-  // ("jangan tanya Arab/Malaysia ya bunda, kami tidak melayani") is the warning's, not the ad's,
-  // as the rule hits there are, which meta rules do not see either.
-  bool InWarning(const std::string& field, Span span) const {
-    const Field& f = fields_[FieldIndex(field)];
-    return std::any_of(f.negated.begin(), f.negated.end(), [&](const Span& n) {
-      return Inside(span, n) || (Overlaps(span, n) && span.begin >= n.begin);
-    });
+  // A place or a salary named in a warning or a quotation is the warning's, not the ad's, as the
+  // rule hits there are, which meta rules do not see either.
+  bool EntityInWarning(const std::string& field, Span span) const {
+    return InWarning(fields_[FieldIndex(field)], span);
   }
 
   EvalResult EvalEntity(const Condition& c) const {
@@ -516,7 +519,7 @@ class MetaEvaluator {
     if (c.name == "salary") {
       for (const SalaryMention& s : entities_.salaries) {
         if (c.min_monthly_idr > 0 && s.monthly_idr_max < c.min_monthly_idr) continue;
-        if (InWarning(s.field, s.span)) continue;
+        if (EntityInWarning(s.field, s.span)) continue;
         if (distinct.insert(std::to_string(s.span.begin) + s.field).second) ++n;
         AddEvidence(r.evidence, FieldName(s.field), s.span);
       }
@@ -526,7 +529,7 @@ class MetaEvaluator {
         if (c.nonplacement && !p.nonplacement) continue;
         if (c.transit && !p.transit) continue;
         if (c.moratorium && !p.moratorium) continue;
-        if (InWarning(p.field, p.span)) continue;
+        if (EntityInWarning(p.field, p.span)) continue;
         if (!c.values.empty() &&
             std::find(c.values.begin(), c.values.end(), p.country) == c.values.end())
           continue;
@@ -823,10 +826,7 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
     return !ev.empty() && std::all_of(ev.begin(), ev.end(), [&](const Evidence& e) {
       const size_t fi = FieldIndex(e.field);
       const Field& f = fields[fi];
-      const bool warned =
-          warnings && std::any_of(f.negated.begin(), f.negated.end(), [&](const Span& n) {
-            return Inside(e.span, n) || (Overlaps(e.span, n) && e.span.begin >= n.begin);
-          });
+      const bool warned = warnings && InWarning(f, e.span);
       return warned || DeniedBefore(f.original, e.span.begin, covered[fi], kDenialWindowWords) ||
              (warnings && DeniedWithin(f.original, e.span));
     });
