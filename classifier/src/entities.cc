@@ -674,20 +674,34 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   re2::StringPiece window(t.data() + from, pos - from), m;
   // "Umrah plus Turki, mulai Rp29,9 jt" (from) prices a trip, a ticket or a package, unless pay is
   // named before it or the amount is a month's: "gaji mulai 5 jt", "umroh sambil kerja, mulai
-  // 7jt/bulan". Only after what is sold so (a trip, a room, a wedding's photos): "dana kasih sayang
-  // mulai 11jt" offers money.
+  // 7jt/bulan". Only after what is sold so (a trip and its days and nights, "10H8M", a room, a
+  // wedding's photos), or before what the price includes ("mulai Rp 17,9 jt (tiket PP, hotel"),
+  // or per traveller ("/pax"): "dana kasih sayang mulai 11jt" offers money.
   static const RE2 starting(
       "\\b(?:umroh|umrah|haji|tiket|ticket|paket|tour|tur|trip|wisata|visa|hotel|kamar|sewa|"
-      "tarif|ongkos|foto|video|dekor|dekorasi|katering|catering|gedung|rias|makeup)\\b"
+      "tarif|ongkos|foto|video|dekor|dekorasi|katering|catering|gedung|rias|makeup|"
+      "\\d{1,2}\\s?[hd]\\s?\\d{1,2}\\s?[mn])\\b"
       "[^\\n]{0,60}"
       "\\b(?:mulai|start(?:ing)?\\s+(?:from|at))\\s+(?:dari\\s+)?[^0-9\\n]{0,6}$",
       CaseInsensitive());
   static const RE2 monthly(
       "^[^\\n]{0,24}?(?:(?:/|per\\s*|se)\\s*(?:bulan|bln|bl|month|mo)\\b|bulanan)",
       CaseInsensitive());
-  if (RE2::PartialMatch(window, starting) && !RE2::PartialMatch(window, pay)) {
+  static const RE2 from_price(
+      "\\b(?:mulai|start(?:ing)?\\s+(?:from|at))\\s+(?:dari\\s+)?[^0-9\\n]{0,6}$",
+      CaseInsensitive());
+  static const RE2 includes(
+      "^[^\\n]{0,24}?(?:/"
+      "\\s*pax|per\\s+pax|\\(\\s*(?:sudah\\s+)?(?:termasuk\\s+|incl\\w*\\s+|include\\w*\\s+)?"
+      "(?:tiket|ticket|visa|hotel|pesawat|tour))",
+      CaseInsensitive());
+  if (!RE2::PartialMatch(window, pay)) {
     const re2::StringPiece ahead(t.data() + pos, std::min<size_t>(t.size() - pos, 40));
-    if (!RE2::PartialMatch(ahead, monthly)) return true;
+    if (!RE2::PartialMatch(ahead, monthly) &&
+        (RE2::PartialMatch(window, starting) ||
+         (RE2::PartialMatch(window, from_price) && RE2::PartialMatch(ahead, includes)))) {
+      return true;
+    }
   }
   if (!money.Match(window, 0, window.size(), RE2::UNANCHORED, &m, 1)) return false;
   // A pay word after the money word wins: "biaya ditanggung, gaji 15 juta".

@@ -494,6 +494,19 @@ bool IsDigitAcronym(const std::vector<Unit>& units, size_t b, size_t e) {
   return false;
 }
 
+// "10h8m", "6d5n": a tour's days and nights (hari/malam, days/nights), not a disguised word.
+bool IsDaysAndNights(const std::vector<Unit>& units, size_t b, size_t e) {
+  size_t i = b;
+  auto digits = [&] {
+    const size_t start = i;
+    while (i < e && IsDigit(units[i].c)) ++i;
+    return i > start && i - start <= 2;
+  };
+  if (!digits() || i == e || (units[i].c != 'h' && units[i].c != 'd')) return false;
+  ++i;
+  return digits() && i + 1 == e && (units[i].c == 'm' || units[i].c == 'n');
+}
+
 void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
   const size_t n = units.size();
   size_t i = 0;
@@ -519,7 +532,8 @@ void Deleet(std::vector<Unit>& units, std::vector<Span>& obfuscations) {
     for (size_t j = w_begin + 1; j < w_end && !email; ++j) email = units[j].c == '@';
     email = email && w_end + 1 < n && (units[w_end].c == '.' || units[w_end].c == '-') &&
             (IsLatinLetter(units[w_end + 1].c) || IsDigit(units[w_end + 1].c));
-    if (money || email || IsDigitAcronym(units, w_begin, w_end)) {
+    if (money || email || IsDigitAcronym(units, w_begin, w_end) ||
+        IsDaysAndNights(units, w_begin, w_end)) {
       i = w_end;
       continue;
     }

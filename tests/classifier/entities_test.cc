@@ -114,7 +114,10 @@ TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years ar
         "Paket \"Barodak \u2013 Akad \u2013 Resepsi\" mulai 28 jt, ALL IN",
         "Kurs beli hari ini: SAR 4.150 | AED 4.250 | QAR 4.280 | MYR 3.550",
         "Umrah reguler & umrah plus Turki Syawal 1446 H, mulai Rp29,9 jt",
-        "Tiket Jeddah ke Surabaya mulai SAR 1.450"}) {
+        "Tiket Jeddah ke Surabaya mulai SAR 1.450",
+        "TURKI 10H8M \u2013 Istanbul, Bursa, Cappadocia, Pamukkale\n\U0001F4B0 mulai Rp 17.900.000",
+        "Istanbul, Bursa, Cappadocia, Pamukkale \U0001F4B0 mulai Rp 17.900.000 (tiket PP, hotel)",
+        "Dubai & Abu Dhabi \U0001F4B0 mulai Rp 13.500.000/pax"}) {
     INFO(text);
     CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.empty());
   }
@@ -122,7 +125,9 @@ TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years ar
 
 TEST_CASE("Pay 'from' an amount stays pay when pay or a month is named", "[classifier]") {
   for (const char* text : {"Gaji mulai 5 jt, tergantung pengalaman",
-                           "Admin Kamboja mulai 15jt/bulan, tiket ditanggung"}) {
+                           "Admin Kamboja mulai 15jt/bulan, tiket ditanggung",
+                           "Admin Dubai mulai 8 jt/bulan (tiket ditanggung)",
+                           "Kerja di Dubai, gaji mulai 8 jt (tiket ditanggung)"}) {
     INFO(text);
     CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.size() == 1);
   }

@@ -88,6 +88,13 @@ TEST_CASE("Exclamation marks, currency signs and agency acronyms are not leet", 
   CHECK(Normalize("k!mboja sl0t g@ji").skeleton.text == "kimboja slot gaji");
 }
 
+TEST_CASE("A tour's days and nights are not leet", "[classifier]") {
+  const auto n = Normalize("TURKI 10H8M, Dubai 6H4M, Bali 5D4N");
+  CHECK(n.skeleton.text == "turki 10h8m, dubai 6h4m, bali 5d4n");
+  CHECK(n.obfuscations.empty());
+  CHECK_FALSE(Normalize("Kerja di D4bai, K4mboja 8jt").obfuscations.empty());
+}
+
 TEST_CASE("Fullwidth CJK punctuation is not a styled letter", "[classifier]") {
   const auto n = Normalize("高薪诚聘！东南亚大公司招客服，月薪8000元");
   CHECK(n.obfuscations.empty());
