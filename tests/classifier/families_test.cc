@@ -422,6 +422,15 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "Kerja di Malaysia gaji 8 juta, tiket gratis, cukup KTP, dijamin tidak ada kabar buruk",
            "Kerja ART ke Saudi pakai visa umroh, bukan jalan yang benar menurut pemerintah tapi "
            "cepat dan aman",
+           // Reported speech a recruiter uses of his own offer: "jarene" (they say), "janjinya"
+           // (its promise) were tried as cues for Javanese notices and dropped for these.
+           "Lowongan ART Saudi. Jarene sing wis mangkat enak, gaji 1.800 real, mangkat pake visa "
+           "umroh, 2 minggu terbang, duit pamit 3 juta. WA 0823 5551 0000",
+           "Lowongan ART ke Saudi, janjinya pasti berangkat 2 minggu, gaji 1.800 real, pake visa "
+           "umroh, uang pamit 3jt. WA 0823 5551 0000",
+           "Kerja ART ning Saudi, gaji 1.800 real, mangkat pake visa ziarah, wong tua diwenehi "
+           "duit "
+           "3 yuta. Jalur PT iku ora resmi, suwe. WA 0823 5551 0000",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
