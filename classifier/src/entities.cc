@@ -674,13 +674,14 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   re2::StringPiece window(t.data() + from, pos - from), m;
   // "Umrah plus Turki, mulai Rp29,9 jt" (from) prices a trip, a ticket or a package, unless pay is
   // named before it or the amount is a month's: "gaji mulai 5 jt", "umroh sambil kerja, mulai
-  // 7jt/bulan". Only after what is sold so (a trip and its days and nights, "10H8M", a room, a
-  // wedding's photos), or before what the price includes ("mulai Rp 17,9 jt (tiket PP, hotel"),
-  // or per traveller ("/pax"): "dana kasih sayang mulai 11jt" offers money.
+  // 7jt/bulan". Only after what is sold so (a trip and its days and nights, "10H8M", a return or
+  // one-way fare, "CGK–MED PP", a room, a wedding's photos), or before what the price includes
+  // ("mulai Rp 17,9 jt (tiket PP, hotel"), or per traveller ("/pax"): "dana kasih sayang mulai
+  // 11jt" offers money.
   static const RE2 starting(
       "\\b(?:umroh|umrah|haji|tiket|ticket|paket|tour|tur|trip|wisata|visa|hotel|kamar|sewa|"
-      "tarif|ongkos|foto|video|dekor|dekorasi|katering|catering|gedung|rias|makeup|"
-      "\\d{1,2}\\s?[hd]\\s?\\d{1,2}\\s?[mn])\\b"
+      "tarif|ongkos|foto|video|dekor|dekorasi|katering|catering|gedung|rias|makeup|pp|one\\s+way|"
+      "pulang\\s+pergi|round\\s+trip|\\d{1,2}\\s?[hd]\\s?\\d{1,2}\\s?[mn])\\b"
       "[^\\n]{0,60}"
       "\\b(?:mulai|start(?:ing)?\\s+(?:from|at))\\s+(?:dari\\s+)?[^0-9\\n]{0,6}$",
       CaseInsensitive());

@@ -117,7 +117,9 @@ TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years ar
         "Tiket Jeddah ke Surabaya mulai SAR 1.450",
         "TURKI 10H8M \u2013 Istanbul, Bursa, Cappadocia, Pamukkale\n\U0001F4B0 mulai Rp 17.900.000",
         "Istanbul, Bursa, Cappadocia, Pamukkale \U0001F4B0 mulai Rp 17.900.000 (tiket PP, hotel)",
-        "Dubai & Abu Dhabi \U0001F4B0 mulai Rp 13.500.000/pax"}) {
+        "Dubai & Abu Dhabi \U0001F4B0 mulai Rp 13.500.000/pax",
+        "\U0001F1F8\U0001F1E6 CGK\u2013MED PP mulai 13,4jt \U0001F1F9\U0001F1F7 SUB\u2013IST PP "
+        "mulai 12,8jt"}) {
     INFO(text);
     CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.empty());
   }
