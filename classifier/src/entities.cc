@@ -656,6 +656,7 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   static const RE2 money(
       "(?:denda|tebusan|biaya|fee|deposit|depo|jaminan|modal|harga|hutang|utang|rugi|ransom|"
       "penalty|bayar|setor|dp|uang|potongan|cicilan|pinjaman|talangan|"  // fees, debts, loans
+      "minta|meminta|dimintai|pungut|memungut|dipungut|pungutan|"        // money asked for
       "akomodasi|accommodation|airfare|tuition|asrama|pelatihan|kursus|costs?|price|"  // a stay
       "tipu|raup|untung|laba|omzet|omset|"  // what a fraud took or made
       "\\blari\\b|\\brun\\b|mara?thon|"     // a race ("lari 5K")

@@ -115,6 +115,7 @@ TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years ar
         "Kurs beli hari ini: SAR 4.150 | AED 4.250 | QAR 4.280 | MYR 3.550",
         "Umrah reguler & umrah plus Turki Syawal 1446 H, mulai Rp29,9 jt",
         "Tiket Jeddah ke Surabaya mulai SAR 1.450",
+        "Hati2 ada \"agen\" yg minta Rp 15\u201330 jt katanya jalur dalam, itu gak ada",
         "TURKI 10H8M \u2013 Istanbul, Bursa, Cappadocia, Pamukkale\n\U0001F4B0 mulai Rp 17.900.000",
         "Istanbul, Bursa, Cappadocia, Pamukkale \U0001F4B0 mulai Rp 17.900.000 (tiket PP, hotel)",
         "Dubai & Abu Dhabi \U0001F4B0 mulai Rp 13.500.000/pax",
