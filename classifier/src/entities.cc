@@ -697,8 +697,16 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
       "\\s*pax|per\\s+pax|\\(\\s*(?:sudah\\s+)?(?:termasuk\\s+|incl\\w*\\s+|include\\w*\\s+)?"
       "(?:tiket|ticket|visa|hotel|pesawat|tour))",
       CaseInsensitive());
+  // What a course, a meal or a box costs, by what it includes or per unit: "Rp 750.000 (modul +
+  // sertifikat)", "35rb/porsi", "Rp 150.000 per sesi".
+  static const RE2 unit_price(
+      "^[^\\n]{0,16}?(?:\\(\\s*(?:modul|sertifikat|materi|buku)|(?:/"
+      "\\s*|per\\s+)(?:sesi|pertemuan|kelas|"
+      "porsi|pcs|box|kg|paket)\\b)",
+      CaseInsensitive());
   if (!RE2::PartialMatch(window, pay)) {
     const re2::StringPiece ahead(t.data() + pos, std::min<size_t>(t.size() - pos, 40));
+    if (RE2::PartialMatch(ahead, unit_price)) return true;
     if (!RE2::PartialMatch(ahead, monthly) &&
         (RE2::PartialMatch(window, starting) ||
          (RE2::PartialMatch(window, from_price) && RE2::PartialMatch(ahead, includes)))) {

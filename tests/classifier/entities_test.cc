@@ -106,16 +106,23 @@ TEST_CASE("Salaries are compared in rupiah per month", "[classifier]") {
 TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years are not salaries",
           "[classifier]") {
   for (const char* text :
-       {"denda putus kontrak 30 juta", "minta tebusan 60 juta", "biaya admin 500rb",
-        "gaji besar, usia 18-35 tahun, tahun 2024", "gaji menarik, WA 081234567890",
-        "ditawari dana talangan 30-40 juta", "accommodation (about EUR 600 in the residence)",
-        "3 member kita ketipu total 11 jt", "tersangka meraup keuntungan 500 juta",
+       {"denda putus kontrak 30 juta",
+        "minta tebusan 60 juta",
+        "biaya admin 500rb",
+        "gaji besar, usia 18-35 tahun, tahun 2024",
+        "gaji menarik, WA 081234567890",
+        "ditawari dana talangan 30-40 juta",
+        "accommodation (about EUR 600 in the residence)",
+        "3 member kita ketipu total 11 jt",
+        "tersangka meraup keuntungan 500 juta",
         "aku udah lari 5K lagi minggu lalu",
         "Paket \"Barodak \u2013 Akad \u2013 Resepsi\" mulai 28 jt, ALL IN",
         "Kurs beli hari ini: SAR 4.150 | AED 4.250 | QAR 4.280 | MYR 3.550",
         "Umrah reguler & umrah plus Turki Syawal 1446 H, mulai Rp29,9 jt",
         "Tiket Jeddah ke Surabaya mulai SAR 1.450",
         "Hati2 ada \"agen\" yg minta Rp 15\u201330 jt katanya jalur dalam, itu gak ada",
+        "8 minggu, offline atau zoom \U0001F4B0 Rp 750.000 (modul + sertifikat)",
+        "Kelas privat bahasa Arab Rp 150.000 per sesi",
         "TURKI 10H8M \u2013 Istanbul, Bursa, Cappadocia, Pamukkale\n\U0001F4B0 mulai Rp 17.900.000",
         "Istanbul, Bursa, Cappadocia, Pamukkale \U0001F4B0 mulai Rp 17.900.000 (tiket PP, hotel)",
         "Dubai & Abu Dhabi \U0001F4B0 mulai Rp 13.500.000/pax",
@@ -130,7 +137,8 @@ TEST_CASE("Pay 'from' an amount stays pay when pay or a month is named", "[class
   for (const char* text : {"Gaji mulai 5 jt, tergantung pengalaman",
                            "Admin Kamboja mulai 15jt/bulan, tiket ditanggung",
                            "Admin Dubai mulai 8 jt/bulan (tiket ditanggung)",
-                           "Kerja di Dubai, gaji mulai 8 jt (tiket ditanggung)"}) {
+                           "Kerja di Dubai, gaji mulai 8 jt (tiket ditanggung)",
+                           "Pelatihan 3 bulan gratis, gaji Rp 7.500.000 (setelah sertifikat)"}) {
     INFO(text);
     CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.size() == 1);
   }
