@@ -429,8 +429,11 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "Lowongan ART ke Saudi, janjinya pasti berangkat 2 minggu, gaji 1.800 real, pake visa "
            "umroh, uang pamit 3jt. WA 0823 5551 0000",
            "Kerja ART ning Saudi, gaji 1.800 real, mangkat pake visa ziarah, wong tua diwenehi "
-           "duit "
-           "3 yuta. Jalur PT iku ora resmi, suwe. WA 0823 5551 0000",
+           "duit 3 yuta. Jalur PT iku ora resmi, suwe. WA 0823 5551 0000",
+           // "datang ke rumah nawarin" (came to the house offering) warned in family posts, but a
+           // recruiter opens with it and the whole offer after it read as a warning.
+           "Tim kami datang ke rumah nawarin keluarga: ART Saudi gaji 1.800 real, berangkat pakai "
+           "visa umroh, duit pamit 3jt, WA 0823 5551 0000",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
