@@ -679,30 +679,33 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
   // one-way fare, "CGK–MED PP", a room, a wedding's photos), or before what the price includes
   // ("mulai Rp 17,9 jt (tiket PP, hotel"), or per traveller ("/pax"): "dana kasih sayang mulai
   // 11jt" offers money.
+  // "mulai" (from) and what may stand between it and the figure ("mulai dari Rp").
+  static constexpr char kFrom[] =
+      "\\b(?:mulai|start(?:ing)?\\s+(?:from|at))\\s+(?:dari\\s+)?[^0-9\\n]{0,6}$";
   static const RE2 starting(
-      "\\b(?:umroh|umrah|haji|tiket|ticket|paket|tour|tur|trip|wisata|visa|hotel|kamar|sewa|"
-      "tarif|ongkos|foto|video|dekor|dekorasi|katering|catering|gedung|rias|makeup|pp|one\\s+way|"
-      "pulang\\s+pergi|round\\s+trip|\\d{1,2}\\s?[hd]\\s?\\d{1,2}\\s?[mn])\\b"
-      "[^\\n]{0,60}"
-      "\\b(?:mulai|start(?:ing)?\\s+(?:from|at))\\s+(?:dari\\s+)?[^0-9\\n]{0,6}$",
+      std::string("\\b(?:umroh|umrah|haji|tiket|ticket|paket|tour|tur|trip|wisata|visa|hotel|"
+                  "kamar|sewa|tarif|ongkos|foto|video|dekor|dekorasi|katering|catering|gedung|"
+                  "rias|makeup|pp|one\\s+way|pulang\\s+pergi|round\\s+trip|"
+                  "\\d{1,2}\\s?[hd]\\s?\\d{1,2}\\s?[mn])\\b"
+                  "[^\\n]{0,60}") +
+          kFrom,
       CaseInsensitive());
+  static const RE2 from_price(kFrom, CaseInsensitive());
   static const RE2 monthly(
       "^[^\\n]{0,24}?(?:(?:/|per\\s*|se)\\s*(?:bulan|bln|bl|month|mo)\\b|bulanan)",
       CaseInsensitive());
-  static const RE2 from_price(
-      "\\b(?:mulai|start(?:ing)?\\s+(?:from|at))\\s+(?:dari\\s+)?[^0-9\\n]{0,6}$",
-      CaseInsensitive());
   static const RE2 includes(
-      "^[^\\n]{0,24}?(?:/"
-      "\\s*pax|per\\s+pax|\\(\\s*(?:sudah\\s+)?(?:termasuk\\s+|incl\\w*\\s+|include\\w*\\s+)?"
+      "^[^\\n]{0,24}?"
+      "(?:/\\s*pax|per\\s+pax|"
+      "\\(\\s*(?:sudah\\s+)?(?:termasuk\\s+|incl\\w*\\s+|include\\w*\\s+)?"
       "(?:tiket|ticket|visa|hotel|pesawat|tour))",
       CaseInsensitive());
   // What a course, a meal or a box costs, by what it includes or per unit: "Rp 750.000 (modul +
   // sertifikat)", "35rb/porsi", "Rp 150.000 per sesi".
   static const RE2 unit_price(
-      "^[^\\n]{0,16}?(?:\\(\\s*(?:modul|sertifikat|materi|buku)|(?:/"
-      "\\s*|per\\s+)(?:sesi|pertemuan|kelas|"
-      "porsi|pcs|box|kg|paket)\\b)",
+      "^[^\\n]{0,16}?"
+      "(?:\\(\\s*(?:modul|sertifikat|materi|buku)|"
+      "(?:/\\s*|per\\s+)(?:sesi|pertemuan|kelas|porsi|pcs|box|kg|paket)\\b)",
       CaseInsensitive());
   if (!RE2::PartialMatch(window, pay)) {
     const re2::StringPiece ahead(t.data() + pos, std::min<size_t>(t.size() - pos, 40));
