@@ -434,6 +434,10 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            // recruiter opens with it and the whole offer after it read as a warning.
            "Tim kami datang ke rumah nawarin keluarga: ART Saudi gaji 1.800 real, berangkat pakai "
            "visa umroh, duit pamit 3jt, WA 0823 5551 0000",
+           // "kalau ada sponsor" (if a sponsor…) was tried for a family's warning and dropped for
+           // this.
+           "Kalau ada sponsor yang mau ikut, langsung DM: ART ke Saudi gaji 1.800 real, pakai visa "
+           "umroh, duit pamit 3jt, WA 0823 5551 0000",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
