@@ -707,7 +707,8 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
       "(?:\\(\\s*(?:modul|sertifikat|materi|buku)|"
       "(?:/\\s*|per\\s+)(?:sesi|pertemuan|kelas|porsi|pcs|box|kg|paket)\\b)",
       CaseInsensitive());
-  if (!RE2::PartialMatch(window, pay)) {
+  const bool pay_named = RE2::PartialMatch(window, pay);
+  if (!pay_named) {
     const re2::StringPiece ahead(t.data() + pos, std::min<size_t>(t.size() - pos, 40));
     if (RE2::PartialMatch(ahead, unit_price)) return true;
     if (!RE2::PartialMatch(ahead, monthly) &&
@@ -717,7 +718,9 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
     }
   }
   if (!money.Match(window, 0, window.size(), RE2::UNANCHORED, &m, 1)) return false;
-  // A pay word after the money word wins: "biaya ditanggung, gaji 15 juta".
+  // A pay word after the money word wins: "biaya ditanggung, gaji 15 juta". The window holds
+  // none when pay_named is false, and then neither does its tail.
+  if (!pay_named) return true;
   const re2::StringPiece after(m.data(), static_cast<size_t>(window.end() - m.data()));
   return !RE2::PartialMatch(after, pay);
 }
