@@ -123,6 +123,7 @@ TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years ar
         "Hati2 ada \"agen\" yg minta Rp 15\u201330 jt katanya jalur dalam, itu gak ada",
         "8 minggu, offline atau zoom \U0001F4B0 Rp 750.000 (modul + sertifikat)",
         "Kelas privat bahasa Arab Rp 150.000 per sesi",
+        "Makkah 6 malam \U0001F4B0 Rp 31.900.000 (sekamar ber-4), bisa DP 5 jt dulu",
         "TURKI 10H8M \u2013 Istanbul, Bursa, Cappadocia, Pamukkale\n\U0001F4B0 mulai Rp 17.900.000",
         "Istanbul, Bursa, Cappadocia, Pamukkale \U0001F4B0 mulai Rp 17.900.000 (tiket PP, hotel)",
         "Dubai & Abu Dhabi \U0001F4B0 mulai Rp 13.500.000/pax",
@@ -138,7 +139,8 @@ TEST_CASE("Pay 'from' an amount stays pay when pay or a month is named", "[class
                            "Admin Kamboja mulai 15jt/bulan, tiket ditanggung",
                            "Admin Dubai mulai 8 jt/bulan (tiket ditanggung)",
                            "Kerja di Dubai, gaji mulai 8 jt (tiket ditanggung)",
-                           "Pelatihan 3 bulan gratis, gaji Rp 7.500.000 (setelah sertifikat)"}) {
+                           "Pelatihan 3 bulan gratis, gaji Rp 7.500.000 (setelah sertifikat)",
+                           "ART Riyadh, gaji 1.800 riyal (sekamar berdua dengan ART lain)"}) {
     INFO(text);
     CHECK(BundledClassifier().ExtractEntities(Ad(text)).salaries.size() == 1);
   }
