@@ -438,6 +438,9 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            // this.
            "Kalau ada sponsor yang mau ikut, langsung DM: ART ke Saudi gaji 1.800 real, pakai visa "
            "umroh, duit pamit 3jt, WA 0823 5551 0000",
+           // A visa service's refusal ("kami tdk layani visa kerja") in a recruiter's mouth.
+           "Lowongan ART Saudi gaji 1.800 riyal. Kami gak layani visa kerja yg ribet2, berangkat "
+           "pake visa ziarah aja, ongkos potong gaji 3 bulan. Minat WA 0812 5550 1234",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
