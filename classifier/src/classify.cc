@@ -837,13 +837,25 @@ Result<Verdict> Classifier::Classify(const AdCandidate& ad) const {
     const std::string& kind = categories.at(rules[i].category).kind;
     return engine.compiled[i].weight > 0 && (kind.empty() || kind == "recruitment_ad");
   };
+  // A legitimate marker named inside a lure's own phrase asserts nothing: "tidak perlu ke
+  // Disnaker" and "gak usah lewat P3MI" name the official channel to skip it. The lure's phrase
+  // must lead up to the marker: a word that is both a job and a lawful scheme ("au pair") is
+  // evidence of both.
+  auto inside_risk = [&](const std::vector<Evidence>& ev) {
+    return !ev.empty() && std::all_of(ev.begin(), ev.end(), [&](const Evidence& e) {
+      const std::vector<Span>& risk = covered[FieldIndex(e.field)];
+      return std::any_of(risk.begin(), risk.end(), [&](const Span& r) {
+        return r.begin < e.span.begin && e.span.end <= r.end;
+      });
+    });
+  };
   std::vector<char> negated(rules.size(), 0);
   std::vector<char> visible = fired;  // what meta conditions see
   for (size_t i = 0; i < rules.size(); ++i) {
     if (!fired[i] || rules[i].meta) continue;
     if (negatable(i) && negated_evidence(evidence[i])) negated[i] = 1, visible[i] = 0;
     if (engine.compiled[i].weight < 0 && categories.at(rules[i].category).kind.empty() &&
-        negated_evidence(evidence[i], /*warnings=*/false)) {
+        (negated_evidence(evidence[i], /*warnings=*/false) || inside_risk(evidence[i]))) {
       negated[i] = 1, visible[i] = 0;
     }
   }

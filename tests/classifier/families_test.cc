@@ -155,6 +155,21 @@ TEST_CASE("A legitimate ad that rules out a lure's terms is not read as the lure
   CHECK_FALSE(cost->negated);
 }
 
+TEST_CASE("An official channel named only to be skipped lowers no score",
+          "[classifier][families]") {
+  // "tidak perlu ke Disnaker" is the lure's own phrase (an irregular route): the labour office it
+  // names is no claim to go through it.
+  const std::string lure =
+      "Dibutuhkan ART untuk keluarga di Madinah, gaji 1.800 riyal. Berangkat pake visa umroh. "
+      "Paspor kami uruskan, tidak perlu ke Disnaker. Info japri 0853 5552 4816";
+  CHECK(HitOn(lure, "ID_LEGIT_CHANNEL").negated);
+  // Naming the office to go through it still lowers the score.
+  CHECK_FALSE(HitOn("Lowongan housekeeping hotel Doha lewat P3MI resmi, daftar di Disnaker "
+                    "kabupaten, gaji 1.500 riyal.",
+                    "ID_LEGIT_CHANNEL")
+                  .negated);
+}
+
 TEST_CASE("A denial inside a phrase, in Javanese or in Chinese, rules the lure's term out",
           "[classifier][families]") {
   // "biaya ... tidak dipotong dari gaji": the filler words of the pattern took the denial in.
