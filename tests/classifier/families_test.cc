@@ -155,6 +155,17 @@ TEST_CASE("A legitimate ad that rules out a lure's terms is not read as the lure
   CHECK_FALSE(cost->negated);
 }
 
+TEST_CASE("A visa service that lists the jobs it refuses is not offering them",
+          "[classifier][families]") {
+  // The refusal names domestic work ("(ART, sopir, dll)") beside the Gulf visas it sells.
+  const auto v = Classify(
+      "Jasa visa turis Dubai, e-visa Turki, konsultasi Qatar. PROSES CEPAT 3-5 hari kerja. Harga "
+      "mulai Rp 1,5 jt. Visa turis tidak bisa dipakai untuk bekerja. Kami menolak pengurusan "
+      "untuk tujuan kerja (ART, sopir, dll), silakan lewat P3MI resmi. WA 0838 5550 1234");
+  INFO(v.score);
+  CHECK(v.level < Level::kMedium);
+}
+
 TEST_CASE("An official channel named only to be skipped lowers no score",
           "[classifier][families]") {
   // "tidak perlu ke Disnaker" is the lure's own phrase (an irregular route): the labour office it
@@ -453,6 +464,10 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            // this.
            "Kalau ada sponsor yang mau ikut, langsung DM: ART ke Saudi gaji 1.800 real, pakai visa "
            "umroh, duit pamit 3jt, WA 0823 5551 0000",
+           // "banyak berita yang" (many news stories…) reports cases; a recruiter dismissing them
+           // still offers what follows.
+           "Banyak berita yang bilang visa umroh bahaya, itu hoax. Lowongan ART Saudi gaji 1.800 "
+           "riyal, berangkat pake visa umroh, potong gaji 3 bulan. WA 0812 5550 1234",
            // A visa service's refusal ("kami tdk layani visa kerja") in a recruiter's mouth.
            "Lowongan ART Saudi gaji 1.800 riyal. Kami gak layani visa kerja yg ribet2, berangkat "
            "pake visa ziarah aja, ongkos potong gaji 3 bulan. Minat WA 0812 5550 1234",
