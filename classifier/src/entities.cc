@@ -700,12 +700,13 @@ bool NonSalaryMoneyBefore(const std::string& t, size_t pos) {
       "\\(\\s*(?:sudah\\s+)?(?:termasuk\\s+|incl\\w*\\s+|include\\w*\\s+)?"
       "(?:tiket|ticket|visa|hotel|pesawat|tour))",
       CaseInsensitive());
-  // What a course, a meal, a box or a shared room costs, by what it includes or per unit: "Rp
-  // 750.000 (modul + sertifikat)", "35rb/porsi", "Rp 150.000 per sesi", "Rp 31.900.000 (sekamar
-  // ber-4)".
+  // What a course, a meal, a box, a shared room or a party for so many guests costs, by what it
+  // includes or per unit: "Rp 750.000 (modul + sertifikat)", "35rb/porsi", "Rp 150.000 per sesi",
+  // "Rp 31.900.000 (sekamar ber-4)", "Rp18 juta (50 undangan)".
   static const RE2 unit_price(
       "^[^\\n]{0,16}?"
-      "(?:\\(\\s*(?:modul|sertifikat|materi|buku|sekamar|quad|triple|double|twin)|"
+      "(?:\\(\\s*(?:modul|sertifikat|materi|buku|sekamar|quad|triple|double|twin|"
+      "\\d+\\s*(?:undangan|tamu|pax|porsi))|"
       "(?:/\\s*|per\\s+)(?:sesi|pertemuan|kelas|porsi|pcs|box|kg|paket)\\b)",
       CaseInsensitive());
   const bool pay_named = RE2::PartialMatch(window, pay);

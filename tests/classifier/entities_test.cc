@@ -124,6 +124,7 @@ TEST_CASE("Fees, fines, ransom, loans, lodging, phone numbers, ages and years ar
         "8 minggu, offline atau zoom \U0001F4B0 Rp 750.000 (modul + sertifikat)",
         "Kelas privat bahasa Arab Rp 150.000 per sesi",
         "Makkah 6 malam \U0001F4B0 Rp 31.900.000 (sekamar ber-4), bisa DP 5 jt dulu",
+        "Paket mulai Rp18 juta (50 undangan) sampai Rp75 juta (500 undangan)",
         "TURKI 10H8M \u2013 Istanbul, Bursa, Cappadocia, Pamukkale\n\U0001F4B0 mulai Rp 17.900.000",
         "Istanbul, Bursa, Cappadocia, Pamukkale \U0001F4B0 mulai Rp 17.900.000 (tiket PP, hotel)",
         "Dubai & Abu Dhabi \U0001F4B0 mulai Rp 13.500.000/pax",
