@@ -468,6 +468,10 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            // still offers what follows.
            "Banyak berita yang bilang visa umroh bahaya, itu hoax. Lowongan ART Saudi gaji 1.800 "
            "riyal, berangkat pake visa umroh, potong gaji 3 bulan. WA 0812 5550 1234",
+           // "cara membedakan lowongan" (how to tell vacancies apart) opens a list of scam
+           // markers; a recruiter's "cara membedakan kami" does not.
+           "Cara membedakan kami dengan agen lain: gaji 8 juta, tiket gratis, cukup KTP, kerja di "
+           "Malaysia lewat Nunukan. Minat WA 0812 5550 1234",
            // A visa service's refusal ("kami tdk layani visa kerja") in a recruiter's mouth.
            "Lowongan ART Saudi gaji 1.800 riyal. Kami gak layani visa kerja yg ribet2, berangkat "
            "pake visa ziarah aja, ongkos potong gaji 3 bulan. Minat WA 0812 5550 1234",
