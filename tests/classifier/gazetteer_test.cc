@@ -45,6 +45,16 @@ TEST_CASE("A phrase that holds an alias but names no place is not read as the pl
   CHECK(text.substr(places[0].span.begin) == "Arab Saudi");
 }
 
+TEST_CASE("Sundanese 'teu kedah' (need not) is not the Malaysian state of Kedah", "[classifier]") {
+  // "Teu kedah ka Disnaker" put Malaysia into a Jakarta housemaid's chat.
+  auto g = Gazetteer::Load(std::string(ADWATCH_RULES_DIR) + "/gazetteer");
+  REQUIRE(g.has_value());
+  const std::string text = "Teu kedah ka Disnaker, HP mah teu kedah. Kebun sawit di Kedah";
+  auto places = (*g)->FindPlaces(adwatch::classifier::Normalize(text).skeleton, "body");
+  REQUIRE(places.size() == 1);
+  CHECK(text.substr(places[0].span.begin) == "Kedah");
+}
+
 TEST_CASE("A not_places phrase that is an alias is refused", "[classifier]") {
   adwatch::testing::TempDir dir;
   dir.Write("g/a.yaml",
