@@ -166,6 +166,18 @@ TEST_CASE("A visa service that lists the jobs it refuses is not offering them",
   CHECK(v.level < Level::kMedium);
 }
 
+TEST_CASE("A reader asking a group about an offer made to a relative is no ad",
+          "[classifier][families]") {
+  // The question retells the whole offer; what makes it a question is that it asks the group.
+  const auto v = Classify(
+      "[Tanya] Sepupu saya ditawari kerja jaga anak di Dubai, gaji 1.800 dirham, tiket ditanggung "
+      "sponsor, berangkat pakai visa turis dulu nanti diganti di sana. Tidak usah daftar di "
+      "Disnaker katanya. Resmi gak ya begini? Mohon pencerahan dari yang pernah kerja di sana");
+  INFO(v.score);
+  CHECK(v.level < Level::kMedium);
+  CHECK(v.kind != DocKind::kRecruitmentAd);
+}
+
 TEST_CASE("An official channel named only to be skipped lowers no score",
           "[classifier][families]") {
   // "tidak perlu ke Disnaker" is the lure's own phrase (an irregular route): the labour office it
@@ -475,6 +487,14 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            // A visa service's refusal ("kami tdk layani visa kerja") in a recruiter's mouth.
            "Lowongan ART Saudi gaji 1.800 riyal. Kami gak layani visa kerja yg ribet2, berangkat "
            "pake visa ziarah aja, ongkos potong gaji 3 bulan. Minat WA 0812 5550 1234",
+           // A question's opening ("numpang nanya", "[TANYA]", "mohon pencerahan") as a
+           // recruiter's hook.
+           "Numpang nanya, ada yang mau kerja ART ke Saudi? Gaji 1.800 riyal, berangkat pake visa "
+           "umroh, potong gaji 3 bulan. Minat WA 0812 5550 1234",
+           "[TANYA] Siapa yang mau kerja ART di Riyadh? Gaji 1.800 riyal, visa ziarah, tiket "
+           "ditalangin potong gaji. WA 0812 5550 1234",
+           "Mohon pencerahannya, ada yang mau kerja ke Kamboja jadi admin, gaji 15 juta, tiket "
+           "gratis, pakai visa turis? DM aja",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
