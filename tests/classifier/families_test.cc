@@ -495,6 +495,12 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "ditalangin potong gaji. WA 0812 5550 1234",
            "Mohon pencerahannya, ada yang mau kerja ke Kamboja jadi admin, gaji 15 juta, tiket "
            "gratis, pakai visa turis? DM aja",
+           "Punten numpang taros, saha nu hoyong damel ART di Saudi? Gajih 1.800 real, angkat "
+           "ngangge visa umroh, ongkos dipotong 2 bulan gajih. WA 0812 5550 1234",
+           "Nyuwun pirsa, sinten ingkang purun nyambut damel ART ing Saudi? Gaji 1.800 real, "
+           "mangkat pake visa umroh, potong gaji 3 sasi. WA 0812 5550 1234",
+           "Mohon pandangan, siapa nak kerja kilang di Johor, gaji RM2000, masuk guna pas lawatan "
+           "je, tolak gaji 3 bulan. WA +60 12-555 1234",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
