@@ -501,6 +501,10 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "mangkat pake visa umroh, potong gaji 3 sasi. WA 0812 5550 1234",
            "Mohon pandangan, siapa nak kerja kilang di Johor, gaji RM2000, masuk guna pas lawatan "
            "je, tolak gaji 3 bulan. WA +60 12-555 1234",
+           "Aku mau tanya nih, kamu mau gaji 8 juta kerja kebun di Malaysia? Cukup KTP, lewat "
+           "Nunukan, potong gaji. WA 0812 5550 1234",
+           "Beta mau tanya, nona mau kerja jaga anak di Jeddah ko sonde? Gaji 1.800 riyal, pi pake "
+           "visa umroh, ongkos potong gaji. WA 0812 5550 1234",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
