@@ -159,6 +159,20 @@ bool InvitationAt(std::string_view t, size_t pos, const std::set<std::string, st
   return end > pos && words.find(t.substr(pos, end - pos)) != words.end();
 }
 
+// Whether one of `phrases` starts at `pos` of the folded text (past spaces and commas) and ends
+// there as a word does ("agen lain," but not "agen lainnya").
+bool PhraseAt(std::string_view t, size_t pos, const std::vector<std::string>& phrases) {
+  while (pos < t.size() && (t[pos] == ' ' || t[pos] == ',')) ++pos;
+  for (const std::string& p : phrases) {
+    if (t.substr(pos, p.size()) != p) continue;
+    const size_t end = pos + p.size();
+    if (end == t.size()) return true;
+    const auto c = static_cast<unsigned char>(t[end]);
+    if (c < 0x80 && std::isalnum(c) == 0) return true;
+  }
+  return false;
+}
+
 // Regions read as warnings or quotations: the words after a negation cue ("jangan tergiur gaji
 // 15 juta…") up to the end of the sentence or a tick, or to the end of the list it introduces, a
 // sentence closed by a verdict ("berangkat cukup KTP, potong gaji = TIDAK RESMI"), and text between
@@ -173,7 +187,8 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
            engine.negation_cues->Match(input, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
       const auto b = static_cast<size_t>(m.data() - t.data());
       size_t e = b + m.size();
-      if (InvitationAt(t, e, engine.negation_cue_invitations)) {
+      if (InvitationAt(t, e, engine.negation_cue_invitations) ||
+          PhraseAt(t, e, engine.negation_cue_rivals)) {
         pos = std::max(b + 1, e);
         continue;
       }

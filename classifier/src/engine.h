@@ -79,6 +79,9 @@ struct RuleSet::Engine {
   // Words that, right after a warning cue, make it an invitation ("kalau ada yang MINAT, langsung
   // DM"): the cue then negates nothing. Folded.
   std::set<std::string, std::less<>> negation_cue_invitations;
+  // Phrases that, right after a warning cue, run down a rival ("jangan percaya AGEN LAIN, gaji 15
+  // juta…"): the recruiter's own pitch, so the cue negates nothing. Folded, one or more words.
+  std::vector<std::string> negation_cue_rivals;
   std::unordered_map<std::string, int> by_id;
   std::unordered_map<std::string, std::vector<int>> by_category;  // rule indices per category
 };

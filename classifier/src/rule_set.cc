@@ -361,7 +361,7 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
   if (!root) return root.error();
   YamlMap top(path, *root, "");
   ADWATCH_RETURN_IF_ERROR(top.CheckIsMap());
-  std::vector<std::string> cues, post_cues, invitations;
+  std::vector<std::string> cues, post_cues, invitations, rivals;
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cues", cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_post_cues", post_cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cue_invitations", invitations));
@@ -370,6 +370,14 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
       return top.Error("negation_cue_invitations", "each entry is one word, '" + w + "' is not");
     }
     engine.negation_cue_invitations.insert(Normalize(w).folded.text);
+  }
+  ADWATCH_RETURN_IF_ERROR(top.Read("negation_cue_rivals", rivals));
+  for (const std::string& phrase : rivals) {
+    std::string folded = Normalize(phrase).folded.text;
+    if (folded.find_first_not_of(' ') == std::string::npos) {
+      return top.Error("negation_cue_rivals", "an entry is empty");
+    }
+    engine.negation_cue_rivals.push_back(std::move(folded));
   }
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_window_words", engine.negation_window_words));
   YAML::Node list = top.Child("categories");

@@ -211,3 +211,24 @@ TEST_CASE("An invitation word of more than one word fails to load, clearly", "[c
   CHECK_THAT(r.error().message(), Catch::Contains("negation_cue_invitations"));
   CHECK_THAT(r.error().message(), Catch::Contains("'ada minat'"));
 }
+
+TEST_CASE("An empty rival phrase fails to load, clearly", "[classifier]") {
+  namespace fs = std::filesystem;
+  adwatch::testing::TempDir dir;
+  std::string categories;
+  {
+    std::ifstream in(std::string(ADWATCH_RULES_DIR) + "/categories.yaml");
+    categories.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string key = "negation_cue_rivals: [";
+  const size_t at = categories.find(key);
+  REQUIRE(at != std::string::npos);
+  categories.insert(at + key.size(), "' ', ");
+  dir.Write("categories.yaml", categories);
+  fs::copy(std::string(ADWATCH_RULES_DIR) + "/gazetteer", dir.path() / "gazetteer");
+  RuleSetOptions o;
+  o.rules_dir = dir.path().string();
+  auto r = RuleSet::Load(o);
+  REQUIRE_FALSE(r.has_value());
+  CHECK_THAT(r.error().message(), Catch::Contains("negation_cue_rivals"));
+}
