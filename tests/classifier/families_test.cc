@@ -507,8 +507,7 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "visa umroh, ongkos potong gaji. WA 0812 5550 1234",
            // Running down a rival after a warning cue ("jangan percaya agen lain") is the pitch.
            "Jangan percaya agen lain, gaji 15 juta, tiket gratis, kerja admin di Kamboja pakai "
-           "visa "
-           "turis. WA 0812 5550 1234",
+           "visa turis. WA 0812 5550 1234",
            "Jangan percaya sama PT lain ya Bu, ART ke Saudi gaji 1.800 riyal, berangkat pake visa "
            "umroh, potong gaji 3 bulan. WA 0812 5550 1234",
        }) {
