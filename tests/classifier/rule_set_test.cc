@@ -190,7 +190,11 @@ TEST_CASE("A bad exception fails to load with its rule and RE2's reason", "[clas
   CHECK_THAT(r.error().message(), Catch::Contains("missing )"));
 }
 
-TEST_CASE("An invitation word of more than one word fails to load, clearly", "[classifier]") {
+namespace {
+
+// The bundled ruleset with `insertion` written right after `key` in categories.yaml.
+adwatch::Result<std::shared_ptr<const RuleSet>> LoadWithCategoriesEdit(
+    const std::string& key, const std::string& insertion) {
   namespace fs = std::filesystem;
   adwatch::testing::TempDir dir;
   std::string categories;
@@ -198,37 +202,27 @@ TEST_CASE("An invitation word of more than one word fails to load, clearly", "[c
     std::ifstream in(std::string(ADWATCH_RULES_DIR) + "/categories.yaml");
     categories.assign(std::istreambuf_iterator<char>(in), {});
   }
-  const std::string key = "negation_cue_invitations: [";
   const size_t at = categories.find(key);
   REQUIRE(at != std::string::npos);
-  categories.insert(at + key.size(), "ada minat, ");
+  categories.insert(at + key.size(), insertion);
   dir.Write("categories.yaml", categories);
   fs::copy(std::string(ADWATCH_RULES_DIR) + "/gazetteer", dir.path() / "gazetteer");
   RuleSetOptions o;
   o.rules_dir = dir.path().string();
-  auto r = RuleSet::Load(o);
+  return RuleSet::Load(o);
+}
+
+}  // namespace
+
+TEST_CASE("An invitation word of more than one word fails to load, clearly", "[classifier]") {
+  auto r = LoadWithCategoriesEdit("negation_cue_invitations: [", "ada minat, ");
   REQUIRE_FALSE(r.has_value());
   CHECK_THAT(r.error().message(), Catch::Contains("negation_cue_invitations"));
   CHECK_THAT(r.error().message(), Catch::Contains("'ada minat'"));
 }
 
 TEST_CASE("An empty rival phrase fails to load, clearly", "[classifier]") {
-  namespace fs = std::filesystem;
-  adwatch::testing::TempDir dir;
-  std::string categories;
-  {
-    std::ifstream in(std::string(ADWATCH_RULES_DIR) + "/categories.yaml");
-    categories.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  const std::string key = "negation_cue_rivals: [";
-  const size_t at = categories.find(key);
-  REQUIRE(at != std::string::npos);
-  categories.insert(at + key.size(), "' ', ");
-  dir.Write("categories.yaml", categories);
-  fs::copy(std::string(ADWATCH_RULES_DIR) + "/gazetteer", dir.path() / "gazetteer");
-  RuleSetOptions o;
-  o.rules_dir = dir.path().string();
-  auto r = RuleSet::Load(o);
+  auto r = LoadWithCategoriesEdit("negation_cue_rivals: [", "' ', ");
   REQUIRE_FALSE(r.has_value());
   CHECK_THAT(r.error().message(), Catch::Contains("negation_cue_rivals"));
 }
