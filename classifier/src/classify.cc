@@ -173,6 +173,52 @@ bool PhraseAt(std::string_view t, size_t pos, const std::vector<std::string>& ph
   return false;
 }
 
+// The cue a match of the whole-word cue pattern holds, without the boundary bytes around it.
+std::string_view CueCore(std::string_view m) {
+  auto boundary = [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x80 && std::isalnum(u) == 0;
+  };
+  while (!m.empty() && boundary(m.front())) m.remove_prefix(1);
+  while (!m.empty() && boundary(m.back())) m.remove_suffix(1);
+  return m;
+}
+
+// The word of the folded text that ends right before `pos` (past spaces, commas and colons), or "".
+std::string_view WordBefore(std::string_view t, size_t pos) {
+  while (pos > 0 && (t[pos - 1] == ' ' || t[pos - 1] == ',' || t[pos - 1] == ':')) --pos;
+  size_t begin = pos;
+  while (begin > 0) {
+    const auto c = static_cast<unsigned char>(t[begin - 1]);
+    if (c < 0x80 && std::isalnum(c) == 0) break;
+    --begin;
+  }
+  return t.substr(begin, pos - begin);
+}
+
+// Whether the cue at `cue` (the match of the cue pattern) reports an offer to the reader: a cue of
+// `negation_cues_to_others` right after an addressee ("Anda ditawari kerja…"), which is not itself
+// a condition's subject ("kalau Anda ditawari…" warns), nor a scene set for the reader ("POV:
+// kamu ditawarin kerja di Arab…").
+bool OfferToReader(std::string_view t, std::string_view cue, const RuleSet::Engine& engine) {
+  static const std::set<std::string_view> kConditions = {
+      "jika",  "kalau",      "kalo",  "klo",      "kl",  "bila", "apabila",
+      "andai", "seandainya", "misal", "misalnya", "if",  "when", "nek",
+      "yen",   "lamun",      "mun",   "upami",    "lek", "amun", "pov"};
+  const std::string_view core = CueCore(cue);
+  if (engine.negation_cues_to_others.find(core) == engine.negation_cues_to_others.end()) {
+    return false;
+  }
+  const size_t at = static_cast<size_t>(core.data() - t.data());
+  const std::string_view addressee = WordBefore(t, at);
+  if (addressee.empty() ||
+      engine.negation_cue_addressees.find(addressee) == engine.negation_cue_addressees.end()) {
+    return false;
+  }
+  const size_t before = static_cast<size_t>(addressee.data() - t.data());
+  return kConditions.find(WordBefore(t, before)) == kConditions.end();
+}
+
 // Regions read as warnings or quotations: the words after a negation cue ("jangan tergiur gaji
 // 15 juta…") up to the end of the sentence or a tick, or to the end of the list it introduces, a
 // sentence closed by a verdict ("berangkat cukup KTP, potong gaji = TIDAK RESMI"), and text between
@@ -188,7 +234,8 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       const auto b = static_cast<size_t>(m.data() - t.data());
       size_t e = b + m.size();
       if (InvitationAt(t, e, engine.negation_cue_invitations) ||
-          PhraseAt(t, e, engine.negation_cue_rivals)) {
+          PhraseAt(t, e, engine.negation_cue_rivals) ||
+          OfferToReader(t, std::string_view(m.data(), m.size()), engine)) {
         pos = std::max(b + 1, e);
         continue;
       }

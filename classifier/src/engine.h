@@ -82,6 +82,11 @@ struct RuleSet::Engine {
   // Phrases that, right after a warning cue, run down a rival ("jangan percaya AGEN LAIN, gaji 15
   // juta…"): the recruiter's own pitch, so the cue negates nothing. Folded, one or more words.
   std::vector<std::string> negation_cue_rivals;
+  // Cues that report an offer made to someone ("ditawari", "dijanjikan"). Said to the reader ("Anda
+  // ditawari kerja…", a word of `negation_cue_addressees` right before, no "kalau" before that),
+  // the offer is the recruiter's own, and the cue negates nothing. Folded.
+  std::set<std::string, std::less<>> negation_cues_to_others;
+  std::set<std::string, std::less<>> negation_cue_addressees;
   std::unordered_map<std::string, int> by_id;
   std::unordered_map<std::string, std::vector<int>> by_category;  // rule indices per category
 };

@@ -361,7 +361,7 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
   if (!root) return root.error();
   YamlMap top(path, *root, "");
   ADWATCH_RETURN_IF_ERROR(top.CheckIsMap());
-  std::vector<std::string> cues, post_cues, invitations, rivals;
+  std::vector<std::string> cues, post_cues, invitations, rivals, to_others, addressees;
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cues", cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_post_cues", post_cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cue_invitations", invitations));
@@ -378,6 +378,23 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
       return top.Error("negation_cue_rivals", "an entry is empty");
     }
     engine.negation_cue_rivals.push_back(std::move(folded));
+  }
+  ADWATCH_RETURN_IF_ERROR(top.Read("negation_cues_to_others", to_others));
+  std::set<std::string, std::less<>> folded_cues;
+  for (const std::string& c : cues) folded_cues.insert(Normalize(c).folded.text);
+  for (const std::string& c : to_others) {
+    std::string folded = Normalize(c).folded.text;
+    if (folded_cues.find(folded) == folded_cues.end()) {
+      return top.Error("negation_cues_to_others", "'" + c + "' is not one of negation_cues");
+    }
+    engine.negation_cues_to_others.insert(std::move(folded));
+  }
+  ADWATCH_RETURN_IF_ERROR(top.Read("negation_cue_addressees", addressees));
+  for (const std::string& w : addressees) {
+    if (w.empty() || w.find(' ') != std::string::npos) {
+      return top.Error("negation_cue_addressees", "each entry is one word, '" + w + "' is not");
+    }
+    engine.negation_cue_addressees.insert(Normalize(w).folded.text);
   }
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_window_words", engine.negation_window_words));
   YAML::Node list = top.Child("categories");

@@ -178,6 +178,21 @@ TEST_CASE("A reader asking a group about an offer made to a relative is no ad",
   CHECK(v.kind != DocKind::kRecruitmentAd);
 }
 
+TEST_CASE("An offer reported to someone, or put to the reader as a condition, stays a warning",
+          "[classifier][families]") {
+  for (const char* text : {
+           "Korban ditawari kerja ART di Saudi, gaji 1.800 riyal, berangkat pakai visa umroh, "
+           "potong gaji 3 bulan.",
+           "Jika Anda ditawari kerja ART di Saudi, gaji 1.800 riyal, berangkat pakai visa umroh, "
+           "potong gaji 3 bulan, tolak.",
+           "POV: kamu ditawarin kerja ART di Saudi, gaji 1.800 riyal, berangkat pakai visa umroh, "
+           "potong gaji 3 bulan.",
+       }) {
+    INFO(text);
+    CHECK(Classify(text).level < Level::kMedium);
+  }
+}
+
 TEST_CASE("An official channel named only to be skipped lowers no score",
           "[classifier][families]") {
   // "tidak perlu ke Disnaker" is the lure's own phrase (an irregular route): the labour office it
@@ -510,6 +525,9 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "visa turis. WA 0812 5550 1234",
            "Jangan percaya sama PT lain ya Bu, ART ke Saudi gaji 1.800 riyal, berangkat pake visa "
            "umroh, potong gaji 3 bulan. WA 0812 5550 1234",
+           // "ditawari" reports an offer made to someone; made to the reader, it is the offer.
+           "Anda ditawari kerja ART di Saudi, gaji 1.800 riyal, berangkat pakai visa umroh, potong "
+           "gaji 3 bulan. WA 0812 5550 1234",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);

@@ -226,3 +226,10 @@ TEST_CASE("An empty rival phrase fails to load, clearly", "[classifier]") {
   REQUIRE_FALSE(r.has_value());
   CHECK_THAT(r.error().message(), Catch::Contains("negation_cue_rivals"));
 }
+
+TEST_CASE("A cue to others that is not a warning cue fails to load, clearly", "[classifier]") {
+  auto r = LoadWithCategoriesEdit("negation_cues_to_others: [", "ditawarkan, ");
+  REQUIRE_FALSE(r.has_value());
+  CHECK_THAT(r.error().message(), Catch::Contains("negation_cues_to_others"));
+  CHECK_THAT(r.error().message(), Catch::Contains("'ditawarkan'"));
+}
