@@ -275,6 +275,31 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       if (cue.begin > start) out.push_back({static_cast<uint32_t>(start), cue.begin});
     }
   }
+  // What to do if someone offers: a condition ("kalo ada orang tawar kerja di Arab…") whose
+  // sentence, within kConditionWords words, reaches a refusal ("…, jang iko"). Without the refusal
+  // the condition may be a recruiter's ("kalau ada orang datang minta kerja, langsung daftar").
+  if (engine.negation_conditions && engine.negation_refusals && !t.empty()) {
+    constexpr int kConditionWords = 48;
+    re2::StringPiece input(t), m, r;
+    size_t pos = 0;
+    while (pos < t.size() &&
+           engine.negation_conditions->Match(input, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
+      const auto b = static_cast<size_t>(m.data() - t.data());
+      pos = std::max(b + 1, b + m.size());
+      size_t e = b + m.size();
+      for (int words = 0; e < t.size() && words < kConditionWords && !SentenceEndAt(t, e); ++e) {
+        if (t[e] == ' ') ++words;
+      }
+      // The sentence's closing mark is kept: the refusal's word end may be it ("…, jang iko.").
+      if (engine.negation_refusals->Match(input, b + m.size(), std::min(t.size(), e + 1),
+                                          RE2::UNANCHORED, &r, 1)) {
+        const auto refusal_end = static_cast<size_t>(r.data() - t.data()) + r.size();
+        // "…, jangan mau yang lain, langsung WA saya": refusing the rivals is the pitch.
+        if (PhraseAt(t, refusal_end, engine.negation_cue_rivals)) continue;
+        out.push_back(ToOriginal(f.views.folded, b, refusal_end));
+      }
+    }
+  }
   // Quotations in the original text: "…", “…”, «…», 「…」, and ~~struck through~~ (Markdown).
   static const std::pair<std::string_view, std::string_view> kQuotes[] = {
       {"\"", "\""},

@@ -87,6 +87,11 @@ struct RuleSet::Engine {
   // the offer is the recruiter's own, and the cue negates nothing. Folded.
   std::set<std::string, std::less<>> negation_cues_to_others;
   std::set<std::string, std::less<>> negation_cue_addressees;
+  // A sentence that opens with a condition ("kalo ada orang tawar kerja…") and is closed by a
+  // refusal ("…, jang iko") tells the reader what to do with an offer: the words from the
+  // condition to the refusal are negated. On the folded view; either may be missing.
+  std::unique_ptr<RE2> negation_conditions;
+  std::unique_ptr<RE2> negation_refusals;
   std::unordered_map<std::string, int> by_id;
   std::unordered_map<std::string, std::vector<int>> by_category;  // rule indices per category
 };

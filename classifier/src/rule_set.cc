@@ -361,7 +361,8 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
   if (!root) return root.error();
   YamlMap top(path, *root, "");
   ADWATCH_RETURN_IF_ERROR(top.CheckIsMap());
-  std::vector<std::string> cues, post_cues, invitations, rivals, to_others, addressees;
+  std::vector<std::string> cues, post_cues, invitations, rivals, to_others, addressees, conditions,
+      refusals;
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cues", cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_post_cues", post_cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cue_invitations", invitations));
@@ -396,6 +397,8 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
     }
     engine.negation_cue_addressees.insert(Normalize(w).folded.text);
   }
+  ADWATCH_RETURN_IF_ERROR(top.Read("negation_conditions", conditions));
+  ADWATCH_RETURN_IF_ERROR(top.Read("negation_refusals", refusals));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_window_words", engine.negation_window_words));
   YAML::Node list = top.Child("categories");
   ADWATCH_RETURN_IF_ERROR(top.Finish());
@@ -435,6 +438,8 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
   };
   ADWATCH_RETURN_IF_ERROR(compile(cues, "negation_cues", engine.negation_cues));
   ADWATCH_RETURN_IF_ERROR(compile(post_cues, "negation_post_cues", engine.negation_post_cues));
+  ADWATCH_RETURN_IF_ERROR(compile(conditions, "negation_conditions", engine.negation_conditions));
+  ADWATCH_RETURN_IF_ERROR(compile(refusals, "negation_refusals", engine.negation_refusals));
   return Status::OK();
 }
 

@@ -193,6 +193,20 @@ TEST_CASE("An offer reported to someone, or put to the reader as a condition, st
   }
 }
 
+TEST_CASE("Telling the reader to refuse an offer if one comes reads as a warning",
+          "[classifier][families]") {
+  // A condition opens the sentence and a refusal closes it; in between, the offer described.
+  for (const char* text : {
+           "Kalo ada orang tawar kerja jadi pembantu di Arab pake visa umroh, tiket dong tanggung "
+           "dolo, nanti potong gaji, jang iko.",
+           "Upami aya sponsor nu ngajak ka Arab nganggo visa umroh, tiket ditalangin terus potong "
+           "gaji, ceunah teu kedah ka Disnaker — ulah daek nya!",
+       }) {
+    INFO(text);
+    CHECK(Classify(text).level < Level::kMedium);
+  }
+}
+
 TEST_CASE("An official channel named only to be skipped lowers no score",
           "[classifier][families]") {
   // "tidak perlu ke Disnaker" is the lure's own phrase (an irregular route): the labour office it
@@ -528,6 +542,12 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            // "ditawari" reports an offer made to someone; made to the reader, it is the offer.
            "Anda ditawari kerja ART di Saudi, gaji 1.800 riyal, berangkat pakai visa umroh, potong "
            "gaji 3 bulan. WA 0812 5550 1234",
+           // A condition closed by a refusal warns, unless what is refused is a rival or the
+           // offer comes after the refusal.
+           "Kalau ada yang minta biaya, tolak! Kami gratis: ART ke Saudi gaji 1.800 riyal, "
+           "berangkat pake visa umroh, potong gaji 3 bulan. WA 0812 5550 1234",
+           "Kalau ada lowongan ke Saudi pake visa umroh gaji 1.800 riyal potong gaji 3 bulan, "
+           "jangan mau yang lain, langsung WA saya 0812 5550 1234",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
