@@ -355,23 +355,30 @@ void CollectDeps(const Condition& c, const std::vector<Rule>& rules, std::vector
   for (const Condition& child : c.children) CollectDeps(child, rules, out);
 }
 
+// Reads `key` of categories.yaml, a list of single words, into `words`, folded.
+Status ReadFoldedWords(YamlMap& top, const char* key, std::set<std::string, std::less<>>& words) {
+  std::vector<std::string> list;
+  ADWATCH_RETURN_IF_ERROR(top.Read(key, list));
+  for (const std::string& w : list) {
+    if (w.empty() || w.find(' ') != std::string::npos) {
+      return top.Error(key, "each entry is one word, '" + w + "' is not");
+    }
+    words.insert(Normalize(w).folded.text);
+  }
+  return Status::OK();
+}
+
 Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
                       std::map<std::string, Category>& out) {
   auto root = LoadYamlFile(path);
   if (!root) return root.error();
   YamlMap top(path, *root, "");
   ADWATCH_RETURN_IF_ERROR(top.CheckIsMap());
-  std::vector<std::string> cues, post_cues, invitations, rivals, to_others, addressees, conditions,
-      refusals;
+  std::vector<std::string> cues, post_cues, rivals, to_others, conditions, refusals;
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cues", cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_post_cues", post_cues));
-  ADWATCH_RETURN_IF_ERROR(top.Read("negation_cue_invitations", invitations));
-  for (const std::string& w : invitations) {
-    if (w.empty() || w.find(' ') != std::string::npos) {
-      return top.Error("negation_cue_invitations", "each entry is one word, '" + w + "' is not");
-    }
-    engine.negation_cue_invitations.insert(Normalize(w).folded.text);
-  }
+  ADWATCH_RETURN_IF_ERROR(
+      ReadFoldedWords(top, "negation_cue_invitations", engine.negation_cue_invitations));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cue_rivals", rivals));
   for (const std::string& phrase : rivals) {
     std::string folded = Normalize(phrase).folded.text;
@@ -390,13 +397,8 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
     }
     engine.negation_cues_to_others.insert(std::move(folded));
   }
-  ADWATCH_RETURN_IF_ERROR(top.Read("negation_cue_addressees", addressees));
-  for (const std::string& w : addressees) {
-    if (w.empty() || w.find(' ') != std::string::npos) {
-      return top.Error("negation_cue_addressees", "each entry is one word, '" + w + "' is not");
-    }
-    engine.negation_cue_addressees.insert(Normalize(w).folded.text);
-  }
+  ADWATCH_RETURN_IF_ERROR(
+      ReadFoldedWords(top, "negation_cue_addressees", engine.negation_cue_addressees));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_conditions", conditions));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_refusals", refusals));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_window_words", engine.negation_window_words));
