@@ -247,6 +247,17 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
         if (c == ' ') ++words;
         ++e;
       }
+      // A refusal that closes its clause ends the warning's reach: "kalo ada yang nawarin lebih
+      // murah, tolak aja, kami paling murah: …" goes on with the recruiter's own offer. One with
+      // an object goes on refusing ("tolak saja tawaran gaji 15 juta…").
+      re2::StringPiece r;
+      if (engine.negation_refusals && e > b + m.size() &&
+          engine.negation_refusals->Match(input, b + m.size(), std::min(t.size(), e + 1),
+                                          RE2::UNANCHORED, &r, 1)) {
+        const std::string_view refusal = CueCore(std::string_view(r.data(), r.size()));
+        const auto after = static_cast<size_t>(refusal.data() - t.data()) + refusal.size();
+        if (after >= t.size() || t[after] != ' ') e = std::min(e, after);
+      }
       if (e > b) {
         Span region = ToOriginal(f.views.folded, b, e);
         region.end = std::max(region.end, ListAfterCue(f.original, region.begin));

@@ -201,6 +201,8 @@ TEST_CASE("Telling the reader to refuse an offer if one comes reads as a warning
            "dolo, nanti potong gaji, jang iko.",
            "Upami aya sponsor nu ngajak ka Arab nganggo visa umroh, tiket ditalangin terus potong "
            "gaji, ceunah teu kedah ka Disnaker — ulah daek nya!",
+           // A refusal with an object goes on refusing.
+           "Jangan mau, tolak saja tawaran gaji 15 juta kerja admin di Kamboja pakai visa turis.",
        }) {
     INFO(text);
     CHECK(Classify(text).level < Level::kMedium);
@@ -548,6 +550,8 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "berangkat pake visa umroh, potong gaji 3 bulan. WA 0812 5550 1234",
            "Kalau ada lowongan ke Saudi pake visa umroh gaji 1.800 riyal potong gaji 3 bulan, "
            "jangan mau yang lain, langsung WA saya 0812 5550 1234",
+           "Kalo ada yang nawarin lebih murah, tolak aja, kami paling murah: ART Saudi visa umroh, "
+           "potong gaji 3 bulan, gaji 1.800 riyal. WA 0812 5550 1234",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
