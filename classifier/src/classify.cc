@@ -145,17 +145,19 @@ bool SentenceEndAt(std::string_view t, size_t i) {
   return !(i > 0 && digit(i - 1) && digit(i + 1));
 }
 
-// Whether the word at `pos` of the folded text (past spaces and commas) is one of `words`. A word
-// ends at an ASCII byte that is not a letter or digit ("minat?", "minat:").
+// Whether `c` ends a word of the folded text: an ASCII byte that is not a letter or digit
+// ("minat?", "minat:"). Bytes of other scripts belong to the word.
+bool BreaksWord(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0x80 && std::isalnum(u) == 0;
+}
+
+// Whether the word at `pos` of the folded text (past spaces and commas) is one of `words`.
 bool InvitationAt(std::string_view t, size_t pos, const std::set<std::string, std::less<>>& words) {
   if (words.empty()) return false;
   while (pos < t.size() && (t[pos] == ' ' || t[pos] == ',')) ++pos;
   size_t end = pos;
-  while (end < t.size()) {
-    const auto c = static_cast<unsigned char>(t[end]);
-    if (c < 0x80 && std::isalnum(c) == 0) break;
-    ++end;
-  }
+  while (end < t.size() && !BreaksWord(t[end])) ++end;
   return end > pos && words.find(t.substr(pos, end - pos)) != words.end();
 }
 
@@ -166,21 +168,15 @@ bool PhraseAt(std::string_view t, size_t pos, const std::vector<std::string>& ph
   for (const std::string& p : phrases) {
     if (t.substr(pos, p.size()) != p) continue;
     const size_t end = pos + p.size();
-    if (end == t.size()) return true;
-    const auto c = static_cast<unsigned char>(t[end]);
-    if (c < 0x80 && std::isalnum(c) == 0) return true;
+    if (end == t.size() || BreaksWord(t[end])) return true;
   }
   return false;
 }
 
 // The cue a match of the whole-word cue pattern holds, without the boundary bytes around it.
 std::string_view CueCore(std::string_view m) {
-  auto boundary = [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u < 0x80 && std::isalnum(u) == 0;
-  };
-  while (!m.empty() && boundary(m.front())) m.remove_prefix(1);
-  while (!m.empty() && boundary(m.back())) m.remove_suffix(1);
+  while (!m.empty() && BreaksWord(m.front())) m.remove_prefix(1);
+  while (!m.empty() && BreaksWord(m.back())) m.remove_suffix(1);
   return m;
 }
 
@@ -188,12 +184,21 @@ std::string_view CueCore(std::string_view m) {
 std::string_view WordBefore(std::string_view t, size_t pos) {
   while (pos > 0 && (t[pos - 1] == ' ' || t[pos - 1] == ',' || t[pos - 1] == ':')) --pos;
   size_t begin = pos;
-  while (begin > 0) {
-    const auto c = static_cast<unsigned char>(t[begin - 1]);
-    if (c < 0x80 && std::isalnum(c) == 0) break;
-    --begin;
-  }
+  while (begin > 0 && !BreaksWord(t[begin - 1])) --begin;
   return t.substr(begin, pos - begin);
+}
+
+// The first refusal of `negation_refusals` ("tolak aja", "jang iko") in t[from, to], the mark that
+// closes the sentence at `to` included, without its boundary bytes; empty if there is none.
+std::string_view RefusalIn(std::string_view t, size_t from, size_t to,
+                           const RuleSet::Engine& engine) {
+  if (!engine.negation_refusals) return {};
+  re2::StringPiece r;
+  if (!engine.negation_refusals->Match(re2::StringPiece(t.data(), t.size()), from,
+                                       std::min(t.size(), to + 1), RE2::UNANCHORED, &r, 1)) {
+    return {};
+  }
+  return CueCore(std::string_view(r.data(), r.size()));
 }
 
 // Whether the cue at `cue` (the match of the cue pattern) reports an offer to the reader: a cue of
@@ -250,13 +255,12 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       // A refusal that closes its clause ends the warning's reach: "kalo ada yang nawarin lebih
       // murah, tolak aja, kami paling murah: …" goes on with the recruiter's own offer. One with
       // an object goes on refusing ("tolak saja tawaran gaji 15 juta…").
-      re2::StringPiece r;
-      if (engine.negation_refusals && e > b + m.size() &&
-          engine.negation_refusals->Match(input, b + m.size(), std::min(t.size(), e + 1),
-                                          RE2::UNANCHORED, &r, 1)) {
-        const std::string_view refusal = CueCore(std::string_view(r.data(), r.size()));
-        const auto after = static_cast<size_t>(refusal.data() - t.data()) + refusal.size();
-        if (after >= t.size() || t[after] != ' ') e = std::min(e, after);
+      if (e > b + m.size()) {
+        const std::string_view refusal = RefusalIn(t, b + m.size(), e, engine);
+        if (!refusal.empty()) {
+          const auto after = static_cast<size_t>(refusal.data() - t.data()) + refusal.size();
+          if (after >= t.size() || t[after] != ' ') e = std::min(e, after);
+        }
       }
       if (e > b) {
         Span region = ToOriginal(f.views.folded, b, e);
@@ -291,7 +295,7 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
   // the condition may be a recruiter's ("kalau ada orang datang minta kerja, langsung daftar").
   if (engine.negation_conditions && engine.negation_refusals && !t.empty()) {
     constexpr int kConditionWords = 48;
-    re2::StringPiece input(t), m, r;
+    re2::StringPiece input(t), m;
     size_t pos = 0;
     while (pos < t.size() &&
            engine.negation_conditions->Match(input, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
@@ -301,14 +305,12 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       for (int words = 0; e < t.size() && words < kConditionWords && !SentenceEndAt(t, e); ++e) {
         if (t[e] == ' ') ++words;
       }
-      // The sentence's closing mark is kept: the refusal's word end may be it ("…, jang iko.").
-      if (engine.negation_refusals->Match(input, b + m.size(), std::min(t.size(), e + 1),
-                                          RE2::UNANCHORED, &r, 1)) {
-        const auto refusal_end = static_cast<size_t>(r.data() - t.data()) + r.size();
-        // "…, jangan mau yang lain, langsung WA saya": refusing the rivals is the pitch.
-        if (PhraseAt(t, refusal_end, engine.negation_cue_rivals)) continue;
-        out.push_back(ToOriginal(f.views.folded, b, refusal_end));
-      }
+      const std::string_view refusal = RefusalIn(t, b + m.size(), e, engine);
+      if (refusal.empty()) continue;
+      const auto refusal_end = static_cast<size_t>(refusal.data() - t.data()) + refusal.size();
+      // "…, jangan mau yang lain, langsung WA saya": refusing the rivals is the pitch.
+      if (PhraseAt(t, refusal_end, engine.negation_cue_rivals)) continue;
+      out.push_back(ToOriginal(f.views.folded, b, refusal_end));
     }
   }
   // Quotations in the original text: "…", “…”, «…», 「…」, and ~~struck through~~ (Markdown).
