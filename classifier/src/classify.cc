@@ -202,14 +202,10 @@ std::string_view RefusalIn(std::string_view t, size_t from, size_t to,
 }
 
 // Whether the cue at `cue` (the match of the cue pattern) reports an offer to the reader: a cue of
-// `negation_cues_to_others` right after an addressee ("Anda ditawari kerja…"), which is not itself
-// a condition's subject ("kalau Anda ditawari…" warns), nor a scene set for the reader ("POV:
-// kamu ditawarin kerja di Arab…").
+// `negation_cues_to_others` right after an addressee ("Anda ditawari kerja…"), with no word of
+// `negation_addressee_scenes` before it: a condition ("kalau Anda ditawari…") or a scene set for
+// the reader ("POV: kamu ditawarin kerja di Arab…") still warns.
 bool OfferToReader(std::string_view t, std::string_view cue, const RuleSet::Engine& engine) {
-  static const std::set<std::string_view> kConditions = {
-      "jika",  "kalau",      "kalo",  "klo",      "kl",  "bila", "apabila",
-      "andai", "seandainya", "misal", "misalnya", "if",  "when", "nek",
-      "yen",   "lamun",      "mun",   "upami",    "lek", "amun", "pov"};
   const std::string_view core = CueCore(cue);
   if (engine.negation_cues_to_others.find(core) == engine.negation_cues_to_others.end()) {
     return false;
@@ -221,7 +217,8 @@ bool OfferToReader(std::string_view t, std::string_view cue, const RuleSet::Engi
     return false;
   }
   const size_t before = static_cast<size_t>(addressee.data() - t.data());
-  return kConditions.find(WordBefore(t, before)) == kConditions.end();
+  const std::string_view scene = WordBefore(t, before);
+  return engine.negation_addressee_scenes.find(scene) == engine.negation_addressee_scenes.end();
 }
 
 // Regions read as warnings or quotations: the words after a negation cue ("jangan tergiur gaji

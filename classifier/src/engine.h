@@ -87,6 +87,9 @@ struct RuleSet::Engine {
   // the offer is the recruiter's own, and the cue negates nothing. Folded.
   std::set<std::string, std::less<>> negation_cues_to_others;
   std::set<std::string, std::less<>> negation_cue_addressees;
+  // Words before the addressee that make the offer a condition or a scene, which still warns
+  // ("kalau Anda ditawari…", "POV: kamu ditawarin…"). Folded.
+  std::set<std::string, std::less<>> negation_addressee_scenes;
   // A sentence that opens with a condition ("kalo ada orang tawar kerja…") and is closed by a
   // refusal ("…, jang iko") tells the reader what to do with an offer: the words from the
   // condition to the refusal are negated. On the folded view; either may be missing.

@@ -399,6 +399,8 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
   }
   ADWATCH_RETURN_IF_ERROR(
       ReadFoldedWords(top, "negation_cue_addressees", engine.negation_cue_addressees));
+  ADWATCH_RETURN_IF_ERROR(
+      ReadFoldedWords(top, "negation_addressee_scenes", engine.negation_addressee_scenes));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_conditions", conditions));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_refusals", refusals));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_window_words", engine.negation_window_words));
