@@ -201,6 +201,23 @@ std::string_view RefusalIn(std::string_view t, size_t from, size_t to,
   return CueCore(std::string_view(r.data(), r.size()));
 }
 
+// Whether a phrase of `dismissals` starts within a few words after `pos` of the folded text, in the
+// same sentence: "…itu dilarang pemerintah katanya, tapi aman" dismisses the verdict before it.
+bool DismissedAfter(std::string_view t, size_t pos, const std::vector<std::string>& dismissals) {
+  constexpr int kDismissalWords = 3;  // "…itu dilarang, memang sih, tapi aman"
+  if (dismissals.empty()) return false;
+  for (int words = 0; words <= kDismissalWords; ++words) {
+    while (pos < t.size() && BreaksWord(t[pos])) {
+      if (t[pos] == '\n' || SentenceEndAt(t, pos)) return false;
+      ++pos;
+    }
+    if (pos >= t.size()) return false;
+    if (PhraseAt(t, pos, dismissals)) return true;
+    while (pos < t.size() && !BreaksWord(t[pos])) ++pos;
+  }
+  return false;
+}
+
 // Whether the cue at `cue` (the match of the cue pattern) reports an offer to the reader: a cue of
 // `negation_cues_to_others` right after an addressee ("Anda ditawari kerja…"), with no word of
 // `negation_addressee_scenes` before it: a condition ("kalau Anda ditawari…") or a scene set for
@@ -277,8 +294,14 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
       const Span cue =
           ToOriginal(f.views.folded, b, std::min(t.size(), std::max(b + 1, b + m.size())));
       pos = std::max(b + 1, b + m.size());
-      // "dijamin tidak akan berakhir di tahanan" reassures; it closes no warning.
+      // "dijamin tidak akan berakhir di tahanan" reassures; it closes no warning, nor does a
+      // verdict the recruiter waves away ("itu dilarang pemerintah, tapi aman").
       if (DeniedJustBefore(f.original, cue.begin)) continue;
+      const std::string_view core = CueCore(std::string_view(m.data(), m.size()));
+      if (DismissedAfter(t, static_cast<size_t>(core.data() - t.data()) + core.size(),
+                         engine.negation_post_cue_dismissals)) {
+        continue;
+      }
       size_t start = cue.begin;
       while (start > 0) {
         if (f.original[start - 1] == '\n' || SentenceEndAt(f.original, start - 1)) break;

@@ -75,6 +75,10 @@ struct RuleSet::Engine {
   std::unique_ptr<RE2> negation_cues;  // warning/negation words, on the folded view
   // Verdicts that close a sentence and negate all of it ("…, adalah ILEGAL"), on the folded view.
   std::unique_ptr<RE2> negation_post_cues;
+  // Phrases that, within a few words after a closing verdict, dismiss it ("…itu dilarang
+  // pemerintah, TAPI AMAN"): the recruiter's own reassurance, so the verdict negates nothing.
+  // Folded, one or more words.
+  std::vector<std::string> negation_post_cue_dismissals;
   int negation_window_words = 8;
   // Words that, right after a warning cue, make it an invitation ("kalau ada yang MINAT, langsung
   // DM"): the cue then negates nothing. Folded.

@@ -368,25 +368,35 @@ Status ReadFoldedWords(YamlMap& top, const char* key, std::set<std::string, std:
   return Status::OK();
 }
 
+// Reads `key` of categories.yaml, a list of phrases of one or more words, into `phrases`, folded.
+Status ReadFoldedPhrases(YamlMap& top, const char* key, std::vector<std::string>& phrases) {
+  std::vector<std::string> list;
+  ADWATCH_RETURN_IF_ERROR(top.Read(key, list));
+  for (const std::string& phrase : list) {
+    std::string folded = Normalize(phrase).folded.text;
+    if (folded.find_first_not_of(' ') == std::string::npos) {
+      return top.Error(key, "an entry is empty");
+    }
+    phrases.push_back(std::move(folded));
+  }
+  return Status::OK();
+}
+
 Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
                       std::map<std::string, Category>& out) {
   auto root = LoadYamlFile(path);
   if (!root) return root.error();
   YamlMap top(path, *root, "");
   ADWATCH_RETURN_IF_ERROR(top.CheckIsMap());
-  std::vector<std::string> cues, post_cues, rivals, to_others, conditions, refusals;
+  std::vector<std::string> cues, post_cues, to_others, conditions, refusals;
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cues", cues));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_post_cues", post_cues));
   ADWATCH_RETURN_IF_ERROR(
       ReadFoldedWords(top, "negation_cue_invitations", engine.negation_cue_invitations));
-  ADWATCH_RETURN_IF_ERROR(top.Read("negation_cue_rivals", rivals));
-  for (const std::string& phrase : rivals) {
-    std::string folded = Normalize(phrase).folded.text;
-    if (folded.find_first_not_of(' ') == std::string::npos) {
-      return top.Error("negation_cue_rivals", "an entry is empty");
-    }
-    engine.negation_cue_rivals.push_back(std::move(folded));
-  }
+  ADWATCH_RETURN_IF_ERROR(
+      ReadFoldedPhrases(top, "negation_cue_rivals", engine.negation_cue_rivals));
+  ADWATCH_RETURN_IF_ERROR(
+      ReadFoldedPhrases(top, "negation_post_cue_dismissals", engine.negation_post_cue_dismissals));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_cues_to_others", to_others));
   std::set<std::string, std::less<>> folded_cues;
   for (const std::string& c : cues) folded_cues.insert(Normalize(c).folded.text);

@@ -552,6 +552,17 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "jangan mau yang lain, langsung WA saya 0812 5550 1234",
            "Kalo ada yang nawarin lebih murah, tolak aja, kami paling murah: ART Saudi visa umroh, "
            "potong gaji 3 bulan, gaji 1.800 riyal. WA 0812 5550 1234",
+           // A closing verdict the recruiter waves away ("…itu dilarang pemerintah, tapi aman").
+           "Kerja ART ke Riyadh pakai visa umroh, memang itu dilarang pemerintah, tapi kami aman: "
+           "gaji 1.800 riyal, potong gaji 3 bulan. WA 0812 5550 1234",
+           "ART ke Riyadh pake visa umroh tu dilarang katanya, tapi aman kok, gaji 1.800 riyal, "
+           "potong gaji 3 bulan. WA 0812 5550 1234",
+           "Karajo ART di Riyadh pakai visa umroh, dilarang pamarintah tapi aman, gaji 1.800 "
+           "riyal, dipotong gaji 3 bulan. WA 0812 5550 1234",
+           "Kerja admin di Kamboja pakai visa turis adalah ilegal, tapi tenang aja, gaji 15 juta, "
+           "tiket gratis. DM aja",
+           "Kerja ART di Riyadh pakai visa umroh memang melanggar hukum, tapi aman kok. Gaji 1.800 "
+           "riyal, potong gaji 3 bulan. WA 0812 5550 1234",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);

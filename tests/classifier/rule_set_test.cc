@@ -221,10 +221,12 @@ TEST_CASE("An invitation word of more than one word fails to load, clearly", "[c
   CHECK_THAT(r.error().message(), Catch::Contains("'ada minat'"));
 }
 
-TEST_CASE("An empty rival phrase fails to load, clearly", "[classifier]") {
-  auto r = LoadWithCategoriesEdit("negation_cue_rivals: [", "' ', ");
-  REQUIRE_FALSE(r.has_value());
-  CHECK_THAT(r.error().message(), Catch::Contains("negation_cue_rivals"));
+TEST_CASE("An empty rival or dismissal phrase fails to load, clearly", "[classifier]") {
+  for (const char* key : {"negation_cue_rivals", "negation_post_cue_dismissals"}) {
+    auto r = LoadWithCategoriesEdit(std::string(key) + ": [", "' ', ");
+    REQUIRE_FALSE(r.has_value());
+    CHECK_THAT(r.error().message(), Catch::Contains(key));
+  }
 }
 
 TEST_CASE("A cue to others that is not a warning cue fails to load, clearly", "[classifier]") {
