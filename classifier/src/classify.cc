@@ -201,6 +201,20 @@ std::string_view RefusalIn(std::string_view t, size_t from, size_t to,
   return CueCore(std::string_view(r.data(), r.size()));
 }
 
+// Whether the condition ending at `pos` of the folded text invites rather than warns: a word of
+// `negation_cue_invitations` follows it, right away or after a relative word ("kalau ada yang
+// minat", "ari ana sing gelem", "if anyone interested").
+bool ConditionInvites(std::string_view t, size_t pos, const RuleSet::Engine& engine) {
+  if (InvitationAt(t, pos, engine.negation_cue_invitations)) return true;
+  while (pos < t.size() && (t[pos] == ' ' || t[pos] == ',')) ++pos;
+  size_t end = pos;
+  while (end < t.size() && !BreaksWord(t[end])) ++end;
+  return end > pos &&
+         engine.negation_condition_relatives.find(t.substr(pos, end - pos)) !=
+             engine.negation_condition_relatives.end() &&
+         InvitationAt(t, end, engine.negation_cue_invitations);
+}
+
 // Whether a phrase of `dismissals` starts within a few words after `pos` of the folded text, in the
 // same sentence: "…itu dilarang pemerintah katanya, tapi aman" dismisses the verdict before it.
 bool DismissedAfter(std::string_view t, size_t pos, const std::vector<std::string>& dismissals) {
@@ -321,6 +335,11 @@ std::vector<Span> NegatedRegions(const Field& f, const RuleSet::Engine& engine) 
            engine.negation_conditions->Match(input, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
       const auto b = static_cast<size_t>(m.data() - t.data());
       pos = std::max(b + 1, b + m.size());
+      const std::string_view condition = CueCore(std::string_view(m.data(), m.size()));
+      if (ConditionInvites(t, static_cast<size_t>(condition.data() - t.data()) + condition.size(),
+                           engine)) {
+        continue;
+      }
       size_t e = b + m.size();
       for (int words = 0; e < t.size() && words < kConditionWords && !SentenceEndAt(t, e); ++e) {
         if (t[e] == ' ') ++words;

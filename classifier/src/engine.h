@@ -99,6 +99,10 @@ struct RuleSet::Engine {
   // condition to the refusal are negated. On the folded view; either may be missing.
   std::unique_ptr<RE2> negation_conditions;
   std::unique_ptr<RE2> negation_refusals;
+  // A condition followed by a word of `negation_cue_invitations`, right after it or after one of
+  // these relative words, invites ("kalo ada YG MAU kerja ART…, tolak yg minta DP"): it negates
+  // nothing. Folded.
+  std::set<std::string, std::less<>> negation_condition_relatives;
   std::unordered_map<std::string, int> by_id;
   std::unordered_map<std::string, std::vector<int>> by_category;  // rule indices per category
 };

@@ -413,6 +413,8 @@ Status LoadCategories(const std::string& path, RuleSet::Engine& engine,
       ReadFoldedWords(top, "negation_addressee_scenes", engine.negation_addressee_scenes));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_conditions", conditions));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_refusals", refusals));
+  ADWATCH_RETURN_IF_ERROR(
+      ReadFoldedWords(top, "negation_condition_relatives", engine.negation_condition_relatives));
   ADWATCH_RETURN_IF_ERROR(top.Read("negation_window_words", engine.negation_window_words));
   YAML::Node list = top.Child("categories");
   ADWATCH_RETURN_IF_ERROR(top.Finish());

@@ -443,6 +443,25 @@ TEST_CASE("ScoreHits recomputes score, level, kind and pattern from the hits' we
   CHECK(v.pattern == Pattern::kOther);  // too little evidence left to name one
 }
 
+TEST_CASE("A condition that invites negates nothing, whatever refusal follows it",
+          "[classifier][families]") {
+  // "Kalau ada yang minat/mau …, jangan …" is the recruiter's call; "kalau ada yang nawarin …,
+  // jangan mau" warns. Before, both negated the offer between the condition and the refusal.
+  for (const char* text : {
+           "Kalo ada yg mau kerja ART Riyadh, gaji 1.800 riyal, berangkat pake visa ziarah, potong "
+           "gaji 3 bulan, tolak yg minta DP. WA 0812 5550 1234",
+           "Kalo ada yg mau kerja ART Riyadh: gaji 1.800 riyal, berangkat pake visa ziarah, potong "
+           "gaji 3 bulan, jangan berangkat sendiri, ikut rombongan kami. Daftar WA 0812 5550 1234",
+       }) {
+    CHECK_FALSE(HitOn(text, "ID_VISA_UMRAH_VISIT").negated);
+    CHECK_FALSE(HitOn(text, "COMBO_DOMESTIC_MORATORIUM_IRREGULAR").negated);
+  }
+  CHECK(HitOn("Kalau ada yang nawarin kerja ART di Saudi pake visa umroh, gaji 1.800 riyal, "
+              "jangan mau.",
+              "ID_VISA_UMRAH_VISIT")
+            .negated);
+}
+
 TEST_CASE("A recruiter's own words that sound like a warning do not hide the lure",
           "[classifier][families]") {
   // Warning cues negate the words after them, so a cue a recruiter can say opens a hole: each of
@@ -563,6 +582,11 @@ TEST_CASE("A recruiter's own words that sound like a warning do not hide the lur
            "tiket gratis. DM aja",
            "Kerja ART di Riyadh pakai visa umroh memang melanggar hukum, tapi aman kok. Gaji 1.800 "
            "riyal, potong gaji 3 bulan. WA 0812 5550 1234",
+           // A condition that invites ("ari ana sing gelem", if anyone wants) is no warning,
+           // whatever refusal the recruiter adds after it.
+           "Ari ana sing gelem kerja ART ning Saudi, gaji 1.800 real, mangkat lewat visa umroh, "
+           "aja "
+           "kesusu daftar ning PT, langsung WA isun 0812 5550 1234",
        }) {
     INFO(text);
     CHECK(Classify(text).level >= Level::kMedium);
