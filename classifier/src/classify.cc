@@ -202,17 +202,24 @@ std::string_view RefusalIn(std::string_view t, size_t from, size_t to,
 }
 
 // Whether the condition ending at `pos` of the folded text invites rather than warns: a word of
-// `negation_cue_invitations` follows it, right away or after a relative word ("kalau ada yang
-// minat", "ari ana sing gelem", "if anyone interested").
+// `negation_cue_invitations` follows it right away, or after a relative word among its next few
+// words ("kalau ada yang minat", "kalau ada saudara yang mau", "ari ana sing gelem").
 bool ConditionInvites(std::string_view t, size_t pos, const RuleSet::Engine& engine) {
+  constexpr int kConditionSubjectWords = 3;  // "kalau ada [saudara kita] yang mau"
   if (InvitationAt(t, pos, engine.negation_cue_invitations)) return true;
-  while (pos < t.size() && (t[pos] == ' ' || t[pos] == ',')) ++pos;
-  size_t end = pos;
-  while (end < t.size() && !BreaksWord(t[end])) ++end;
-  return end > pos &&
-         engine.negation_condition_relatives.find(t.substr(pos, end - pos)) !=
-             engine.negation_condition_relatives.end() &&
-         InvitationAt(t, end, engine.negation_cue_invitations);
+  for (int words = 0; words < kConditionSubjectWords; ++words) {
+    while (pos < t.size() && (t[pos] == ' ' || t[pos] == ',')) ++pos;
+    size_t end = pos;
+    while (end < t.size() && !BreaksWord(t[end])) ++end;
+    if (end == pos) return false;  // punctuation: the condition's subject has ended
+    const std::string_view word = t.substr(pos, end - pos);
+    if (engine.negation_condition_relatives.find(word) !=
+        engine.negation_condition_relatives.end()) {
+      return InvitationAt(t, end, engine.negation_cue_invitations);
+    }
+    pos = end;
+  }
+  return false;
 }
 
 // Whether a phrase of `dismissals` starts within a few words after `pos` of the folded text, in the

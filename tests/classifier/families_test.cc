@@ -450,6 +450,8 @@ TEST_CASE("A condition that invites negates nothing, whatever refusal follows it
   for (const char* text : {
            "Kalo ada yg mau kerja ART Riyadh, gaji 1.800 riyal, berangkat pake visa ziarah, potong "
            "gaji 3 bulan, tolak yg minta DP. WA 0812 5550 1234",
+           "Kalau ada saudara yang mau kerja ART di Saudi, gaji 1.800 riyal, berangkat pake visa "
+           "umroh, tolak yg minta DP, langsung hubungi kami WA 0812 5550 1234",
            "Kalo ada yg mau kerja ART Riyadh: gaji 1.800 riyal, berangkat pake visa ziarah, potong "
            "gaji 3 bulan, jangan berangkat sendiri, ikut rombongan kami. Daftar WA 0812 5550 1234",
        }) {
