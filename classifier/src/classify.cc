@@ -152,13 +152,19 @@ bool BreaksWord(char c) {
   return u < 0x80 && std::isalnum(u) == 0;
 }
 
-// Whether the word at `pos` of the folded text (past spaces and commas) is one of `words`.
-bool InvitationAt(std::string_view t, size_t pos, const std::set<std::string, std::less<>>& words) {
-  if (words.empty()) return false;
+// The word of the folded text at `pos`, past spaces and commas; empty at other punctuation or at
+// the end.
+std::string_view WordAt(std::string_view t, size_t pos) {
   while (pos < t.size() && (t[pos] == ' ' || t[pos] == ',')) ++pos;
   size_t end = pos;
   while (end < t.size() && !BreaksWord(t[end])) ++end;
-  return end > pos && words.find(t.substr(pos, end - pos)) != words.end();
+  return t.substr(pos, end - pos);
+}
+
+// Whether the word at `pos` of the folded text (past spaces and commas) is one of `words`.
+bool InvitationAt(std::string_view t, size_t pos, const std::set<std::string, std::less<>>& words) {
+  const std::string_view word = WordAt(t, pos);
+  return !word.empty() && words.find(word) != words.end();
 }
 
 // Whether one of `phrases` starts at `pos` of the folded text (past spaces and commas) and ends
@@ -206,18 +212,14 @@ std::string_view RefusalIn(std::string_view t, size_t from, size_t to,
 // words ("kalau ada yang minat", "kalau ada saudara yang mau", "ari ana sing gelem").
 bool ConditionInvites(std::string_view t, size_t pos, const RuleSet::Engine& engine) {
   constexpr int kConditionSubjectWords = 3;  // "kalau ada [saudara kita] yang mau"
-  if (InvitationAt(t, pos, engine.negation_cue_invitations)) return true;
+  const auto& invitations = engine.negation_cue_invitations;
+  const auto& relatives = engine.negation_condition_relatives;
   for (int words = 0; words < kConditionSubjectWords; ++words) {
-    while (pos < t.size() && (t[pos] == ' ' || t[pos] == ',')) ++pos;
-    size_t end = pos;
-    while (end < t.size() && !BreaksWord(t[end])) ++end;
-    if (end == pos) return false;  // punctuation: the condition's subject has ended
-    const std::string_view word = t.substr(pos, end - pos);
-    if (engine.negation_condition_relatives.find(word) !=
-        engine.negation_condition_relatives.end()) {
-      return InvitationAt(t, end, engine.negation_cue_invitations);
-    }
-    pos = end;
+    const std::string_view word = WordAt(t, pos);
+    if (word.empty()) return false;  // punctuation: the condition's subject has ended
+    if (words == 0 && invitations.find(word) != invitations.end()) return true;
+    pos = static_cast<size_t>(word.data() - t.data()) + word.size();
+    if (relatives.find(word) != relatives.end()) return InvitationAt(t, pos, invitations);
   }
   return false;
 }
