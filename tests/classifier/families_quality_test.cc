@@ -3,10 +3,9 @@
 // weighted on, test/ the writers nobody tuned on, so the test split is a voice the rules never saw.
 //
 // Issue 11 asks, on test and per family, for at least 90% of lures at medium or above, at most 2%
-// of legitimate look-alikes and at most 2% of news and awareness texts read as an ad. That gate is
-// not met yet (rules/README.md, "Quality", has the figures): the test below prints which families
-// fall short and fails only when quality drops below what the ruleset measured when this test was
-// written, so a rule change that loses held-out lures or flags more legitimate ads turns CI red.
+// of legitimate look-alikes and at most 2% of news and awareness texts read as an ad. The test
+// below is that gate, family by family, so a rule change that loses held-out lures or flags more
+// legitimate ads turns CI red (rules/README.md, "Quality", has the figures).
 // `classifier_test "[families-quality]" -s` prints the tables.
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -170,7 +169,7 @@ TEST_CASE("Quality per family on the writers held out stays at its floor",
   }
   // Floors: the measured figures on the nine first test voices (554/594 lures, 10/594 legit, 3/315
   // news and gambling as ad; no family under 49/54 lures) rounded down. They hold on all fourteen
-  // (593/624, 7/624, 0/345 at 16d73f1).
+  // (593/624, 7/624, 0/345 at 16d73f1; 593/624, 3/624, 0/345 with the cap of 40 on legitimacy).
   const QualityCounts& all = q.all;
   INFO("all: lures " << Pct(all.lures_caught, all.lures) << ", legit flagged "
                      << Pct(all.legit_flagged, all.legit) << ", news as ad "
@@ -178,14 +177,8 @@ TEST_CASE("Quality per family on the writers held out stays at its floor",
   CHECK(all.lures_caught >= 0.92 * all.lures);
   CHECK(all.legit_flagged <= 0.02 * all.legit);
   CHECK(all.other_as_ad <= 0.02 * all.other);
-  for (const auto& [family, c] : q.by_family) {
-    INFO(family << ": lures " << Pct(c.lures_caught, c.lures));
-    CHECK(c.lures_caught >= 0.88 * c.lures);
-  }
-  // A ratchet: the families that meet the issue's gate keep meeting it.
-  for (const char* family :
-       {"baby_sale", "bride", "child", "compound", "fake_internship", "fee_scam", "fishing_crew",
-        "irregular_migration", "organ", "sexual_exploitation"}) {
+  // The issue's gate, for every family.
+  for (const std::string& family : Families()) {
     const QualityCounts& c = q.by_family.at(family);
     INFO(family << ": lures " << Pct(c.lures_caught, c.lures) << ", legit flagged "
                 << Pct(c.legit_flagged, c.legit) << ", news as ad " << Pct(c.other_as_ad, c.other));
@@ -205,6 +198,6 @@ TEST_CASE("Quality per family on the writers the rules were tuned on",
   // A ratchet on the count: w94-w97 added 120 look-alikes written to be as close to a lure as a
   // lawful post can be (tests/data/corpus/families/README.md), and 1% of the look-alikes no longer
   // holds with them. The count may only go down; a new dev writer resets it, said in its commit.
-  CHECK(q.all.legit_flagged <= 53);
+  CHECK(q.all.legit_flagged <= 43);
   CHECK(q.all.other_as_ad <= 0.01 * q.all.other);
 }
