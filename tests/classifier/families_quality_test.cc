@@ -198,6 +198,6 @@ TEST_CASE("Quality per family on the writers the rules were tuned on",
   // A ratchet on the count: w94-w97 added 120 look-alikes written to be as close to a lure as a
   // lawful post can be (tests/data/corpus/families/README.md), and 1% of the look-alikes no longer
   // holds with them. The count may only go down; a new dev writer resets it, said in its commit.
-  CHECK(q.all.legit_flagged <= 42);
+  CHECK(q.all.legit_flagged <= 47);
   CHECK(q.all.other_as_ad <= 0.01 * q.all.other);
 }
